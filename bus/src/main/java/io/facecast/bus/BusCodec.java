@@ -1,0 +1,77 @@
+package io.facecast.bus;
+
+import net.openhft.chronicle.bytes.BytesIn;
+import net.openhft.chronicle.bytes.BytesOut;
+
+/**
+ * The one definition of the bus record layout. Version 1, little-endian as Chronicle writes it:
+ *
+ * <pre>
+ * u16 version | u8 kind | utf8 sessionId | i64 segmentId | i64 sequence | i64 mediaTimestamp | i64 producedNanos
+ * i32 sampleRate | u8 channels | u8 fps | u16 frameWidth | u16 frameHeight
+ * u16 regionX | u16 regionY | u16 regionWidth | u16 regionHeight | utf8 text | i32 payloadLength | payload
+ * </pre>
+ *
+ * A reader rejects any other version with {@link BusFormatException} rather than guessing.
+ */
+public final class BusCodec {
+    public static final int VERSION = 1;
+
+    private BusCodec() {}
+
+    public static void write(BytesOut<?> out, BusRecord r) {
+        out.writeUnsignedShort(VERSION);
+        out.writeUnsignedByte(r.kind().code);
+        out.writeUtf8(r.sessionId());
+        out.writeLong(r.segmentId());
+        out.writeLong(r.sequence());
+        out.writeLong(r.mediaTimestamp());
+        out.writeLong(r.producedNanos());
+        out.writeInt(r.sampleRate());
+        out.writeUnsignedByte(r.channels());
+        out.writeUnsignedByte(r.fps());
+        out.writeUnsignedShort(r.frameWidth());
+        out.writeUnsignedShort(r.frameHeight());
+        out.writeUnsignedShort(r.regionX());
+        out.writeUnsignedShort(r.regionY());
+        out.writeUnsignedShort(r.regionWidth());
+        out.writeUnsignedShort(r.regionHeight());
+        out.writeUtf8(r.text());
+        byte[] p = r.payload();
+        out.writeInt(p.length);
+        out.write(p);
+    }
+
+    /** Decodes one record into {@code into}, replacing all its fields. */
+    public static BusRecord read(BytesIn<?> in, BusRecord into) {
+        int version = in.readUnsignedShort();
+        if (version != VERSION) {
+            throw new BusFormatException("bus record version " + version + " is not supported (this build reads " + VERSION + ")");
+        }
+        into.reset();
+        into.kind(RecordKind.ofCode(in.readUnsignedByte()));
+        into.sessionId(in.readUtf8());
+        into.segmentId(in.readLong());
+        into.sequence(in.readLong());
+        into.mediaTimestamp(in.readLong());
+        into.producedNanos(in.readLong());
+        int rate = in.readInt();
+        into.audioFormat(rate, in.readUnsignedByte());
+        into.fps(in.readUnsignedByte());
+        int fw = in.readUnsignedShort();
+        into.frameSize(fw, in.readUnsignedShort());
+        int x = in.readUnsignedShort();
+        int y = in.readUnsignedShort();
+        int w = in.readUnsignedShort();
+        into.region(x, y, w, in.readUnsignedShort());
+        into.text(in.readUtf8());
+        int len = in.readInt();
+        if (len < 0 || len > in.readRemaining()) {
+            throw new BusFormatException("payload length " + len + " exceeds the record (" + in.readRemaining() + " bytes left)");
+        }
+        byte[] payload = new byte[len];
+        in.read(payload);
+        into.payload(payload);
+        return into;
+    }
+}

@@ -1,0 +1,97 @@
+package io.facecast.bus;
+
+import net.openhft.chronicle.queue.ExcerptTailer;
+import net.openhft.chronicle.queue.RollCycle;
+import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
+import net.openhft.chronicle.wire.DocumentContext;
+
+import java.io.File;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Reads one streamer's queue from its end (media older than the streamer is of no use to anyone) and deletes each
+ * cycle file once the tailer has moved past it, so the directory does not grow with run time. Only the sole reader
+ * of a queue deletes, and only cycles strictly before the one it is reading: nothing unread is deleted.
+ *
+ * <p>Not thread-safe: one thread tails.
+ */
+public final class BusTailer implements AutoCloseable {
+    private final SingleChronicleQueue queue;
+    private final ExcerptTailer tailer;
+    private final AtomicLong deletedFiles = new AtomicLong();
+    private volatile int readingCycle = Integer.MIN_VALUE;
+    private long records;
+
+    public BusTailer(Path dir) {
+        this(dir, MediaBus.DEFAULT_ROLL_CYCLE);
+    }
+
+    public BusTailer(Path dir, RollCycle rollCycle) {
+        this.queue = MediaBus.openForTail(dir, rollCycle, this::onReleased);
+        this.tailer = queue.createTailer().toEnd();
+    }
+
+    /** Decodes the next record into {@code into}; false when nothing new is there yet. */
+    public boolean next(BusRecord into) {
+        try (DocumentContext dc = tailer.readingDocument()) {
+            if (!dc.isPresent()) {
+                return false;
+            }
+            readingCycle = tailer.cycle();
+            BusCodec.read(dc.wire().bytes(), into);
+            records++;
+            return true;
+        }
+    }
+
+    public long records() { return records; }
+
+    public long deletedFiles() { return deletedFiles.get(); }
+
+    private void onReleased(int cycle, File file) {
+        if (cycle < readingCycle && file.delete()) {
+            deletedFiles.incrementAndGet();
+        }
+    }
+
+    /** Deletes cycle files the tailer has moved past whose release was not seen (e.g. the appender released them). */
+    public int sweep() {
+        int current = readingCycle;
+        int deleted = 0;
+        File[] files = queue.file().listFiles((d, name) -> name.endsWith(".cq4"));
+        if (files == null || current == Integer.MIN_VALUE) {
+            return 0;
+        }
+        for (File f : files) {
+            Integer cycle = cycleOf(f);
+            if (cycle != null && cycle < current && f.delete()) {
+                deleted++;
+            }
+        }
+        deletedFiles.addAndGet(deleted);
+        return deleted;
+    }
+
+    private Integer cycleOf(File f) {
+        RollCycle rc = queue.rollCycle();
+        String name = f.getName().substring(0, f.getName().length() - ".cq4".length());
+        try {
+            long millis = LocalDateTime.parse(name, DateTimeFormatter.ofPattern(rc.format()))
+                    .toInstant(ZoneOffset.UTC).toEpochMilli();
+            return (int) (millis / rc.lengthInMillis());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    @Override
+    public void close() {
+        tailer.close();
+        queue.close();
+    }
+}

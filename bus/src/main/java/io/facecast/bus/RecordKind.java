@@ -1,0 +1,39 @@
+package io.facecast.bus;
+
+/** What a bus record carries. The numeric codes are part of the on-disk format: never renumber. */
+public enum RecordKind {
+    /** Full I420 frame of the session's avatar at rest; the streamer composes idle video from it. */
+    IDLE_BASE(1),
+    /** An I420 patch for idle animation (sequence 0 = eyes closed), laid over {@link #IDLE_BASE}. */
+    IDLE_OVERLAY(2),
+    /** An utterance begins: text, audio rate, fps. Its media records follow. */
+    SEGMENT_START(3),
+    /** Video frame {@code mediaTimestamp} of the segment: an I420 region laid over the idle base. */
+    VIDEO(4),
+    /** PCM s16le; {@code mediaTimestamp} is the index of its first sample within the segment. */
+    AUDIO(5),
+    /** The segment is complete: {@code mediaTimestamp} = total samples, {@code sequence} = total frames. */
+    SEGMENT_END(6);
+
+    private static final RecordKind[] BY_CODE = new RecordKind[16];
+
+    static {
+        for (RecordKind k : values()) {
+            BY_CODE[k.code] = k;
+        }
+    }
+
+    public final int code;
+
+    RecordKind(int code) {
+        this.code = code;
+    }
+
+    public static RecordKind ofCode(int code) {
+        RecordKind k = code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
+        if (k == null) {
+            throw new BusFormatException("unknown record kind " + code);
+        }
+        return k;
+    }
+}

@@ -1,0 +1,40 @@
+package io.facecast.bus;
+
+import net.openhft.chronicle.bytes.Bytes;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+class BusCodecTest {
+    @Test
+    void roundTripsEveryField() {
+        BusRecord r = BusRecord.of(RecordKind.VIDEO, "s-1", 7).sequence(3).mediaTimestamp(42).producedNanos(99)
+                .audioFormat(48000, 1).fps(30).frameSize(512, 512).region(100, 200, 64, 32).text("héllo")
+                .payload(new byte[]{1, 2, 3});
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        BusCodec.write(b, r);
+        assertEquals(r, BusCodec.read(b, new BusRecord()));
+    }
+
+    @Test
+    void rejectsAnotherVersion() {
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        b.writeUnsignedShort(BusCodec.VERSION + 1);
+        b.writeUnsignedByte(RecordKind.AUDIO.code);
+        BusFormatException e = assertThrows(BusFormatException.class, () -> BusCodec.read(b, new BusRecord()));
+        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+    }
+
+    @Test
+    void rejectsTruncatedPayload() {
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        BusCodec.write(b, BusRecord.of(RecordKind.AUDIO, "s", 1).payload(new byte[100]));
+        b.readLimit(b.readLimit() - 50);
+        assertThrows(BusFormatException.class, () -> BusCodec.read(b, new BusRecord()));
+    }
+
+    @Test
+    void oddRegionsAreRefused() {
+        assertThrows(IllegalArgumentException.class, () -> new BusRecord().region(1, 0, 2, 2));
+    }
+}
