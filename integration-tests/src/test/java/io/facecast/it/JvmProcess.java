@@ -1,0 +1,142 @@
+package io.facecast.it;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One Facecast process launched exactly as production launches it: {@code java <flags> -jar target/facecast-X.jar}.
+ * Its output goes to a log file; the "listening on host:port" line tells us the port it bound (we pass port 0).
+ */
+final class JvmProcess implements AutoCloseable {
+    private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
+    /** The flags every Facecast JVM gets (Chronicle on JDK 17, no analytics); the same list as the launcher script. */
+    static final List<String> JVM_FLAGS = List.of(
+            "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+            "--add-exports=java.base/sun.nio.ch=ALL-UNNAMED",
+            "--add-opens=java.base/java.lang.reflect=ALL-UNNAMED",
+            "--add-opens=java.base/java.nio=ALL-UNNAMED",
+            "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+            "-Dchronicle.analytics.disable=true",
+            "-Dchronicle.announcer.disable=true",
+            "-Djava.awt.headless=true",
+            "-XX:+UseSerialGC", "-Xss512k");
+
+    private final String name;
+    private final Process process;
+    private final Path log;
+    private final CompletableFuture<String> listening = new CompletableFuture<>();
+
+    private JvmProcess(String name, Process process, Path log) {
+        this.name = name;
+        this.process = process;
+        this.log = log;
+    }
+
+    static JvmProcess start(String name, String module, Path logDir, List<String> args) throws IOException {
+        Path jar = moduleJar(module);
+        List<String> cmd = new ArrayList<>();
+        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        cmd.addAll(JVM_FLAGS);
+        cmd.add("-Xmx512m");
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        cmd.addAll(args);
+        Files.createDirectories(logDir);
+        Path log = logDir.resolve(name + ".log");
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        JvmProcess jp = new JvmProcess(name, p, log);
+        jp.pumpOutput();
+        return jp;
+    }
+
+    static Path moduleJar(String module) {
+        Path root = Path.of(System.getProperty("user.dir")).getParent();
+        Path jar = root.resolve(module).resolve("target").resolve("facecast-" + module + ".jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(jar + " is missing: run the build from the top-level folder (./mvnw verify)");
+        }
+        return jar;
+    }
+
+    private void pumpOutput() {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+                 PrintWriter w = new PrintWriter(Files.newBufferedWriter(log), true)) {
+                String line;
+                while ((line = r.readLine()) != null) {
+                    w.println(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (!listening.isDone() && m.find()) {
+                        listening.complete(m.group(1) + ":" + m.group(2));
+                    }
+                }
+            } catch (IOException ignored) {
+                // the process ended
+            } finally {
+                listening.completeExceptionally(new IllegalStateException(name + " exited before listening; see " + log));
+            }
+        }, name + "-output");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    /** host:port the process listens on. */
+    String awaitListening(Duration timeout) throws Exception {
+        try {
+            return listening.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(name + " did not start listening within " + timeout + "; log " + log + ":\n"
+                    + tail(), e);
+        }
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** User + system CPU time the process has used, in seconds (from /proc). */
+    double cpuSeconds() throws IOException {
+        String stat = Files.readString(Path.of("/proc", Long.toString(pid()), "stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
+        return ticks / 100.0;
+    }
+
+    String tail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    Path log() {
+        return log;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(10, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            process.waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}

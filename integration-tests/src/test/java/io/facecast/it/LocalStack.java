@@ -1,0 +1,81 @@
+package io.facecast.it;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * The three Facecast processes on loopback, as separate JVMs sharing one bus root directory: renderer, signaling and
+ * one or more streamers (each tails its own queue below the bus root).
+ */
+final class LocalStack implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    final Path busRoot;
+    final JvmProcess renderer;
+    final JvmProcess signaling;
+    final List<JvmProcess> streamers = new ArrayList<>();
+    final List<String> streamerControl = new ArrayList<>();
+    final String signalingTarget;
+
+    private LocalStack(Path busRoot, JvmProcess renderer, JvmProcess signaling, String signalingTarget) {
+        this.busRoot = busRoot;
+        this.renderer = renderer;
+        this.signaling = signaling;
+        this.signalingTarget = signalingTarget;
+    }
+
+    static LocalStack start(String name, int streamers, int maxSessionsPerStreamer, Duration sessionGrace) throws Exception {
+        Path logs = Path.of("target", "it-logs", name);
+        Path busRoot = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")), "facecast-bus-");
+        JvmProcess renderer = JvmProcess.start("renderer", "renderer", logs, List.of("--port", "0"));
+        String rendererAddr = renderer.awaitListening(START_TIMEOUT);
+        JvmProcess signaling = JvmProcess.start("signaling", "signaling", logs, List.of("--port", "0",
+                "--renderer", rendererAddr, "--session-grace", sessionGrace.toMillis() + "ms"));
+        LocalStack stack = new LocalStack(busRoot, renderer, signaling, signaling.awaitListening(START_TIMEOUT));
+        for (int i = 1; i <= streamers; i++) {
+            JvmProcess s = JvmProcess.start("streamer-" + i, "streamer", logs, List.of("--port", "0",
+                    "--id", "streamer-" + i, "--signaling", stack.signalingTarget, "--bus-root", busRoot.toString(),
+                    "--max-sessions", Integer.toString(maxSessionsPerStreamer)));
+            stack.streamers.add(s);
+            stack.streamerControl.add(s.awaitListening(START_TIMEOUT));
+        }
+        return stack;
+    }
+
+    /** Bytes under the bus root (all streamers' queues). */
+    long busBytes() throws IOException {
+        try (Stream<Path> files = Files.walk(busRoot)) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    String logs() {
+        StringBuilder sb = new StringBuilder();
+        for (JvmProcess p : all()) {
+            sb.append("---- ").append(p.log()).append('\n').append(p.tail()).append('\n');
+        }
+        return sb.toString();
+    }
+
+    List<JvmProcess> all() {
+        List<JvmProcess> all = new ArrayList<>(streamers);
+        all.add(signaling);
+        all.add(renderer);
+        return all;
+    }
+
+    @Override
+    public void close() throws Exception {
+        for (JvmProcess p : all()) {
+            p.close();
+        }
+        try (Stream<Path> files = Files.walk(busRoot)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

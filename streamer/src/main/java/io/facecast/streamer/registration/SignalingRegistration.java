@@ -1,0 +1,84 @@
+package io.facecast.streamer.registration;
+
+import io.facecast.internal.v1.HeartbeatRequest;
+import io.facecast.internal.v1.HeartbeatResponse;
+import io.facecast.internal.v1.RegisterStreamerRequest;
+import io.facecast.internal.v1.RegisterStreamerResponse;
+import io.facecast.internal.v1.RegistryGrpc;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+
+/**
+ * Keeps this streamer registered with signaling: registers, then heartbeats with its load; registers again whenever
+ * signaling no longer knows it (signaling restarted) or could not be reached.
+ */
+public final class SignalingRegistration implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SignalingRegistration.class);
+
+    private final ManagedChannel channel;
+    private final RegisterStreamerRequest registration;
+    private final IntSupplier activeSessions;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "signaling-registration");
+        t.setDaemon(true);
+        return t;
+    });
+    private volatile boolean registered;
+    private volatile long intervalMs = 1000;
+
+    public SignalingRegistration(ManagedChannel channel, RegisterStreamerRequest registration, IntSupplier activeSessions) {
+        this.channel = channel;
+        this.registration = registration;
+        this.activeSessions = activeSessions;
+    }
+
+    public void start() {
+        timer.execute(this::tick);
+    }
+
+    private void tick() {
+        try {
+            var stub = RegistryGrpc.newBlockingStub(channel).withDeadlineAfter(2, TimeUnit.SECONDS);
+            if (!registered) {
+                RegisterStreamerResponse r = stub.registerStreamer(registration);
+                intervalMs = Math.max(100, r.getHeartbeatIntervalMs());
+                registered = true;
+                log.info("registered with signaling as {} (heartbeat every {} ms)", registration.getStreamerId(), intervalMs);
+            } else {
+                HeartbeatResponse r = stub.heartbeat(HeartbeatRequest.newBuilder()
+                        .setStreamerId(registration.getStreamerId())
+                        .setActiveSessions(activeSessions.getAsInt()).build());
+                if (!r.getKnown()) {
+                    log.warn("signaling does not know this streamer any more; registering again");
+                    registered = false;
+                }
+            }
+        } catch (StatusRuntimeException e) {
+            if (registered) {
+                log.warn("signaling unreachable: {}", e.getStatus());
+            }
+            registered = false;
+        } finally {
+            if (!timer.isShutdown()) {
+                timer.schedule(this::tick, registered ? intervalMs : 500, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    public boolean registered() {
+        return registered;
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        channel.shutdownNow();
+    }
+}
