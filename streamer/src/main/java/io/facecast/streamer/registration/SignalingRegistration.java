@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntSupplier;
 
 /**
- * Keeps this streamer registered with signaling: registers, then heartbeats with its load; registers again whenever
- * signaling no longer knows it (signaling restarted) or could not be reached.
+ * Keeps this streamer registered with signaling: registers, then heartbeats with its load; registers again only when
+ * signaling says it no longer knows this streamer (signaling restarted or declared it dead).
  */
 public final class SignalingRegistration implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SignalingRegistration.class);
@@ -61,10 +61,9 @@ public final class SignalingRegistration implements AutoCloseable {
                 }
             }
         } catch (StatusRuntimeException e) {
-            if (registered) {
-                log.warn("signaling unreachable: {}", e.getStatus());
-            }
-            registered = false;
+            // Keep the registration: signaling closes a re-registered streamer's sessions, and a short network
+            // glitch must not cost them. Signaling answers known=false if it really forgot us.
+            log.warn("signaling unreachable: {}", e.getStatus());
         } finally {
             if (!timer.isShutdown()) {
                 timer.schedule(this::tick, registered ? intervalMs : 500, TimeUnit.MILLISECONDS);

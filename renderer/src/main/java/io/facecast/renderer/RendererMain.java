@@ -1,0 +1,71 @@
+package io.facecast.renderer;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import io.facecast.internal.v1.RendererControlGrpc;
+import io.facecast.renderer.control.RendererControlService;
+import io.facecast.renderer.control.RendererModule;
+import io.facecast.renderer.session.BusAppenders;
+import io.facecast.renderer.session.RenderSessions;
+import io.grpc.Server;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.protobuf.services.HealthStatusManager;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.TimeUnit;
+
+@Command(name = "renderer", mixinStandardHelpOptions = true,
+        description = "Turns text into lip-synced avatar frames and PCM on the streamers' media bus.")
+public final class RendererMain implements Callable<Integer> {
+    @Option(names = "--port", defaultValue = "50061", description = "gRPC port (default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
+    String host;
+
+    public static void main(String[] args) {
+        System.setProperty("java.awt.headless", "true");
+        System.exit(new CommandLine(new RendererMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Injector injector = Guice.createInjector(new RendererModule());
+        HealthStatusManager health = injector.getInstance(HealthStatusManager.class);
+        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
+                .addService(injector.getInstance(RendererControlService.class))
+                .addService(health.getHealthService())
+                .build()
+                .start();
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(RendererControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(injector, server, health), "renderer-shutdown"));
+        System.out.println("renderer listening on " + host + ":" + server.getPort());
+        System.out.flush();
+        server.awaitTermination();
+        return 0;
+    }
+
+    /** Stop taking calls, cancel sessions, let workers finish the frame they are on, then close the queues. */
+    private static void shutdown(Injector injector, Server server, HealthStatusManager health) {
+        health.enterTerminalState();
+        server.shutdown();
+        injector.getInstance(RenderSessions.class).close();
+        ExecutorService pool = injector.getInstance(ExecutorService.class);
+        pool.shutdown();
+        try {
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+            server.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        server.shutdownNow();
+        injector.getInstance(BusAppenders.class).close();
+    }
+}

@@ -1,0 +1,30 @@
+package io.facecast.renderer.avatar;
+
+import io.facecast.renderer.viseme.MouthParams;
+
+/**
+ * A face the renderer can animate: an idle base frame plus small I420 patches laid over it. Patch regions are fixed
+ * for the avatar's lifetime so the streamer can compose any patch over the base without further layout.
+ *
+ * <p>Instances are confined to one session worker at a time; {@link #mouthPatch} may reuse internal buffers.
+ */
+public interface Avatar {
+    String name();
+
+    int width();
+
+    int height();
+
+    /** Full I420 frame at rest: mouth closed, eyes open. */
+    byte[] idleBase();
+
+    Region eyesRegion();
+
+    /** I420 patch of {@link #eyesRegion()} with the eyes closed (for blinking). */
+    byte[] eyesClosedPatch();
+
+    Region mouthRegion();
+
+    /** I420 patch of {@link #mouthRegion()} showing the mouth in pose {@code params}. A new array on every call. */
+    byte[] mouthPatch(MouthParams params);
+}

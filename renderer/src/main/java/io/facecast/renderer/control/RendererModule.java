@@ -1,0 +1,63 @@
+package io.facecast.renderer.control;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import io.facecast.renderer.avatar.AvatarRegistry;
+import io.facecast.renderer.session.BusAppenders;
+import io.facecast.renderer.session.RenderSessions;
+import io.facecast.renderer.session.SegmentObserver;
+import io.facecast.renderer.tts.FreeTtsSynthesizer;
+import io.facecast.renderer.tts.SpeechSynthesizer;
+import io.grpc.protobuf.services.HealthStatusManager;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/** Wiring of the renderer process. */
+public final class RendererModule extends AbstractModule {
+    /** Two render threads: enough to keep sessions faster than real time, and the machine has two cores. */
+    public static final int RENDER_THREADS = 2;
+
+    @Provides
+    @Singleton
+    SpeechSynthesizer speechSynthesizer() {
+        return new FreeTtsSynthesizer(RENDER_THREADS);
+    }
+
+    @Provides
+    @Singleton
+    AvatarRegistry avatarRegistry() {
+        return AvatarRegistry.builtIn();
+    }
+
+    @Provides
+    @Singleton
+    BusAppenders busAppenders() {
+        return new BusAppenders();
+    }
+
+    @Provides
+    @Singleton
+    ExecutorService renderPool() {
+        AtomicInteger n = new AtomicInteger();
+        return Executors.newFixedThreadPool(RENDER_THREADS, r -> {
+            Thread t = new Thread(r, "render-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    @Provides
+    @Singleton
+    RenderSessions renderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, ExecutorService pool) {
+        return new RenderSessions(tts, avatars, buses, pool, SegmentObserver.NONE);
+    }
+
+    @Provides
+    @Singleton
+    HealthStatusManager health() {
+        return new HealthStatusManager();
+    }
+}

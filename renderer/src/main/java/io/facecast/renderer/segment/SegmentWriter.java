@@ -1,0 +1,63 @@
+package io.facecast.renderer.segment;
+
+import io.facecast.bus.BusAppender;
+import io.facecast.bus.BusRecord;
+import io.facecast.bus.RecordKind;
+import io.facecast.renderer.audio.BusAudio;
+import io.facecast.renderer.avatar.Avatar;
+import io.facecast.renderer.avatar.Region;
+import io.facecast.renderer.avatar.Rgb2I420;
+
+import java.util.function.BooleanSupplier;
+
+/**
+ * Writes one utterance to the bus as SEGMENT_START, then (VIDEO j, AUDIO of frame j's span) for every frame, then
+ * SEGMENT_END. Video and audio are interleaved per frame so the streamer can start playing before the segment is
+ * complete. {@code sequence} numbers the records within the segment (START = 0, VIDEO j = 2j+1, AUDIO j = 2j+2), except
+ * SEGMENT_END whose sequence is the frame count, as the bus format defines.
+ */
+public final class SegmentWriter {
+    private final BusAppender bus;
+
+    public SegmentWriter(BusAppender bus) {
+        this.bus = bus;
+    }
+
+    /**
+     * @param cancelled polled between frames; once true nothing more is written (and no SEGMENT_END: the streamer
+     *                  drops incomplete segments by utterance id)
+     * @return true when the segment was written completely
+     */
+    public boolean write(String sessionId, long utteranceId, String text, SegmentMedia media, Avatar avatar,
+                         boolean syncMarkers, BooleanSupplier cancelled) {
+        int fps = media.fps();
+        int w = avatar.width(), h = avatar.height();
+        Region mouth = avatar.mouthRegion();
+        short[] pcm = syncMarkers ? SyncMarkers.withToneBursts(media.pcm()) : media.pcm();
+        byte[] white = syncMarkers ? Rgb2I420.solid(mouth.width(), mouth.height(), SyncMarkers.WHITE) : null;
+        int samples = pcm.length;
+        int frames = media.frames();
+        if (cancelled.getAsBoolean()) {
+            return false;
+        }
+        long seq = 0;
+        bus.append(BusRecord.of(RecordKind.SEGMENT_START, sessionId, utteranceId)
+                .sequence(seq++).text(text).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS).fps(fps).frameSize(w, h));
+        for (int j = 0; j < frames; j++) {
+            if (cancelled.getAsBoolean()) {
+                return false;
+            }
+            byte[] patch = syncMarkers && SyncMarkers.isMarkerFrame(j, fps) ? white : avatar.mouthPatch(media.mouth().at(j));
+            bus.append(BusRecord.of(RecordKind.VIDEO, sessionId, utteranceId)
+                    .mediaTimestamp(j).sequence(seq++).frameSize(w, h).fps(fps)
+                    .region(mouth.x(), mouth.y(), mouth.width(), mouth.height()).payload(patch));
+            int from = Math.min(samples, SegmentMedia.frameStartSample(j, fps));
+            int to = Math.min(samples, SegmentMedia.frameStartSample(j + 1, fps));
+            bus.append(BusRecord.of(RecordKind.AUDIO, sessionId, utteranceId)
+                    .mediaTimestamp(from).sequence(seq++).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS)
+                    .payload(BusAudio.toS16le(pcm, from, to)));
+        }
+        bus.append(BusRecord.of(RecordKind.SEGMENT_END, sessionId, utteranceId).mediaTimestamp(samples).sequence(frames));
+        return true;
+    }
+}

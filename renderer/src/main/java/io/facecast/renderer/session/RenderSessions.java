@@ -1,0 +1,182 @@
+package io.facecast.renderer.session;
+
+import io.facecast.bus.BusAppender;
+import io.facecast.bus.BusRecord;
+import io.facecast.bus.RecordKind;
+import io.facecast.internal.v1.MediaSpec;
+import io.facecast.renderer.RendererException;
+import io.facecast.renderer.avatar.Avatar;
+import io.facecast.renderer.avatar.AvatarRegistry;
+import io.facecast.renderer.avatar.Region;
+import io.facecast.renderer.segment.SegmentMedia;
+import io.facecast.renderer.tts.Speech;
+import io.facecast.renderer.tts.SpeechSynthesizer;
+import io.grpc.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+
+/**
+ * The renderer's sessions: open (publish idle material), speak (queue an utterance), interrupt, close. All calls
+ * return at once; rendering happens on the shared pool. Errors the caller can fix are {@link RendererException}s.
+ */
+public final class RenderSessions implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RenderSessions.class);
+    public static final String DEFAULT_NAME = "default";
+    public static final int MAX_TEXT_CHARS = 2000;
+    public static final int MAX_PENDING_UTTERANCES = 32;
+
+    private final SpeechSynthesizer tts;
+    private final AvatarRegistry avatars;
+    private final BusAppenders buses;
+    private final Executor pool;
+    private final SegmentObserver observer;
+    private final Map<String, RenderSession> sessions = new ConcurrentHashMap<>();
+
+    public RenderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, Executor pool,
+                          SegmentObserver observer) {
+        this.tts = tts;
+        this.avatars = avatars;
+        this.buses = buses;
+        this.pool = pool;
+        this.observer = observer;
+    }
+
+    /** What {@link #open} resolved the requested names to. */
+    public record Opened(String avatar, String voice, VideoFormat format) {}
+
+    public Opened open(String sessionId, String avatarName, String voice, MediaSpec media, String busPath) {
+        requireSessionId(sessionId);
+        String avatarKey = avatarName == null || avatarName.isEmpty() ? DEFAULT_NAME : avatarName;
+        String voiceKey = voice == null || voice.isEmpty() ? DEFAULT_NAME : voice;
+        VideoFormat format = VideoFormat.of(media == null ? MediaSpec.getDefaultInstance() : media);
+        if (!avatars.contains(avatarKey)) {
+            throw RendererException.notFound("unknown avatar '" + avatarKey + "'; known avatars: " + avatars.names());
+        }
+        if (!tts.voices().contains(voiceKey)) {
+            throw RendererException.notFound("unknown voice '" + voiceKey + "'; known voices: " + tts.voices());
+        }
+        if (sessions.containsKey(sessionId)) {
+            throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
+        }
+        BusAppender bus = buses.forPath(busPath);
+        Avatar avatar = avatars.create(avatarKey, format.width(), format.height());
+        RenderSession s = new RenderSession(sessionId, avatar, voiceKey, format, bus, pool);
+        if (sessions.putIfAbsent(sessionId, s) != null) {
+            throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
+        }
+        publishIdle(s);
+        log.info("session {} open: avatar={} voice={} {}x{}@{} bus={}", sessionId, avatarKey, voiceKey,
+                format.width(), format.height(), format.fps(), bus.dir());
+        return new Opened(avatarKey, voiceKey, format);
+    }
+
+    public void speak(String sessionId, long utteranceId, String text, boolean syncMarkers) {
+        RenderSession s = session(sessionId);
+        if (text == null || text.isBlank()) {
+            throw RendererException.invalid("text is empty: nothing to say");
+        }
+        if (text.length() > MAX_TEXT_CHARS) {
+            throw RendererException.invalid("text has " + text.length() + " characters; split it into utterances of at most "
+                    + MAX_TEXT_CHARS);
+        }
+        if (s.isCancelled(utteranceId)) {
+            throw new RendererException(Status.Code.FAILED_PRECONDITION, "utterance " + Long.toUnsignedString(utteranceId)
+                    + " was already discarded by an interrupt; use a higher utterance id");
+        }
+        RenderSession.Utterance u = new RenderSession.Utterance(utteranceId, text, syncMarkers);
+        if (!s.enqueue(u, MAX_PENDING_UTTERANCES, () -> turn(s))) {
+            throw new RendererException(Status.Code.RESOURCE_EXHAUSTED, "session '" + sessionId + "' already has "
+                    + MAX_PENDING_UTTERANCES + " utterances waiting; wait for them or interrupt");
+        }
+    }
+
+    public void interrupt(String sessionId, long discardThroughUtteranceId) {
+        session(sessionId).discardThrough(discardThroughUtteranceId);
+    }
+
+    public void close(String sessionId) {
+        RenderSession s = sessions.remove(requireSessionId(sessionId));
+        if (s == null) {
+            throw unknownSession(sessionId);
+        }
+        s.close();
+        log.info("session {} closed", sessionId);
+    }
+
+    public int openSessions() {
+        return sessions.size();
+    }
+
+    /** Cancels every session; appenders are closed by their owner after the workers stopped. */
+    @Override
+    public void close() {
+        sessions.values().forEach(RenderSession::close);
+        sessions.clear();
+    }
+
+    private void publishIdle(RenderSession s) {
+        Avatar a = s.avatar;
+        int w = a.width(), h = a.height();
+        s.bus.append(BusRecord.of(RecordKind.IDLE_BASE, s.id, 0)
+                .frameSize(w, h).region(0, 0, w, h).fps(s.format.fps()).payload(a.idleBase()));
+        Region eyes = a.eyesRegion();
+        s.bus.append(BusRecord.of(RecordKind.IDLE_OVERLAY, s.id, 0).sequence(0)
+                .frameSize(w, h).region(eyes.x(), eyes.y(), eyes.width(), eyes.height()).fps(s.format.fps())
+                .payload(a.eyesClosedPatch()));
+    }
+
+    /** One utterance of one session, then yield the pool thread so other sessions get a turn. */
+    private void turn(RenderSession s) {
+        RenderSession.Utterance u = s.next();
+        if (u == null) {
+            return;
+        }
+        SegmentObserver.Outcome outcome;
+        try {
+            outcome = render(s, u);
+        } catch (RuntimeException e) {
+            log.error("session {} utterance {} failed", s.id, Long.toUnsignedString(u.id()), e);
+            outcome = SegmentObserver.Outcome.FAILED;
+        }
+        try {
+            observer.segmentDone(s.id, u.id(), outcome);
+        } finally {
+            if (s.hasMore()) {
+                s.schedule(() -> turn(s));
+            }
+        }
+    }
+
+    private SegmentObserver.Outcome render(RenderSession s, RenderSession.Utterance u) {
+        if (s.isCancelled(u.id())) {
+            return SegmentObserver.Outcome.CANCELLED;
+        }
+        Speech speech = tts.synthesize(u.text(), s.voice);
+        SegmentMedia media = SegmentMedia.of(speech, s.format.fps());
+        boolean done = s.writer.write(s.id, u.id(), u.text(), media, s.avatar, u.syncMarkers(), () -> s.isCancelled(u.id()));
+        return done ? SegmentObserver.Outcome.WRITTEN : SegmentObserver.Outcome.CANCELLED;
+    }
+
+    private RenderSession session(String sessionId) {
+        RenderSession s = sessions.get(requireSessionId(sessionId));
+        if (s == null) {
+            throw unknownSession(sessionId);
+        }
+        return s;
+    }
+
+    private static String requireSessionId(String sessionId) {
+        if (sessionId == null || sessionId.isEmpty()) {
+            throw RendererException.invalid("session_id is required");
+        }
+        return sessionId;
+    }
+
+    private static RendererException unknownSession(String sessionId) {
+        return RendererException.notFound("no session '" + sessionId + "' is open on this renderer; open it first");
+    }
+}

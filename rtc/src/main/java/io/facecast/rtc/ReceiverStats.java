@@ -1,0 +1,14 @@
+package io.facecast.rtc;
+
+/** What a {@link ReceivingPeer}'s inbound streams report. Jitter is in seconds, as in the W3C stats. */
+public record ReceiverStats(
+        long videoFramesReceived,
+        long videoFramesDecoded,
+        long videoFramesDropped,
+        long videoPacketsLost,
+        double videoJitterSeconds,
+        long audioPacketsReceived,
+        long audioPacketsLost,
+        double audioJitterSeconds,
+        long audioConcealedSamples) {
+}

@@ -1,0 +1,397 @@
+package io.facecast.rtc;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceGatheringState;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpCodecCapability;
+import dev.onvoid.webrtc.RTCRtpEncodingParameters;
+import dev.onvoid.webrtc.RTCRtpSendParameters;
+import dev.onvoid.webrtc.RTCRtpSender;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.RTCStats;
+import dev.onvoid.webrtc.RTCStatsReport;
+import dev.onvoid.webrtc.RTCStatsType;
+import dev.onvoid.webrtc.media.MediaType;
+import dev.onvoid.webrtc.media.SyncClock;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.audio.CustomAudioSource;
+import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.NativeI420Buffer;
+import dev.onvoid.webrtc.media.video.VideoFrame;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one session: answers a client's receive-only offer and sends pushed audio and video.
+ *
+ * <p>Both tracks belong to one media stream (id = session id) and both sources share one {@link SyncClock}, so
+ * receivers can lip-sync them. The native layer stamps a frame or chunk with the time it is pushed: push each at its
+ * presentation time.
+ *
+ * <p>Threading: one thread pushes media; any threads make control calls. Pushing and {@link #close()} exclude each
+ * other, because CustomAudioSource's sink list is not synchronized in webrtc-java 0.14.0.
+ */
+public final class SendingPeer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SendingPeer.class);
+
+    private final PeerConnectionFactory factory;
+    private final String sessionId;
+    private final int width;
+    private final int height;
+    private final int fps;
+    private final SenderOptions options;
+    private final PeerListener listener;
+
+    private final SyncClock clock;
+    private final CustomVideoSource videoSource;
+    private final CustomAudioSource audioSource;
+    private final VideoTrack videoTrack;
+    private final AudioTrack audioTrack;
+    private final RTCPeerConnection pc;
+
+    /** Serializes signaling calls and close(); always taken before {@link #media}. */
+    private final Object control = new Object();
+    /** Held while pushing and while disposing, never both at once. */
+    private final ReentrantLock media = new ReentrantLock();
+    private final CountDownLatch gatheringComplete = new CountDownLatch(1);
+    private final List<RTCIceCandidate> pendingCandidates = new ArrayList<>();
+
+    private volatile boolean closed;
+    private boolean answered;
+
+    public SendingPeer(PeerConnectionFactory factory, String sessionId, List<IceServerConfig> iceServers,
+                       int width, int height, int fps, PeerListener listener) {
+        this(factory, sessionId, iceServers, width, height, fps, listener, SenderOptions.defaults());
+    }
+
+    public SendingPeer(PeerConnectionFactory factory, String sessionId, List<IceServerConfig> iceServers,
+                       int width, int height, int fps, PeerListener listener, SenderOptions options) {
+        if (sessionId == null || sessionId.isBlank()) {
+            throw new IllegalArgumentException("session id must not be blank");
+        }
+        if (width <= 0 || height <= 0 || fps <= 0) {
+            throw new IllegalArgumentException("bad video format " + width + "x" + height + "@" + fps);
+        }
+        this.factory = factory;
+        this.sessionId = sessionId;
+        this.width = width;
+        this.height = height;
+        this.fps = fps;
+        this.options = options;
+        this.listener = listener == null ? PeerListener.NONE : listener;
+
+        this.clock = new SyncClock();
+        this.videoSource = new CustomVideoSource(clock);
+        this.audioSource = new CustomAudioSource(clock);
+        this.videoTrack = factory.createVideoTrack("video-" + sessionId, videoSource);
+        this.audioTrack = factory.createAudioTrack("audio-" + sessionId, audioSource);
+        this.pc = factory.createPeerConnection(RtcConfigurations.build(iceServers, options.icePolicy()),
+                new Observer());
+        if (pc == null) {
+            disposeMedia();
+            throw new RtcException("the native layer refused to create a peer connection");
+        }
+    }
+
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /**
+     * Answers a client's offer (audio and video, typically receive-only): sets it, attaches our tracks, and returns
+     * the answer SDP, which carries the ICE candidates gathered within {@link SenderOptions#gatherWait()}. Later
+     * candidates go to {@link PeerListener#onLocalCandidate}. One negotiation per peer.
+     *
+     * @throws InvalidSdpException the offer is malformed or lacks audio or video
+     * @throws IllegalStateException already answered or closed
+     */
+    public String answer(String offerSdp) throws InvalidSdpException {
+        synchronized (control) {
+            requireOpen();
+            if (answered) {
+                throw new IllegalStateException("session " + sessionId + " is already negotiated; renegotiation "
+                        + "is not supported, close it and create a new one");
+            }
+            SdpChecks.requireOfferWithAudioAndVideo(offerSdp);
+            try {
+                NativeCalls.set(o -> pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), o),
+                        "setRemoteDescription");
+            } catch (NativeCalls.NativeFailure e) {
+                throw new InvalidSdpException("SDP offer rejected: " + e.getMessage());
+            }
+            RTCRtpSender audioSender = pc.addTrack(audioTrack, List.of(sessionId));
+            RTCRtpSender videoSender = pc.addTrack(videoTrack, List.of(sessionId));
+            if (audioSender == null || videoSender == null) {
+                throw new RtcException("could not attach the media tracks to the peer connection");
+            }
+            if (options.preferVp8()) {
+                preferVp8(videoSender);
+            }
+            RTCSessionDescription answer;
+            try {
+                answer = NativeCalls.create(o -> pc.createAnswer(new RTCAnswerOptions(), o), "createAnswer");
+            } catch (NativeCalls.NativeFailure e) {
+                throw new InvalidSdpException("cannot answer the SDP offer: " + e.getMessage());
+            }
+            try {
+                NativeCalls.set(o -> pc.setLocalDescription(answer, o), "setLocalDescription");
+            } catch (NativeCalls.NativeFailure e) {
+                throw new RtcException("setting the local answer failed: " + e.getMessage());
+            }
+            boundVideoBitrate(videoSender);
+            answered = true;
+            for (RTCIceCandidate candidate : pendingCandidates) {
+                pc.addIceCandidate(candidate);
+            }
+            pendingCandidates.clear();
+            awaitGathering();
+            RTCSessionDescription local = pc.getLocalDescription();
+            return local != null ? local.sdp : answer.sdp;
+        }
+    }
+
+    /**
+     * Adds a remote (client) ICE candidate; before the offer is answered it is queued. An empty candidate means
+     * "end of candidates" and is ignored.
+     *
+     * @throws InvalidSdpException the candidate line is malformed
+     */
+    public void addRemoteCandidate(String sdpMid, int sdpMLineIndex, String candidate) throws InvalidSdpException {
+        if (candidate != null && candidate.isBlank()) {
+            return;
+        }
+        String line = SdpChecks.normalizeCandidate(candidate);
+        RTCIceCandidate ice = new RTCIceCandidate(sdpMid, sdpMLineIndex, line);
+        synchronized (control) {
+            requireOpen();
+            if (answered) {
+                pc.addIceCandidate(ice);
+            } else {
+                pendingCandidates.add(ice);
+            }
+        }
+    }
+
+    /**
+     * Sends one video frame now. {@code i420} is tightly packed I420 (Y plane, then U, then V).
+     *
+     * @return false if the peer is closed (the frame is dropped)
+     */
+    public boolean pushVideo(byte[] i420, int frameWidth, int frameHeight) {
+        media.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            NativeI420Buffer buffer = I420Frames.toNative(i420, frameWidth, frameHeight);
+            VideoFrame frame = new VideoFrame(buffer, System.nanoTime());
+            try {
+                videoSource.pushFrame(frame);
+            } finally {
+                frame.release();
+            }
+            return true;
+        } finally {
+            media.unlock();
+        }
+    }
+
+    /**
+     * Sends exactly 10 ms of signed 16-bit little-endian PCM now (e.g. 480 frames at 48 kHz). Other chunk lengths
+     * are rejected: the native layer silently drops them.
+     *
+     * @return false if the peer is closed (the chunk is dropped)
+     */
+    public boolean pushAudio(byte[] pcm, int sampleRate, int channels) {
+        if (sampleRate <= 0 || sampleRate % 100 != 0 || channels < 1 || channels > 2) {
+            throw new IllegalArgumentException("unsupported audio format: " + sampleRate + " Hz, " + channels
+                    + " channels");
+        }
+        int frames = sampleRate / 100;
+        int expected = frames * channels * 2;
+        if (pcm.length != expected) {
+            throw new IllegalArgumentException("audio chunk must be exactly 10 ms: " + expected + " bytes at "
+                    + sampleRate + " Hz x " + channels + " channels, got " + pcm.length);
+        }
+        media.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            audioSource.pushAudio(pcm, 16, sampleRate, channels, frames);
+            return true;
+        } finally {
+            media.unlock();
+        }
+    }
+
+    /** Current outbound statistics (blocks up to a few seconds for the native layer). */
+    public SenderStats stats() {
+        RTCStatsReport report;
+        synchronized (control) {
+            requireOpen();
+            report = NativeCalls.stats(pc);
+        }
+        Optional<RTCStats> video = StatsValues.find(report, RTCStatsType.OUTBOUND_RTP, "video");
+        Optional<RTCStats> audio = StatsValues.find(report, RTCStatsType.OUTBOUND_RTP, "audio");
+        return new SenderStats(
+                StatsValues.longOf(video, "framesSent"),
+                StatsValues.longOf(video, "framesEncoded"),
+                StatsValues.longOf(video, "bytesSent"),
+                StatsValues.doubleOf(video, "framesPerSecond"),
+                StatsValues.stringOf(video, "qualityLimitationReason"),
+                StatsValues.longOf(audio, "packetsSent"),
+                StatsValues.longOf(audio, "bytesSent"));
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    /** Frees the peer connection, tracks and sources. Idempotent; do not push concurrently expecting delivery. */
+    @Override
+    public void close() {
+        synchronized (control) {
+            media.lock();
+            try {
+                if (closed) {
+                    return;
+                }
+                closed = true;
+                // Detach the tracks from their senders, then close: only then are the tracks ours alone to dispose.
+                for (RTCRtpSender sender : senders()) {
+                    quietly("remove track", () -> pc.removeTrack(sender));
+                }
+                quietly("close peer connection", pc::close);
+                disposeMedia();
+            } finally {
+                media.unlock();
+            }
+        }
+        RtcEvents.dispatch("closed", () -> listener.onConnectionState(PeerState.CLOSED));
+    }
+
+    private void disposeMedia() {
+        quietly("dispose video track", videoTrack::dispose);
+        quietly("dispose audio track", audioTrack::dispose);
+        quietly("dispose video source", videoSource::dispose);
+        quietly("dispose audio source", audioSource::dispose);
+        quietly("dispose clock", clock::dispose);
+    }
+
+    private List<RTCRtpSender> senders() {
+        try {
+            return List.of(pc.getSenders());
+        } catch (RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private void preferVp8(RTCRtpSender videoSender) {
+        try {
+            for (RTCRtpTransceiver transceiver : pc.getTransceivers()) {
+                if (transceiver.getSender() != null && transceiver.getSender().getTrack() != null
+                        && "video".equals(transceiver.getSender().getTrack().getKind())) {
+                    List<RTCRtpCodecCapability> codecs = new ArrayList<>(
+                            factory.getRtpReceiverCapabilities(MediaType.VIDEO).getCodecs());
+                    // Stable sort: VP8 first, the rest (including rtx/red/fec) keep their order.
+                    codecs.sort((a, b) -> Boolean.compare(!isVp8(a), !isVp8(b)));
+                    transceiver.setCodecPreferences(codecs);
+                }
+            }
+        } catch (RuntimeException e) {
+            log.warn("session {}: could not prefer VP8, keeping the offer's codec order: {}", sessionId,
+                    e.getMessage());
+        }
+    }
+
+    private static boolean isVp8(RTCRtpCodecCapability codec) {
+        return "VP8".equalsIgnoreCase(codec.getName());
+    }
+
+    private void boundVideoBitrate(RTCRtpSender videoSender) {
+        try {
+            RTCRtpSendParameters parameters = videoSender.getParameters();
+            for (RTCRtpEncodingParameters encoding : parameters.encodings) {
+                encoding.maxBitrate = options.maxVideoBitrate();
+                if (options.minVideoBitrate() > 0) {
+                    encoding.minBitrate = options.minVideoBitrate();
+                }
+                encoding.maxFramerate = (double) fps;
+            }
+            videoSender.setParameters(parameters);
+        } catch (RuntimeException e) {
+            log.warn("session {}: could not set video bitrate bounds: {}", sessionId, e.getMessage());
+        }
+    }
+
+    private void awaitGathering() {
+        if (options.gatherWait().isZero() || options.gatherWait().isNegative()) {
+            return;
+        }
+        try {
+            gatheringComplete.await(options.gatherWait().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("session " + sessionId + ": peer is closed");
+        }
+    }
+
+    private void quietly(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException | Error e) {
+            // webrtc-java reports a still-referenced native object with java.lang.Error; closing must go on.
+            log.warn("session {}: {} failed", sessionId, what, e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "SendingPeer[" + sessionId + " " + width + "x" + height + "@" + fps + (closed ? " closed" : "") + "]";
+    }
+
+    private final class Observer implements PeerConnectionObserver {
+        @Override
+        public void onIceCandidate(RTCIceCandidate candidate) {
+            if (!closed) {
+                RtcEvents.dispatch("local candidate", () -> listener.onLocalCandidate(candidate.sdpMid,
+                        candidate.sdpMLineIndex, candidate.sdp));
+            }
+        }
+
+        @Override
+        public void onIceGatheringChange(RTCIceGatheringState state) {
+            if (state == RTCIceGatheringState.COMPLETE) {
+                gatheringComplete.countDown();
+            }
+        }
+
+        @Override
+        public void onConnectionChange(RTCPeerConnectionState state) {
+            log.debug("session {}: connection {}", sessionId, state);
+            // close() reports CLOSED itself; events raced in after it are stale.
+            if (!closed && state != RTCPeerConnectionState.CLOSED) {
+                RtcEvents.dispatch("state " + state, () -> listener.onConnectionState(PeerState.of(state)));
+            }
+        }
+    }
+}

@@ -1,0 +1,45 @@
+package io.facecast.rtc;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class SdpChecksTest {
+    private static final String OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n"
+            + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=recvonly\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=recvonly\r\n";
+
+    @Test
+    void acceptsAnOfferWithAudioAndVideo() {
+        assertDoesNotThrow(() -> SdpChecks.requireOfferWithAudioAndVideo(OFFER));
+    }
+
+    @Test
+    void namesWhatIsMissing() {
+        String noAudio = OFFER.replace("m=audio", "m=application");
+        assertTrue(assertThrows(InvalidSdpException.class, () -> SdpChecks.requireOfferWithAudioAndVideo(noAudio))
+                .getMessage().contains("m=audio"));
+        String noVideo = OFFER.replace("m=video", "m=application");
+        assertTrue(assertThrows(InvalidSdpException.class, () -> SdpChecks.requireOfferWithAudioAndVideo(noVideo))
+                .getMessage().contains("m=video"));
+        assertTrue(assertThrows(InvalidSdpException.class, () -> SdpChecks.requireOfferWithAudioAndVideo(null))
+                .getMessage().contains("empty"));
+        String huge = OFFER + "a=x\r\n".repeat(20_000);
+        assertTrue(assertThrows(InvalidSdpException.class, () -> SdpChecks.requireOfferWithAudioAndVideo(huge))
+                .getMessage().contains("at most"));
+        assertTrue(assertThrows(InvalidSdpException.class,
+                () -> SdpChecks.requireOfferWithAudioAndVideo("{\"type\":\"offer\"}")).getMessage()
+                .contains("must start with \"v=0\""));
+    }
+
+    @Test
+    void normalizesCandidates() throws InvalidSdpException {
+        String line = "candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host";
+        assertEquals(line, SdpChecks.normalizeCandidate("a=" + line));
+        assertEquals(line, SdpChecks.normalizeCandidate(" " + line + "\r\n"));
+        assertThrows(InvalidSdpException.class, () -> SdpChecks.normalizeCandidate("typ host"));
+        assertThrows(InvalidSdpException.class, () -> SdpChecks.normalizeCandidate(null));
+    }
+}

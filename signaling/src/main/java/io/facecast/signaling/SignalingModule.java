@@ -1,0 +1,161 @@
+package io.facecast.signaling;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.name.Named;
+import io.facecast.signaling.backend.ChannelFactory;
+import io.facecast.signaling.backend.GrpcRendererBackend;
+import io.facecast.signaling.backend.GrpcStreamerBackendFactory;
+import io.facecast.signaling.backend.NettyChannelFactory;
+import io.facecast.signaling.backend.RendererBackend;
+import io.facecast.signaling.backend.StreamerBackendFactory;
+import io.facecast.signaling.placement.LeastLoadedPlacement;
+import io.facecast.signaling.placement.PlacementPolicy;
+import io.facecast.signaling.placement.StreamerRegistry;
+import io.facecast.signaling.relay.SessionEvents;
+import io.facecast.signaling.session.Reaper;
+import io.facecast.signaling.session.SessionManager;
+import io.facecast.signaling.session.StreamerLifecycle;
+import io.facecast.signaling.session.Tombstones;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+
+/**
+ * Wiring of the signaling process. Tests override the outside edges (clock, channels, server transport) with
+ * {@code Modules.override}.
+ */
+public final class SignalingModule extends AbstractModule {
+
+  private final SignalingConfig config;
+
+  public SignalingModule(SignalingConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  protected void configure() {
+    bind(SignalingConfig.class).toInstance(config);
+    bind(PlacementPolicy.class).to(LeastLoadedPlacement.class);
+    bind(SignalingServer.class).in(Singleton.class);
+  }
+
+  @Provides
+  @Singleton
+  Clock clock() {
+    return Clock.systemUTC();
+  }
+
+  @Provides
+  @Singleton
+  @NanoTime
+  LongSupplier nanoTime() {
+    return System::nanoTime;
+  }
+
+  @Provides
+  @Singleton
+  ChannelFactory channels() {
+    return new NettyChannelFactory();
+  }
+
+  @Provides
+  @Singleton
+  ServerBuilderFactory serverBuilders(SignalingConfig config) {
+    return () -> NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));
+  }
+
+  @Provides
+  @Singleton
+  ScheduledExecutorService scheduler() {
+    return Executors.newScheduledThreadPool(2, daemonThreads("signaling-scheduler"));
+  }
+
+  /** Best-effort cleanup calls to streamers and the renderer, off the threads that decided to close. */
+  @Provides
+  @Singleton
+  @Named("cleanup")
+  Executor cleanupExecutor() {
+    ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("signaling-cleanup"));
+    return pool;
+  }
+
+  @Provides
+  @Singleton
+  RendererBackend renderer(SignalingConfig config, ChannelFactory channels) {
+    return new GrpcRendererBackend(config.rendererAddress(), channels, config.controlDeadline());
+  }
+
+  @Provides
+  @Singleton
+  StreamerBackendFactory streamerBackends(SignalingConfig config, ChannelFactory channels) {
+    return new GrpcStreamerBackendFactory(channels, config.controlDeadline());
+  }
+
+  @Provides
+  @Singleton
+  StreamerRegistry streamerRegistry(PlacementPolicy policy, @NanoTime LongSupplier nanoTime, SignalingConfig config) {
+    return new StreamerRegistry(policy, nanoTime, config.streamerTimeout());
+  }
+
+  @Provides
+  @Singleton
+  SessionEvents sessionEvents(Clock clock) {
+    return new SessionEvents(clock);
+  }
+
+  @Provides
+  @Singleton
+  Tombstones tombstones(@NanoTime LongSupplier nanoTime) {
+    return new Tombstones(nanoTime, Tombstones.DEFAULT_TTL, Tombstones.DEFAULT_CAPACITY);
+  }
+
+  @Provides
+  @Singleton
+  SessionManager sessionManager(
+      StreamerRegistry registry,
+      RendererBackend renderer,
+      SessionEvents events,
+      Tombstones tombstones,
+      @NanoTime LongSupplier nanoTime,
+      SignalingConfig config,
+      @Named("cleanup") Executor cleanup) {
+    return new SessionManager(
+        registry, renderer, events, tombstones, nanoTime, config.iceServers(), config.sessionGrace(), cleanup);
+  }
+
+  @Provides
+  @Singleton
+  StreamerLifecycle streamerLifecycle(
+      StreamerRegistry registry,
+      SessionManager sessions,
+      StreamerBackendFactory backends,
+      ScheduledExecutorService scheduler,
+      SignalingConfig config) {
+    return new StreamerLifecycle(
+        registry, sessions, backends, scheduler, config.heartbeatInterval(), config.streamerTimeout());
+  }
+
+  @Provides
+  @Singleton
+  Reaper reaper(StreamerLifecycle streamers, SessionManager sessions) {
+    return new Reaper(streamers, sessions);
+  }
+
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}

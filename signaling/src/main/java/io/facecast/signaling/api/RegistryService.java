@@ -1,0 +1,35 @@
+package io.facecast.signaling.api;
+
+import io.facecast.internal.v1.HeartbeatRequest;
+import io.facecast.internal.v1.HeartbeatResponse;
+import io.facecast.internal.v1.RegisterStreamerRequest;
+import io.facecast.internal.v1.RegisterStreamerResponse;
+import io.facecast.internal.v1.RegistryGrpc;
+import io.facecast.signaling.session.StreamerLifecycle;
+import io.grpc.stub.StreamObserver;
+import jakarta.inject.Inject;
+
+/** Streamers register and keep their registration alive here. */
+public final class RegistryService extends RegistryGrpc.RegistryImplBase {
+
+  private final StreamerLifecycle streamers;
+
+  @Inject
+  public RegistryService(StreamerLifecycle streamers) {
+    this.streamers = streamers;
+  }
+
+  @Override
+  public void registerStreamer(RegisterStreamerRequest request, StreamObserver<RegisterStreamerResponse> response) {
+    Rpc.unary("RegisterStreamer", response, () -> RegisterStreamerResponse.newBuilder()
+        .setHeartbeatIntervalMs((int) streamers.register(request).toMillis())
+        .build());
+  }
+
+  @Override
+  public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+    Rpc.unary("Heartbeat", response, () -> HeartbeatResponse.newBuilder()
+        .setKnown(streamers.heartbeat(request.getStreamerId(), request.getActiveSessions()))
+        .build());
+  }
+}

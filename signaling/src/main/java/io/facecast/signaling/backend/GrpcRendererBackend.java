@@ -1,0 +1,65 @@
+package io.facecast.signaling.backend;
+
+import io.facecast.internal.v1.RendererControlGrpc;
+import io.facecast.internal.v1.RendererInterruptRequest;
+import io.facecast.internal.v1.RendererOpenRequest;
+import io.facecast.internal.v1.RendererOpenResponse;
+import io.facecast.internal.v1.RendererSpeakRequest;
+import io.facecast.internal.v1.SessionRef;
+import io.grpc.ManagedChannel;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/** RendererControl over one long-lived channel; every call carries the control deadline. */
+public final class GrpcRendererBackend implements RendererBackend, AutoCloseable {
+
+  private final String description;
+  private final ManagedChannel channel;
+  private final RendererControlGrpc.RendererControlBlockingStub stub;
+  private final long deadlineMillis;
+
+  public GrpcRendererBackend(String address, ChannelFactory channels, Duration deadline) {
+    this.description = "renderer at " + address;
+    this.channel = channels.open(address);
+    this.stub = RendererControlGrpc.newBlockingStub(channel);
+    this.deadlineMillis = deadline.toMillis();
+  }
+
+  private RendererControlGrpc.RendererControlBlockingStub call() {
+    return stub.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public String describe() {
+    return description;
+  }
+
+  @Override
+  public RendererOpenResponse openSession(RendererOpenRequest request) {
+    return BackendCall.run(description, () -> call().openSession(request));
+  }
+
+  @Override
+  public void speak(String sessionId, long utteranceId, String text) {
+    RendererSpeakRequest request = RendererSpeakRequest.newBuilder()
+        .setSessionId(sessionId).setUtteranceId(utteranceId).setText(text).build();
+    BackendCall.run(description, () -> call().speak(request));
+  }
+
+  @Override
+  public void interrupt(String sessionId, long discardThroughUtteranceId) {
+    RendererInterruptRequest request = RendererInterruptRequest.newBuilder()
+        .setSessionId(sessionId).setDiscardThroughUtteranceId(discardThroughUtteranceId).build();
+    BackendCall.run(description, () -> call().interrupt(request));
+  }
+
+  @Override
+  public void closeSession(String sessionId) {
+    BackendCall.run(description, () -> call().closeSession(SessionRef.newBuilder().setSessionId(sessionId).build()));
+  }
+
+  @Override
+  public void close() {
+    channel.shutdownNow();
+  }
+}

@@ -1,0 +1,79 @@
+package io.facecast.signaling.support;
+
+import io.facecast.internal.v1.Empty;
+import io.facecast.internal.v1.RendererControlGrpc;
+import io.facecast.internal.v1.RendererInterruptRequest;
+import io.facecast.internal.v1.RendererInterruptResponse;
+import io.facecast.internal.v1.RendererOpenRequest;
+import io.facecast.internal.v1.RendererOpenResponse;
+import io.facecast.internal.v1.RendererSpeakRequest;
+import io.facecast.internal.v1.RendererSpeakResponse;
+import io.facecast.internal.v1.SessionRef;
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** A RendererControl that knows avatar "default"/"ada" and voice "default"/"kevin", and records what it was told. */
+public final class FakeRendererServer extends RendererControlGrpc.RendererControlImplBase {
+
+  private final CallLog log;
+  public final Set<String> openSessions = ConcurrentHashMap.newKeySet();
+  public final Map<String, RendererOpenRequest> opened = new ConcurrentHashMap<>();
+  public final List<RendererSpeakRequest> spoken = new CopyOnWriteArrayList<>();
+  public final List<RendererInterruptRequest> interrupts = new CopyOnWriteArrayList<>();
+  public volatile boolean crashOnSpeak;
+
+  public FakeRendererServer(CallLog log) {
+    this.log = log;
+  }
+
+  @Override
+  public void openSession(RendererOpenRequest request, StreamObserver<RendererOpenResponse> response) {
+    log.add("renderer OpenSession " + request.getSessionId());
+    String avatar = request.getAvatar().isEmpty() ? "default" : request.getAvatar();
+    String voice = request.getVoice().isEmpty() ? "kevin" : request.getVoice();
+    if (!Set.of("default", "ada").contains(avatar)) {
+      response.onError(Status.NOT_FOUND.withDescription("avatar '" + avatar + "' does not exist").asRuntimeException());
+      return;
+    }
+    if (!Set.of("kevin", "alan").contains(voice)) {
+      response.onError(Status.NOT_FOUND.withDescription("voice '" + voice + "' does not exist").asRuntimeException());
+      return;
+    }
+    openSessions.add(request.getSessionId());
+    opened.put(request.getSessionId(), request);
+    response.onNext(RendererOpenResponse.newBuilder().setAvatar(avatar).setVoice(voice).build());
+    response.onCompleted();
+  }
+
+  @Override
+  public void speak(RendererSpeakRequest request, StreamObserver<RendererSpeakResponse> response) {
+    log.add("renderer Speak " + request.getSessionId() + " " + request.getUtteranceId());
+    if (crashOnSpeak) {
+      throw new IllegalStateException("boom at com.example.Secret.method(Secret.java:42)");
+    }
+    spoken.add(request);
+    response.onNext(RendererSpeakResponse.getDefaultInstance());
+    response.onCompleted();
+  }
+
+  @Override
+  public void interrupt(RendererInterruptRequest request, StreamObserver<RendererInterruptResponse> response) {
+    log.add("renderer Interrupt " + request.getSessionId() + " " + request.getDiscardThroughUtteranceId());
+    interrupts.add(request);
+    response.onNext(RendererInterruptResponse.getDefaultInstance());
+    response.onCompleted();
+  }
+
+  @Override
+  public void closeSession(SessionRef request, StreamObserver<Empty> response) {
+    log.add("renderer CloseSession " + request.getSessionId());
+    openSessions.remove(request.getSessionId());
+    response.onNext(Empty.getDefaultInstance());
+    response.onCompleted();
+  }
+}
