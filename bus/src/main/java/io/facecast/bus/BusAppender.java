@@ -8,8 +8,9 @@ import net.openhft.chronicle.wire.DocumentContext;
 import java.nio.file.Path;
 
 /**
- * Appends records to one streamer's queue. Thread-safe: Chronicle appenders belong to one thread, so appends from
- * several renderer threads are serialized here (each append is microseconds; contention is negligible).
+ * Appends records to one streamer's queue. Thread-safe: appends from several renderer threads are serialized here
+ * (each append is microseconds; contention is negligible). Chronicle binds an appender to its first thread; the lock
+ * makes that binding unnecessary, so the check is switched off.
  */
 public final class BusAppender implements AutoCloseable {
     private final SingleChronicleQueue queue;
@@ -24,6 +25,7 @@ public final class BusAppender implements AutoCloseable {
     public BusAppender(Path dir, RollCycle rollCycle) {
         this.queue = MediaBus.openForAppend(dir, rollCycle);
         this.appender = queue.createAppender();
+        this.appender.singleThreadedCheckDisabled(true);
     }
 
     /** Appends the record, stamping {@code producedNanos} if it is unset. Returns the record's queue index. */

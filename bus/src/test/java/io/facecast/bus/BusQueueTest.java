@@ -31,6 +31,26 @@ class BusQueueTest {
     }
 
     @Test
+    void appendsFromSeveralThreadsAllArrive() throws Exception {
+        try (BusAppender app = new BusAppender(dir); BusTailer tail = new BusTailer(dir)) {
+            app.append(BusRecord.of(RecordKind.AUDIO, "main", 1));
+            Thread[] writers = new Thread[3];
+            for (int t = 0; t < writers.length; t++) {
+                String session = "s" + t;
+                writers[t] = new Thread(() -> {
+                    for (int i = 0; i < 100; i++) app.append(BusRecord.of(RecordKind.AUDIO, session, 1).sequence(i));
+                });
+                writers[t].start();
+            }
+            for (Thread w : writers) w.join();
+            int n = 0;
+            BusRecord r = new BusRecord();
+            while (tail.next(r)) n++;
+            assertEquals(301, n);
+        }
+    }
+
+    @Test
     void consumedCyclesAreDeletedAndUnreadOnesKept() throws Exception {
         try (BusAppender app = new BusAppender(dir, TestRollCycles.TEST_SECONDLY);
              BusTailer tail = new BusTailer(dir, TestRollCycles.TEST_SECONDLY)) {

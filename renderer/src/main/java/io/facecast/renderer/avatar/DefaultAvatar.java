@@ -187,7 +187,7 @@ public final class DefaultAvatar implements Avatar {
     /** The mouth in design coordinates; everything it draws stays inside the mouth region. */
     private static void drawMouth(Graphics2D g, MouthParams p) {
         double halfWidth = 22 + 26 * p.width() - 12 * p.roundness();
-        double open = 34 * p.openness();
+        double open = 44 * p.openness();
         double cx = MOUTH_CX, cy = MOUTH_CY;
         if (open < 2) {
             g.setColor(LIP);

@@ -1,6 +1,5 @@
 package io.facecast.renderer.segment;
 
-import io.facecast.bus.BusAppender;
 import io.facecast.bus.BusRecord;
 import io.facecast.bus.RecordKind;
 import io.facecast.renderer.audio.BusAudio;
@@ -17,9 +16,9 @@ import java.util.function.BooleanSupplier;
  * SEGMENT_END whose sequence is the frame count, as the bus format defines.
  */
 public final class SegmentWriter {
-    private final BusAppender bus;
+    private final RecordSink bus;
 
-    public SegmentWriter(BusAppender bus) {
+    public SegmentWriter(RecordSink bus) {
         this.bus = bus;
     }
 
@@ -48,14 +47,15 @@ public final class SegmentWriter {
                 return false;
             }
             byte[] patch = syncMarkers && SyncMarkers.isMarkerFrame(j, fps) ? white : avatar.mouthPatch(media.mouth().at(j));
-            bus.append(BusRecord.of(RecordKind.VIDEO, sessionId, utteranceId)
-                    .mediaTimestamp(j).sequence(seq++).frameSize(w, h).fps(fps)
-                    .region(mouth.x(), mouth.y(), mouth.width(), mouth.height()).payload(patch));
             int from = Math.min(samples, SegmentMedia.frameStartSample(j, fps));
             int to = Math.min(samples, SegmentMedia.frameStartSample(j + 1, fps));
-            bus.append(BusRecord.of(RecordKind.AUDIO, sessionId, utteranceId)
-                    .mediaTimestamp(from).sequence(seq++).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS)
-                    .payload(BusAudio.toS16le(pcm, from, to)));
+            bus.append(
+                    BusRecord.of(RecordKind.VIDEO, sessionId, utteranceId)
+                            .mediaTimestamp(j).sequence(seq++).frameSize(w, h).fps(fps)
+                            .region(mouth.x(), mouth.y(), mouth.width(), mouth.height()).payload(patch),
+                    BusRecord.of(RecordKind.AUDIO, sessionId, utteranceId)
+                            .mediaTimestamp(from).sequence(seq++).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS)
+                            .payload(BusAudio.toS16le(pcm, from, to)));
         }
         bus.append(BusRecord.of(RecordKind.SEGMENT_END, sessionId, utteranceId).mediaTimestamp(samples).sequence(frames));
         return true;

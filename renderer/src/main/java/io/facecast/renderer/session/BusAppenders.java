@@ -1,6 +1,5 @@
 package io.facecast.renderer.session;
 
-import io.facecast.bus.BusAppender;
 import io.facecast.renderer.RendererException;
 import io.grpc.Status;
 import org.slf4j.Logger;
@@ -13,13 +12,13 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
-/** One appender per streamer queue directory, shared by all sessions hosted there, closed at shutdown. */
+/** One writer per streamer queue directory, shared by all sessions hosted there, closed at shutdown. */
 public final class BusAppenders implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BusAppenders.class);
-    private final Map<Path, BusAppender> open = new HashMap<>();
+    private final Map<Path, BusWriter> open = new HashMap<>();
     private boolean closed;
 
-    public synchronized BusAppender forPath(String busPath) {
+    public synchronized BusWriter forPath(String busPath) {
         if (closed) {
             throw new RendererException(Status.Code.UNAVAILABLE, "renderer is shutting down");
         }
@@ -32,7 +31,7 @@ public final class BusAppenders implements AutoCloseable {
         } catch (InvalidPathException e) {
             throw RendererException.invalid("bus_path '" + busPath + "' is not a valid path: " + e.getReason());
         }
-        BusAppender existing = open.get(dir);
+        BusWriter existing = open.get(dir);
         if (existing != null) {
             return existing;
         }
@@ -44,9 +43,9 @@ public final class BusAppenders implements AutoCloseable {
         } catch (IOException e) {
             throw new RendererException(Status.Code.FAILED_PRECONDITION, "cannot create bus directory '" + dir + "': " + e);
         }
-        BusAppender appender;
+        BusWriter appender;
         try {
-            appender = new BusAppender(dir);
+            appender = new BusWriter(dir);
         } catch (RuntimeException e) {
             log.warn("cannot open bus queue {}", dir, e);
             throw new RendererException(Status.Code.FAILED_PRECONDITION, "cannot open the bus queue at '" + dir + "': " + e.getMessage());
@@ -62,7 +61,7 @@ public final class BusAppenders implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        for (BusAppender a : open.values()) {
+        for (BusWriter a : open.values()) {
             try {
                 a.close();
             } catch (RuntimeException e) {

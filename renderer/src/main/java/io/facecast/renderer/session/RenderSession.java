@@ -1,6 +1,5 @@
 package io.facecast.renderer.session;
 
-import io.facecast.bus.BusAppender;
 import io.facecast.renderer.avatar.Avatar;
 import io.facecast.renderer.segment.SegmentWriter;
 
@@ -22,7 +21,7 @@ final class RenderSession {
     final Avatar avatar;
     final String voice;
     final VideoFormat format;
-    final BusAppender bus;
+    final BusWriter bus;
     final SegmentWriter writer;
 
     private final Executor pool;
@@ -32,7 +31,7 @@ final class RenderSession {
     private boolean anyDiscarded;
     private long discardThrough;
 
-    RenderSession(String id, Avatar avatar, String voice, VideoFormat format, BusAppender bus, Executor pool) {
+    RenderSession(String id, Avatar avatar, String voice, VideoFormat format, BusWriter bus, Executor pool) {
         this.id = id;
         this.avatar = avatar;
         this.voice = voice;

@@ -1,6 +1,5 @@
 package io.facecast.renderer.session;
 
-import io.facecast.bus.BusAppender;
 import io.facecast.bus.BusRecord;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
@@ -62,7 +61,7 @@ public final class RenderSessions implements AutoCloseable {
         if (sessions.containsKey(sessionId)) {
             throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
         }
-        BusAppender bus = buses.forPath(busPath);
+        BusWriter bus = buses.forPath(busPath);
         Avatar avatar = avatars.create(avatarKey, format.width(), format.height());
         RenderSession s = new RenderSession(sessionId, avatar, voiceKey, format, bus, pool);
         if (sessions.putIfAbsent(sessionId, s) != null) {
@@ -121,12 +120,13 @@ public final class RenderSessions implements AutoCloseable {
     private void publishIdle(RenderSession s) {
         Avatar a = s.avatar;
         int w = a.width(), h = a.height();
-        s.bus.append(BusRecord.of(RecordKind.IDLE_BASE, s.id, 0)
-                .frameSize(w, h).region(0, 0, w, h).fps(s.format.fps()).payload(a.idleBase()));
         Region eyes = a.eyesRegion();
-        s.bus.append(BusRecord.of(RecordKind.IDLE_OVERLAY, s.id, 0).sequence(0)
-                .frameSize(w, h).region(eyes.x(), eyes.y(), eyes.width(), eyes.height()).fps(s.format.fps())
-                .payload(a.eyesClosedPatch()));
+        s.bus.append(
+                BusRecord.of(RecordKind.IDLE_BASE, s.id, 0)
+                        .frameSize(w, h).region(0, 0, w, h).fps(s.format.fps()).payload(a.idleBase()),
+                BusRecord.of(RecordKind.IDLE_OVERLAY, s.id, 0).sequence(0)
+                        .frameSize(w, h).region(eyes.x(), eyes.y(), eyes.width(), eyes.height()).fps(s.format.fps())
+                        .payload(a.eyesClosedPatch()));
     }
 
     /** One utterance of one session, then yield the pool thread so other sessions get a turn. */

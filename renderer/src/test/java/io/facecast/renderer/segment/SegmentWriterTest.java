@@ -40,6 +40,14 @@ class SegmentWriterTest {
         tailer.close();
     }
 
+    RecordSink sink() {
+        return records -> {
+            for (BusRecord r : records) {
+                appender.append(r);
+            }
+        };
+    }
+
     /** 16 kHz speech of 0.5 s: "aa" in the middle. */
     static Speech speech(int samples16k) {
         short[] pcm = new short[samples16k];
@@ -59,7 +67,7 @@ class SegmentWriterTest {
         int frames = (int) Math.ceil(samples * 25 / 48000.0);
         assertEquals(frames, media.frames());
 
-        assertTrue(new SegmentWriter(appender).write("s1", 7, "ah", media, avatar, false, () -> false));
+        assertTrue(new SegmentWriter(sink()).write("s1", 7, "ah", media, avatar, false, () -> false));
         List<BusRecord> recs = BusFixture.drain(tailer);
         assertEquals(2 + 2 * frames, recs.size());
         BusRecord start = recs.get(0);
@@ -99,7 +107,7 @@ class SegmentWriterTest {
     @Test
     void audioIsLittleEndianResampledSpeech() {
         SegmentMedia media = SegmentMedia.of(speech(1600), 30);
-        new SegmentWriter(appender).write("s", 1, "x", media, avatar, false, () -> false);
+        new SegmentWriter(sink()).write("s", 1, "x", media, avatar, false, () -> false);
         byte[] first = BusFixture.drain(tailer).get(2).payload();
         for (int i = 0; i < first.length / 2; i++) {
             short s = (short) ((first[2 * i] & 0xff) | (first[2 * i + 1] << 8));
@@ -111,7 +119,7 @@ class SegmentWriterTest {
     void cancellationStopsBetweenFramesWithoutSegmentEnd() {
         SegmentMedia media = SegmentMedia.of(speech(16000), 30);
         AtomicInteger polls = new AtomicInteger();
-        boolean done = new SegmentWriter(appender).write("s", 3, "x", media, avatar, false, () -> polls.incrementAndGet() > 6);
+        boolean done = new SegmentWriter(sink()).write("s", 3, "x", media, avatar, false, () -> polls.incrementAndGet() > 6);
         assertFalse(done);
         List<BusRecord> recs = BusFixture.drain(tailer);
         assertEquals(RecordKind.SEGMENT_START, recs.get(0).kind());
@@ -122,7 +130,7 @@ class SegmentWriterTest {
     @Test
     void syncMarkersFlashWhiteWithAToneBurstAtTheSameSample() {
         SegmentMedia media = SegmentMedia.of(speech(40000), 30); // 2.5 s + pad
-        new SegmentWriter(appender).write("s", 1, "x", media, avatar, true, () -> false);
+        new SegmentWriter(sink()).write("s", 1, "x", media, avatar, true, () -> false);
         List<BusRecord> recs = BusFixture.drain(tailer);
         Region m = avatar.mouthRegion();
         for (int j = 0; j < media.frames(); j++) {
