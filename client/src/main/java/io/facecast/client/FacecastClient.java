@@ -1,0 +1,122 @@
+package io.facecast.client;
+
+import io.facecast.api.v1.AddIceCandidateRequest;
+import io.facecast.api.v1.CloseSessionRequest;
+import io.facecast.api.v1.CreateSessionRequest;
+import io.facecast.api.v1.FacecastGrpc;
+import io.facecast.api.v1.GetSessionRequest;
+import io.facecast.api.v1.IceCandidate;
+import io.facecast.api.v1.InterruptRequest;
+import io.facecast.api.v1.NegotiateRequest;
+import io.facecast.api.v1.Session;
+import io.facecast.api.v1.SessionEvent;
+import io.facecast.api.v1.SpeakRequest;
+import io.facecast.api.v1.WatchEventsRequest;
+import io.grpc.Channel;
+import io.grpc.Context;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Thin convenience over the generated Facecast stubs, for a plaintext "host:port" target. Every unary call carries a
+ * deadline; failures surface as {@link io.grpc.StatusRuntimeException} with the server's status.
+ */
+public final class FacecastClient implements AutoCloseable {
+    public static final String DEFAULT_TARGET = "127.0.0.1:50051";
+    public static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(15);
+
+    private final ManagedChannel ownedChannel;
+    private final Channel channel;
+    private final Duration deadline;
+
+    private FacecastClient(ManagedChannel ownedChannel, Channel channel, Duration deadline) {
+        this.ownedChannel = ownedChannel;
+        this.channel = channel;
+        this.deadline = deadline;
+    }
+
+    /** Connects (lazily) to {@code host:port} without TLS. */
+    public static FacecastClient connect(String target) {
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        return new FacecastClient(channel, channel, DEFAULT_DEADLINE);
+    }
+
+    /** Uses a channel the caller owns (and closes). */
+    public static FacecastClient over(Channel channel) {
+        return new FacecastClient(null, channel, DEFAULT_DEADLINE);
+    }
+
+    public FacecastClient withDeadline(Duration newDeadline) {
+        return new FacecastClient(null, channel, newDeadline);
+    }
+
+    private FacecastGrpc.FacecastBlockingStub blocking() {
+        return FacecastGrpc.newBlockingStub(channel).withDeadlineAfter(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    public Session createSession(CreateSessionRequest request) {
+        return blocking().createSession(request);
+    }
+
+    public Session getSession(String sessionId) {
+        return blocking().getSession(GetSessionRequest.newBuilder().setSessionId(sessionId).build());
+    }
+
+    public void closeSession(String sessionId) {
+        blocking().closeSession(CloseSessionRequest.newBuilder().setSessionId(sessionId).build());
+    }
+
+    /** Sends the SDP offer and returns the answer. */
+    public String negotiate(String sessionId, String sdpOffer) {
+        return blocking().negotiate(NegotiateRequest.newBuilder().setSessionId(sessionId).setSdpOffer(sdpOffer)
+                .build()).getSdpAnswer();
+    }
+
+    public void addIceCandidate(String sessionId, String sdpMid, int sdpMLineIndex, String candidate) {
+        blocking().addIceCandidate(AddIceCandidateRequest.newBuilder().setSessionId(sessionId)
+                .setCandidate(IceCandidate.newBuilder().setSdpMid(sdpMid == null ? "" : sdpMid)
+                        .setSdpMlineIndex(sdpMLineIndex).setCandidate(candidate))
+                .build());
+    }
+
+    /** Queues text to say; returns the utterance id. */
+    public long speak(String sessionId, String text) {
+        return blocking().speak(SpeakRequest.newBuilder().setSessionId(sessionId).setText(text).build())
+                .getUtteranceId();
+    }
+
+    /** Stops speech; returns the utterance cut short, 0 if idle. */
+    public long interrupt(String sessionId) {
+        return blocking().interrupt(InterruptRequest.newBuilder().setSessionId(sessionId).build()).getUtteranceId();
+    }
+
+    /** Follows the session's events (no deadline). Close the returned handle to stop. */
+    public EventSubscription watchEvents(String sessionId, StreamObserver<SessionEvent> observer) {
+        Context.CancellableContext context = Context.current().withCancellation();
+        context.run(() -> FacecastGrpc.newStub(channel)
+                .watchEvents(WatchEventsRequest.newBuilder().setSessionId(sessionId).build(), observer));
+        return () -> context.cancel(null);
+    }
+
+    /** A running event stream. */
+    @FunctionalInterface
+    public interface EventSubscription extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    @Override
+    public void close() {
+        if (ownedChannel != null) {
+            ownedChannel.shutdownNow();
+            try {
+                ownedChannel.awaitTermination(2, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
