@@ -85,7 +85,7 @@ public final class BusIngest implements AutoCloseable {
             if (subscribed.contains(r.sessionId())) {
                 routed.incrementAndGet();
                 scheduler.accept(r);
-                r = new BusRecord(); // the scheduler keeps the record it was given
+                // the scheduler copies the holder; the payload array is fresh per read
             } else {
                 skipped.incrementAndGet();
             }

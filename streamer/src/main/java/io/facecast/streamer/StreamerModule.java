@@ -1,0 +1,55 @@
+package io.facecast.streamer;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import io.facecast.bus.BusTailer;
+import io.facecast.rtc.PeerFactories;
+import io.facecast.rtc.SenderOptions;
+import io.facecast.streamer.events.StreamerEvents;
+import io.facecast.streamer.ingest.BusIngest;
+import io.facecast.streamer.schedule.SchedulerConfig;
+import io.facecast.streamer.schedule.StreamerScheduler;
+import io.facecast.streamer.session.StreamerSessions;
+
+/** Wires one streamer process: bus reader -> scheduler -> WebRTC peers, plus the control plane around them. */
+public final class StreamerModule extends AbstractModule {
+    private final StreamerConfig config;
+
+    public StreamerModule(StreamerConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    protected void configure() {
+        bind(StreamerConfig.class).toInstance(config);
+        bind(StreamerEvents.class).in(Singleton.class);
+    }
+
+    @Provides
+    @Singleton
+    StreamerScheduler scheduler() {
+        return StreamerScheduler.realTime(SchedulerConfig.defaults());
+    }
+
+    @Provides
+    @Singleton
+    BusIngest ingest(StreamerScheduler scheduler) {
+        return new BusIngest(new BusTailer(config.busPath()), scheduler::accept, System::nanoTime);
+    }
+
+    @Provides
+    @Singleton
+    PeerConnectionFactory peerFactory() {
+        return PeerFactories.forSending();
+    }
+
+    @Provides
+    @Singleton
+    StreamerSessions sessions(StreamerScheduler scheduler, BusIngest ingest, PeerConnectionFactory factory,
+                              StreamerEvents events) {
+        return new StreamerSessions(config.id(), config.maxSessions(), scheduler, ingest, factory,
+                SenderOptions.defaults(), events);
+    }
+}

@@ -1,0 +1,479 @@
+package io.facecast.streamer.schedule;
+
+import io.facecast.bus.BusRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
+import static io.facecast.streamer.schedule.MediaTimeline.chunkDueOffset;
+import static io.facecast.streamer.schedule.MediaTimeline.frameDueOffset;
+import static io.facecast.streamer.schedule.MediaTimeline.frameMediaMillis;
+
+/**
+ * One session's timeline, driven by the scheduler thread alone (see the package documentation for the rules).
+ *
+ * <p>What each global frame shows is <em>decided</em> lazily, in order, at the first moment either the frame itself
+ * or the audio chunk holding its first sample is pushed: idle, segment frame j, or a hold. Deciding fixes where the
+ * frame's audio lands, so audio and video of a decision can never disagree; a decision made is only ever revised by
+ * an interrupt, and then only to idle.
+ */
+final class SessionPlayer {
+    private static final Logger log = LoggerFactory.getLogger(SessionPlayer.class);
+    private static final byte IDLE = 0;
+    private static final byte SPEECH = 1;
+    private static final byte HOLD = 2;
+    /** Decisions run at most a couple of frames ahead of video pushes; 16 slots is ample. */
+    private static final int RING = 16;
+    private static final int MAX_FRAME_INDEX = 1 << 24;
+
+    final SessionHandle handle;
+    private final String sessionId;
+    private final MediaSink sink;
+    private final ScheduleListener listener;
+    private final MediaClock clock;
+    private final boolean skipLateVideo;
+    private final long t0;
+    private final int rate;
+    private final int fps;
+    private final int chunkSamples;
+    private final long startLeadSamples;
+    private final int startLeadFrames;
+    private final int maxStallFrames;
+    private final FrameComposer composer;
+    private final BlinkSchedule blink;
+    private final byte[] chunk;
+    private final AudioRuns runs = new AudioRuns();
+    private final ArrayDeque<Segment> queue = new ArrayDeque<>();
+
+    private Segment deciding;
+    private Segment onAir;
+    private long nextFrame;
+    private long nextChunk;
+    private long decidedUntil;
+    private final byte[] decKind = new byte[RING];
+    private final Segment[] decSeg = new Segment[RING];
+    private final int[] decJ = new int[RING];
+
+    private long ignoreThrough = Long.MIN_VALUE;
+    private long lastStartId = Long.MIN_VALUE;
+    private long rejectedId = Long.MIN_VALUE;
+    private long nextDue;
+    private long warnings;
+
+    SessionPlayer(SessionHandle handle, MediaSink sink, ScheduleListener listener, MediaClock clock,
+                  SchedulerConfig config) {
+        SessionSpec spec = handle.spec;
+        this.handle = handle;
+        this.sessionId = spec.sessionId();
+        this.sink = sink;
+        this.listener = listener;
+        this.clock = clock;
+        this.skipLateVideo = config.skipLateVideo();
+        this.t0 = handle.originNanos;
+        this.rate = spec.sampleRate();
+        this.fps = spec.fps();
+        this.chunkSamples = MediaTimeline.chunkSamples(rate);
+        this.startLeadSamples = (long) config.startLeadMillis() * rate / 1000;
+        this.startLeadFrames = MediaTimeline.framesCeil(config.startLeadMillis(), fps);
+        this.maxStallFrames = Math.max(1, MediaTimeline.framesCeil(config.maxStallMillis(), fps));
+        this.composer = new FrameComposer(spec.width(), spec.height());
+        this.blink = new BlinkSchedule(spec.blinkSeed(), fps);
+        this.chunk = new byte[chunkSamples * 2];
+        updateNextDue();
+    }
+
+    long nextDue() {
+        return nextDue;
+    }
+
+    private void updateNextDue() {
+        nextDue = Math.min(t0 + frameDueOffset(nextFrame, fps), t0 + chunkDueOffset(nextChunk));
+    }
+
+    private long frameStartSample(long frame) {
+        return MediaTimeline.frameStartSample(frame, rate, fps);
+    }
+
+    /** Pushes whichever of the next video frame and the next audio chunk is due first. */
+    void service() {
+        long videoDue = t0 + frameDueOffset(nextFrame, fps);
+        long audioDue = t0 + chunkDueOffset(nextChunk);
+        try {
+            if (videoDue <= audioDue) {
+                pushVideo(videoDue);
+            } else {
+                pushAudio(audioDue);
+            }
+        } finally {
+            updateNextDue();
+        }
+    }
+
+    // ------------------------------------------------------------------ audio
+
+    private void pushAudio(long due) {
+        long from = nextChunk * chunkSamples;
+        try {
+            decideThrough(from + chunkSamples);
+            Arrays.fill(chunk, (byte) 0);
+            runs.render(from, chunkSamples, chunk);
+            long t = clock.nanoTime();
+            try {
+                sink.pushAudio(chunk, rate, 1);
+            } catch (RuntimeException e) {
+                warn("audio sink failed: {}", e.toString());
+            }
+            handle.pacing.recordPush(t - due);
+            handle.audioChunksPushed++;
+        } finally {
+            nextChunk++;
+        }
+    }
+
+    // ------------------------------------------------------------------ video
+
+    private void pushVideo(long due) {
+        long k = nextFrame;
+        try {
+            decideThrough(frameStartSample(k));
+            int slot = (int) (k & (RING - 1));
+            byte kind = decKind[slot];
+            Segment s = decSeg[slot];
+            int j = decJ[slot];
+            decSeg[slot] = null;
+            decKind[slot] = IDLE;
+            boolean late = skipLateVideo && clock.nanoTime() >= t0 + frameDueOffset(k + 1, fps);
+            BusRecord patch = kind == SPEECH ? s.takePatch(j) : null;
+            if (!late) {
+                if (kind != HOLD) {
+                    composer.compose(blink.eyesClosed(k), patch);
+                }
+                long t = clock.nanoTime();
+                try {
+                    sink.pushVideo(composer.frame(), composer.width, composer.height);
+                } catch (RuntimeException e) {
+                    warn("video sink failed: {}", e.toString());
+                }
+                handle.pacing.recordPush(t - due);
+                handle.pacing.recordVideo(t);
+                handle.videoFramesPushed++;
+            } else {
+                handle.videoFramesSkipped++;
+            }
+            handle.state = kind == IDLE ? SpeechState.IDLE : SpeechState.SPEAKING;
+            if (kind == SPEECH) {
+                s.framesPushed = j + 1;
+                s.lastPushedGlobalFrame = k;
+                if (j == 0 && !s.startedFired) {
+                    s.startedFired = true;
+                    s.firstGlobalFrame = k;
+                    onAir = s;
+                    fireStarted(s, k);
+                }
+                maybeFinish(s);
+            }
+        } finally {
+            nextFrame++;
+            handle.mediaTimeMs = frameMediaMillis(nextFrame, fps);
+        }
+    }
+
+    // ------------------------------------------------------------------ decisions
+
+    /** Decides every frame whose first sample is at or before {@code sampleLimit}. */
+    private void decideThrough(long sampleLimit) {
+        if (decidedUntil < nextFrame) {
+            decidedUntil = nextFrame;
+        }
+        while (frameStartSample(decidedUntil) <= sampleLimit) {
+            if (decidedUntil - nextFrame >= RING) {
+                throw new IllegalStateException("decisions ran " + RING + " frames ahead of video in " + sessionId);
+            }
+            decide(decidedUntil);
+            decidedUntil++;
+        }
+    }
+
+    private void decide(long k) {
+        Segment s = deciding;
+        while (true) {
+            if (s != null) {
+                int j = s.nextFrame;
+                if (s.ended() && j >= s.totalFrames()) {
+                    finishDeciding(s, k);
+                    s = null;
+                    continue;
+                }
+                if (s.ready(j)) {
+                    s.holdFrames = 0;
+                    set(k, SPEECH, s, j);
+                    placeAudio(s, j);
+                    s.nextFrame = j + 1;
+                    retireTo(s, j + 1, s.frameStartSample(j + 1));
+                    return;
+                }
+                if (s.holdFrames >= maxStallFrames) {
+                    warn("utterance {} starved for {} frames: finishing it with what arrived", s.id, s.holdFrames);
+                    s.cutAtReceived();
+                    continue;
+                }
+                // Renderer late: hold this frame, and move the rest of the segment (audio and video) one frame on.
+                if (s.holdFrames++ == 0) {
+                    handle.stalls++;
+                }
+                handle.stalledFrames++;
+                s.frameBase++;
+                s.sampleBase = frameStartSample(s.frameBase);
+                set(k, HOLD, s, j);
+                return;
+            }
+            Segment head = queue.peekFirst();
+            // A segment may only start where its first sample goes into a chunk not yet pushed.
+            if (head != null && head.startable(startLeadSamples, startLeadFrames)
+                    && frameStartSample(k) >= nextChunk * chunkSamples) {
+                queue.pollFirst();
+                deciding = s = head;
+                s.frameBase = k;
+                s.sampleBase = frameStartSample(k);
+                s.firstGlobalFrame = k;
+                continue;
+            }
+            set(k, IDLE, null, 0);
+            return;
+        }
+    }
+
+    private void set(long k, byte kind, Segment s, int j) {
+        int slot = (int) (k & (RING - 1));
+        decKind[slot] = kind;
+        decSeg[slot] = s;
+        decJ[slot] = j;
+    }
+
+    /** Segment frame j's samples go to sampleBase + [start(j), start(j + 1)): contiguous with frame j - 1's. */
+    private void placeAudio(Segment s, int j) {
+        long from = s.frameStartSample(j);
+        long to = s.frameStartSample(j + 1);
+        long globalFrom = s.sampleBase + from;
+        long emitted = nextChunk * chunkSamples;
+        if (globalFrom < emitted) {
+            // Cannot happen by construction (a frame is decided before the chunk holding its first sample); if it
+            // ever did, those samples would be lost, so say so loudly.
+            warn("utterance {} audio placed {} samples into already pushed audio", s.id, emitted - globalFrom);
+            from += emitted - globalFrom;
+            globalFrom = emitted;
+        }
+        runs.add(s, globalFrom, s.sampleBase + to, from);
+    }
+
+    private void finishDeciding(Segment s, long k) {
+        s.doneDeciding = true;
+        deciding = null;
+        ignoreThrough = Math.max(ignoreThrough, s.id);
+        retireTo(s, Long.MAX_VALUE, Long.MAX_VALUE);
+        if (s.totalFrames() == 0 && !s.startedFired) {
+            // An empty utterance: nothing to show, but the caller still learns it is done.
+            s.startedFired = true;
+            s.finishedFired = true;
+            fireStarted(s, k);
+            safe(() -> listener.speechFinished(sessionId, s.id, frameMediaMillis(k, fps), 0));
+            return;
+        }
+        maybeFinish(s);
+    }
+
+    private void maybeFinish(Segment s) {
+        if (s.finishedFired || !s.startedFired || !s.ended() || s.framesPushed < s.totalFrames()) {
+            return;
+        }
+        s.finishedFired = true;
+        if (onAir == s) {
+            onAir = null;
+        }
+        long last = s.lastPushedGlobalFrame;
+        long media = frameMediaMillis(last, fps);
+        long duration = frameMediaMillis(last + 1, fps) - frameMediaMillis(s.firstGlobalFrame, fps);
+        safe(() -> listener.speechFinished(sessionId, s.id, media, duration));
+    }
+
+    private void fireStarted(Segment s, long k) {
+        long media = frameMediaMillis(k, fps);
+        safe(() -> listener.speechStarted(sessionId, s.id, media, s.text));
+    }
+
+    // ------------------------------------------------------------------ interrupt
+
+    /**
+     * Cuts every utterance with id <= {@code through}: audio is silent from the next chunk, video idle from the
+     * next frame, queued ones are dropped and their late records ignored.
+     */
+    InterruptResult interrupt(long through) {
+        ignoreThrough = Math.max(ignoreThrough, through);
+        if (deciding != null && deciding.id <= through) {
+            deciding.doneDeciding = true;
+            retireTo(deciding, Long.MAX_VALUE, Long.MAX_VALUE);
+            deciding = null;
+        }
+        for (long k = nextFrame; k < decidedUntil; k++) {
+            int slot = (int) (k & (RING - 1));
+            if (decSeg[slot] != null && decSeg[slot].id <= through) {
+                set(k, IDLE, null, 0);
+            }
+        }
+        runs.cut(nextChunk * chunkSamples, through);
+        queue.removeIf(s -> {
+            if (s.id <= through) {
+                retireTo(s, Long.MAX_VALUE, Long.MAX_VALUE);
+                return true;
+            }
+            return false;
+        });
+        Segment s = onAir;
+        if (s == null || s.id > through || s.finishedFired) {
+            return InterruptResult.NOTHING_CUT;
+        }
+        onAir = null;
+        s.finishedFired = true;
+        long position = s.playedMillis();
+        long media = frameMediaMillis(nextFrame, fps);
+        safe(() -> listener.interrupted(sessionId, s.id, position, media));
+        return new InterruptResult(s.id, position);
+    }
+
+    // ------------------------------------------------------------------ intake
+
+    void onRecord(BusRecord r) {
+        switch (r.kind()) {
+            case IDLE_BASE -> {
+                if (!composer.setBase(r)) {
+                    warn("IDLE_BASE {}x{} region {}x{} ({} bytes) does not match the session's {}x{} frame",
+                            r.frameWidth(), r.frameHeight(), r.regionWidth(), r.regionHeight(), r.payload().length,
+                            composer.width, composer.height);
+                }
+            }
+            case IDLE_OVERLAY -> {
+                if (r.sequence() == 0 && !composer.setEyesClosed(r)) {
+                    warn("IDLE_OVERLAY region {}x{}@{},{} does not fit the {}x{} frame", r.regionWidth(),
+                            r.regionHeight(), r.regionX(), r.regionY(), composer.width, composer.height);
+                }
+            }
+            case SEGMENT_START -> onSegmentStart(r);
+            case VIDEO -> onVideo(r);
+            case AUDIO -> onAudio(r);
+            case SEGMENT_END -> onSegmentEnd(r);
+        }
+    }
+
+    private void onSegmentStart(BusRecord r) {
+        long id = r.segmentId();
+        if (id <= ignoreThrough || id <= lastStartId) {
+            return; // discarded by an interrupt, or a repeat
+        }
+        lastStartId = id;
+        if (r.sampleRate() != rate || r.channels() != 1 || r.fps() != fps) {
+            warn("utterance {} is {} Hz x{} at {} fps but the session plays {} Hz mono at {} fps: dropped", id,
+                    r.sampleRate(), r.channels(), r.fps(), rate, fps);
+            rejectedId = id;
+            return;
+        }
+        // Records of one session arrive utterance after utterance: a new start means the renderer has given up on
+        // whatever it left without SEGMENT_END, so that plays as far as it got.
+        if (deciding != null) {
+            deciding.cutAtReceived();
+        }
+        for (Segment q : queue) {
+            q.cutAtReceived();
+        }
+        queue.addLast(new Segment(id, r.text(), rate, fps));
+    }
+
+    private void onVideo(BusRecord r) {
+        Segment s = find(r.segmentId());
+        long j = r.mediaTimestamp();
+        if (s == null || s.ended() || j < 0 || j >= MAX_FRAME_INDEX || !composer.fits(r)) {
+            if (s != null && !s.ended()) {
+                warn("utterance {} frame {} region {}x{}@{},{} ({} bytes) is not a valid patch of the {}x{} frame",
+                        s.id, j, r.regionWidth(), r.regionHeight(), r.regionX(), r.regionY(), r.payload().length,
+                        composer.width, composer.height);
+            }
+            handle.retiredVideoFrames.incrementAndGet();
+            return;
+        }
+        s.acceptedVideoFrames++;
+        s.addVideo((int) j, r);
+    }
+
+    private void onAudio(BusRecord r) {
+        long samples = r.payload().length / 2;
+        Segment s = find(r.segmentId());
+        if (s == null || s.ended()) {
+            handle.retiredAudioSamples.addAndGet(samples);
+            return;
+        }
+        s.acceptedAudioSamples += samples;
+        if (!s.addAudio(r.mediaTimestamp(), r.payload())) {
+            warn("utterance {} audio at sample {} is out of line with the {} received", s.id, r.mediaTimestamp(),
+                    s.audioReceived());
+        }
+    }
+
+    private void onSegmentEnd(BusRecord r) {
+        Segment s = find(r.segmentId());
+        if (s == null || s.ended()) {
+            return;
+        }
+        s.end(Math.max(0, r.mediaTimestamp()), (int) Math.max(0, Math.min(r.sequence(), MAX_FRAME_INDEX)));
+        maybeFinish(s);
+    }
+
+    private Segment find(long id) {
+        if (id <= ignoreThrough || id == rejectedId) {
+            return null;
+        }
+        if (deciding != null && deciding.id == id) {
+            return deciding;
+        }
+        for (Segment s : queue) {
+            if (s.id == id) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------ look-ahead accounting
+
+    /** Marks the segment's media up to the given frame and sample as no longer buffered (played or discarded). */
+    private void retireTo(Segment s, long frames, long samples) {
+        long v = Math.min(frames, s.acceptedVideoFrames) - s.retiredVideoFrames;
+        if (v > 0) {
+            s.retiredVideoFrames += v;
+            handle.retiredVideoFrames.addAndGet(v);
+        }
+        long a = Math.min(samples, s.acceptedAudioSamples) - s.retiredAudioSamples;
+        if (a > 0) {
+            s.retiredAudioSamples += a;
+            handle.retiredAudioSamples.addAndGet(a);
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private void safe(Runnable event) {
+        try {
+            event.run();
+        } catch (RuntimeException e) {
+            warn("schedule listener failed: {}", e.toString());
+        }
+    }
+
+    /** Malformed input must not flood the log: the first few, then one in a thousand. */
+    private void warn(String format, Object... args) {
+        long n = ++warnings;
+        if (n <= 10 || n % 1000 == 0) {
+            log.warn("[" + sessionId + "] " + format, args);
+        }
+    }
+}

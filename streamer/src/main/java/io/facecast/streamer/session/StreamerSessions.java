@@ -1,0 +1,210 @@
+package io.facecast.streamer.session;
+
+import io.facecast.api.v1.SessionEvent;
+import io.facecast.api.v1.Stats;
+import io.facecast.internal.v1.MediaSpec;
+import io.facecast.internal.v1.StreamerInspection;
+import io.facecast.rtc.IceServerConfig;
+import io.facecast.rtc.InvalidSdpException;
+import io.facecast.rtc.SenderOptions;
+import io.facecast.rtc.SendingPeer;
+import io.facecast.streamer.events.SessionEventsBridge;
+import io.facecast.streamer.events.StreamerEvents;
+import io.facecast.streamer.ingest.BusIngest;
+import io.facecast.streamer.schedule.InterruptResult;
+import io.facecast.streamer.schedule.SessionSpec;
+import io.facecast.streamer.schedule.SessionStats;
+import io.facecast.streamer.schedule.StreamerScheduler;
+import io.facecast.streamer.webrtc.PeerMediaSink;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import io.grpc.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The streamer's sessions: each is a timeline in the scheduler, a subscription of the bus reader, and (once the client
+ * has negotiated) one peer connection. Plain logic; the gRPC service in front of it only translates.
+ */
+public final class StreamerSessions implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(StreamerSessions.class);
+
+    private final String streamerId;
+    private final int maxSessions;
+    private final StreamerScheduler scheduler;
+    private final BusIngest ingest;
+    private final PeerConnectionFactory factory;
+    private final SenderOptions senderOptions;
+    private final StreamerEvents events;
+    private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+
+    private static final class Entry {
+        final SessionSpec spec;
+        final List<IceServerConfig> iceServers;
+        final PeerMediaSink sink = new PeerMediaSink();
+        final SessionEventsBridge bridge;
+
+        Entry(SessionSpec spec, List<IceServerConfig> iceServers, SessionEventsBridge bridge) {
+            this.spec = spec;
+            this.iceServers = iceServers;
+            this.bridge = bridge;
+        }
+    }
+
+    public StreamerSessions(String streamerId, int maxSessions, StreamerScheduler scheduler, BusIngest ingest,
+                            PeerConnectionFactory factory, SenderOptions senderOptions, StreamerEvents events) {
+        this.streamerId = streamerId;
+        this.maxSessions = maxSessions;
+        this.scheduler = scheduler;
+        this.ingest = ingest;
+        this.factory = factory;
+        this.senderOptions = senderOptions;
+        this.events = events;
+    }
+
+    public synchronized void open(String sessionId, MediaSpec media, List<IceServerConfig> iceServers) {
+        if (sessionId.isEmpty()) {
+            throw new StreamerException(Status.Code.INVALID_ARGUMENT, "session_id is empty");
+        }
+        if (sessions.containsKey(sessionId)) {
+            throw new StreamerException(Status.Code.ALREADY_EXISTS, "session " + sessionId + " is already open on " + streamerId);
+        }
+        if (sessions.size() >= maxSessions) {
+            throw new StreamerException(Status.Code.RESOURCE_EXHAUSTED,
+                    "streamer " + streamerId + " is full (" + maxSessions + " sessions)");
+        }
+        SessionSpec spec;
+        try {
+            spec = SessionSpec.of(sessionId, orDefault(media.getWidth(), 512), orDefault(media.getHeight(), 512),
+                    orDefault(media.getFps(), 30));
+        } catch (IllegalArgumentException e) {
+            throw new StreamerException(Status.Code.INVALID_ARGUMENT, e.getMessage());
+        }
+        Entry entry = new Entry(spec, iceServers, new SessionEventsBridge(sessionId, events, () -> close(sessionId)));
+        sessions.put(sessionId, entry);
+        // Subscribe before the scheduler opens so no record the renderer writes right after this call is missed.
+        ingest.subscribe(sessionId);
+        scheduler.open(spec, entry.sink, entry.bridge);
+        log.info("session {} opened: {}x{} at {} fps", sessionId, spec.width(), spec.height(), spec.fps());
+    }
+
+    public String negotiate(String sessionId, String offerSdp) {
+        Entry e = entry(sessionId);
+        SendingPeer peer;
+        synchronized (e) {
+            if (e.sink.peer() != null) {
+                throw new StreamerException(Status.Code.FAILED_PRECONDITION,
+                        "session " + sessionId + " is already negotiated; renegotiation is not supported");
+            }
+            peer = new SendingPeer(factory, sessionId, e.iceServers, e.spec.width(), e.spec.height(), e.spec.fps(),
+                    e.bridge, senderOptions);
+            try {
+                String answer = peer.answer(offerSdp);
+                e.sink.attach(peer);
+                return answer;
+            } catch (InvalidSdpException ex) {
+                peer.close();
+                throw new StreamerException(Status.Code.INVALID_ARGUMENT, ex.getMessage());
+            }
+        }
+    }
+
+    public void addIceCandidate(String sessionId, String sdpMid, int mlineIndex, String candidate) {
+        SendingPeer peer = entry(sessionId).sink.peer();
+        if (peer == null) {
+            throw new StreamerException(Status.Code.FAILED_PRECONDITION,
+                    "session " + sessionId + " has no peer yet: send the offer (Negotiate) before ICE candidates");
+        }
+        try {
+            peer.addRemoteCandidate(sdpMid, mlineIndex, candidate);
+        } catch (InvalidSdpException ex) {
+            throw new StreamerException(Status.Code.INVALID_ARGUMENT, ex.getMessage());
+        }
+    }
+
+    public InterruptResult interrupt(String sessionId, long discardThroughUtteranceId) {
+        entry(sessionId);
+        try {
+            return scheduler.interrupt(sessionId, discardThroughUtteranceId).get(2, TimeUnit.SECONDS);
+        } catch (InterruptedException ex) {
+            Thread.currentThread().interrupt();
+            throw new StreamerException(Status.Code.CANCELLED, "interrupted while stopping speech");
+        } catch (ExecutionException | TimeoutException ex) {
+            throw new StreamerException(Status.Code.UNAVAILABLE, "the scheduler did not confirm the interrupt: " + ex);
+        }
+    }
+
+    /** Frees the session's timeline, bus subscription and peer connection. Idempotent. */
+    public void close(String sessionId) {
+        Entry e = sessions.remove(sessionId);
+        if (e == null) {
+            return;
+        }
+        ingest.unsubscribe(sessionId);
+        scheduler.close(sessionId);
+        SendingPeer peer = e.sink.peer();
+        if (peer != null) {
+            peer.close();
+        }
+        log.info("session {} closed", sessionId);
+    }
+
+    /** Publishes a Stats event for every session (called periodically). */
+    public void publishStats() {
+        for (String id : sessions.keySet()) {
+            SessionStats s;
+            try {
+                s = scheduler.stats(id);
+            } catch (RuntimeException closedMeanwhile) {
+                continue;
+            }
+            events.publish(SessionEvent.newBuilder().setSessionId(id).setStats(Stats.newBuilder()
+                    .setMediaTimeMs(s.mediaTimeMs()).setVideoFramesSent(s.videoFramesPushed())
+                    .setAudioChunksSent(s.audioChunksPushed()).setVideoFps(s.deliveredFps())
+                    .setPacingErrorP99Us(s.pacingP99Us()).setPacingErrorMaxUs(s.pacingMaxUs())));
+        }
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    public StreamerInspection inspect() {
+        int peers = 0;
+        for (Entry e : sessions.values()) {
+            SendingPeer p = e.sink.peer();
+            if (p != null && !p.isClosed()) {
+                peers++;
+            }
+        }
+        return StreamerInspection.newBuilder().setStreamerId(streamerId).setSessions(scheduler.sessionIds().size())
+                .setPeerConnections(peers).setBusSubscriptions(ingest.subscriptions())
+                .setBusRecordsRead(ingest.recordsRouted() + ingest.recordsSkipped())
+                .setBusCycleFilesDeleted(ingest.cycleFilesDeleted()).build();
+    }
+
+    private Entry entry(String sessionId) {
+        Entry e = sessions.get(sessionId);
+        if (e == null) {
+            throw new StreamerException(Status.Code.NOT_FOUND, "session " + sessionId + " is not open on " + streamerId);
+        }
+        return e;
+    }
+
+    private static int orDefault(int v, int dflt) {
+        return v == 0 ? dflt : v;
+    }
+
+    @Override
+    public void close() {
+        for (String id : List.copyOf(sessions.keySet())) {
+            close(id);
+        }
+    }
+}

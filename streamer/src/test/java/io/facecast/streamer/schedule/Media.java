@@ -1,0 +1,132 @@
+package io.facecast.streamer.schedule;
+
+import io.facecast.bus.BusRecord;
+import io.facecast.bus.I420;
+import io.facecast.bus.RecordKind;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Synthetic renderer output whose content tells the tests exactly what was played: the mouth patch of utterance u
+ * frame j has luma {@link #patchLuma}, its audio sample i has value {@link #sample} (never zero), the idle base
+ * has luma {@link #BASE_LUMA} and the eyes-closed overlay {@link #EYES_LUMA}.
+ */
+final class Media {
+    static final int W = 64;
+    static final int H = 48;
+    static final int EYES_X = 16, EYES_Y = 8, EYES_W = 32, EYES_H = 8;
+    static final int MOUTH_X = 20, MOUTH_Y = 28, MOUTH_W = 24, MOUTH_H = 12;
+    static final int BASE_LUMA = 250;
+    static final int EYES_LUMA = 10;
+    static final int GREY = 128;
+
+    private Media() {}
+
+    static int patchLuma(long utterance, int j) {
+        return 30 + (int) ((utterance * 31 + j) % 200);
+    }
+
+    static short sample(long utterance, long i) {
+        return (short) (1 + ((utterance * 10007 + i) % 32000));
+    }
+
+    static byte[] plane(int w, int h, int luma) {
+        byte[] b = new byte[I420.size(w, h)];
+        Arrays.fill(b, 0, w * h, (byte) luma);
+        Arrays.fill(b, w * h, b.length, (byte) 128);
+        return b;
+    }
+
+    static BusRecord idleBase(String session, int fps) {
+        return BusRecord.of(RecordKind.IDLE_BASE, session, 0).frameSize(W, H).region(0, 0, W, H).fps(fps)
+                .payload(plane(W, H, BASE_LUMA));
+    }
+
+    static BusRecord eyesClosed(String session) {
+        return BusRecord.of(RecordKind.IDLE_OVERLAY, session, 0).sequence(0).frameSize(W, H)
+                .region(EYES_X, EYES_Y, EYES_W, EYES_H).payload(plane(EYES_W, EYES_H, EYES_LUMA));
+    }
+
+    static List<BusRecord> idle(String session, int fps) {
+        return List.of(idleBase(session, fps), eyesClosed(session));
+    }
+
+    /** One utterance of {@code samples} samples, as the renderer writes it (END included unless cut). */
+    static final class Utterance {
+        final String session;
+        final long id;
+        final int rate;
+        final int fps;
+        final long samples;
+        final int frames;
+
+        Utterance(String session, long id, int rate, int fps, long samples) {
+            this.session = session;
+            this.id = id;
+            this.rate = rate;
+            this.fps = fps;
+            this.samples = samples;
+            this.frames = (int) ((samples * fps + rate - 1) / rate);
+        }
+
+        static Utterance ofMillis(String session, long id, int rate, int fps, long millis) {
+            return new Utterance(session, id, rate, fps, millis * rate / 1000);
+        }
+
+        long frameStart(long j) {
+            return j * rate / fps;
+        }
+
+        BusRecord start() {
+            return BusRecord.of(RecordKind.SEGMENT_START, session, id).text("utterance " + id).audioFormat(rate, 1)
+                    .fps(fps).frameSize(W, H);
+        }
+
+        BusRecord video(int j) {
+            return BusRecord.of(RecordKind.VIDEO, session, id).mediaTimestamp(j).fps(fps).frameSize(W, H)
+                    .region(MOUTH_X, MOUTH_Y, MOUTH_W, MOUTH_H).payload(plane(MOUTH_W, MOUTH_H, patchLuma(id, j)));
+        }
+
+        BusRecord audio(int j) {
+            long from = frameStart(j);
+            long to = Math.min(samples, frameStart(j + 1));
+            byte[] pcm = new byte[(int) (to - from) * 2];
+            for (long i = from; i < to; i++) {
+                short v = sample(id, i);
+                int o = (int) (i - from) * 2;
+                pcm[o] = (byte) v;
+                pcm[o + 1] = (byte) (v >> 8);
+            }
+            return BusRecord.of(RecordKind.AUDIO, session, id).mediaTimestamp(from).audioFormat(rate, 1).payload(pcm);
+        }
+
+        BusRecord end() {
+            return BusRecord.of(RecordKind.SEGMENT_END, session, id).mediaTimestamp(samples).sequence(frames);
+        }
+
+        /** START, then VIDEO/AUDIO of frames [0, n). */
+        List<BusRecord> head(int n) {
+            List<BusRecord> out = new ArrayList<>();
+            out.add(start());
+            out.addAll(frames(0, n));
+            return out;
+        }
+
+        List<BusRecord> frames(int from, int to) {
+            List<BusRecord> out = new ArrayList<>();
+            for (int j = from; j < Math.min(to, frames); j++) {
+                out.add(video(j));
+                out.add(audio(j));
+            }
+            return out;
+        }
+
+        List<BusRecord> all() {
+            List<BusRecord> out = head(frames);
+            out.add(end());
+            return out;
+        }
+    }
+}
