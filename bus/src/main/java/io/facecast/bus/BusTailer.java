@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * cycle file once the tailer has moved past it, so the directory does not grow with run time. Only the sole reader
  * of a queue deletes, and only cycles strictly before the one it is reading: nothing unread is deleted.
  *
- * <p>Not thread-safe: one thread tails.
+ * <p>Not thread-safe: one thread at a time tails (it may be another than the one that built it).
  */
 public final class BusTailer implements AutoCloseable {
     private final SingleChronicleQueue queue;
@@ -34,6 +34,8 @@ public final class BusTailer implements AutoCloseable {
     public BusTailer(Path dir, RollCycle rollCycle) {
         this.queue = MediaBus.openForTail(dir, rollCycle, this::onReleased);
         this.tailer = queue.createTailer().toEnd();
+        // Built on one thread (process wiring), read on another (the ingest loop): Chronicle would refuse that.
+        this.tailer.singleThreadedCheckDisabled(true);
     }
 
     /** Decodes the next record into {@code into}; false when nothing new is there yet. */

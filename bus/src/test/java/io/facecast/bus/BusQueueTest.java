@@ -31,6 +31,21 @@ class BusQueueTest {
     }
 
     @Test
+    void aTailerBuiltOnOneThreadReadsOnAnother() throws Exception {
+        try (BusAppender app = new BusAppender(dir); BusTailer tail = new BusTailer(dir)) {
+            app.append(BusRecord.of(RecordKind.AUDIO, "s", 1).sequence(5));
+            long[] seen = {-1};
+            Thread reader = new Thread(() -> {
+                BusRecord r = new BusRecord();
+                if (tail.next(r)) seen[0] = r.sequence();
+            });
+            reader.start();
+            reader.join();
+            assertEquals(5, seen[0]);
+        }
+    }
+
+    @Test
     void appendsFromSeveralThreadsAllArrive() throws Exception {
         try (BusAppender app = new BusAppender(dir); BusTailer tail = new BusTailer(dir)) {
             app.append(BusRecord.of(RecordKind.AUDIO, "main", 1));
