@@ -69,7 +69,7 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
   @Override
   public void speak(SpeakRequest request, StreamObserver<SpeakResponse> response) {
     Rpc.unary("Speak", response, () -> SpeakResponse.newBuilder()
-        .setUtteranceId(sessions.speak(request.getSessionId(), request.getText()))
+        .setUtteranceId(sessions.speak(request.getSessionId(), request.getText(), request.getSyncMarkers()))
         .build());
   }
 

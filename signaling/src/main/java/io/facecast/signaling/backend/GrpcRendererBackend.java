@@ -40,9 +40,9 @@ public final class GrpcRendererBackend implements RendererBackend, AutoCloseable
   }
 
   @Override
-  public void speak(String sessionId, long utteranceId, String text) {
+  public void speak(String sessionId, long utteranceId, String text, boolean syncMarkers) {
     RendererSpeakRequest request = RendererSpeakRequest.newBuilder()
-        .setSessionId(sessionId).setUtteranceId(utteranceId).setText(text).build();
+        .setSessionId(sessionId).setUtteranceId(utteranceId).setText(text).setSyncMarkers(syncMarkers).build();
     BackendCall.run(description, () -> call().speak(request));
   }
 

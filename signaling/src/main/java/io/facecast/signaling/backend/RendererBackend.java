@@ -14,7 +14,7 @@ public interface RendererBackend {
 
   RendererOpenResponse openSession(RendererOpenRequest request);
 
-  void speak(String sessionId, long utteranceId, String text);
+  void speak(String sessionId, long utteranceId, String text, boolean syncMarkers);
 
   void interrupt(String sessionId, long discardThroughUtteranceId);
 

@@ -201,12 +201,16 @@ public final class SessionManager {
   }
 
   public long speak(String sessionId, String text) {
+    return speak(sessionId, text, false);
+  }
+
+  public long speak(String sessionId, String text, boolean syncMarkers) {
     Session session = live(sessionId);
     String normalized = SpeechText.normalize(text);
     requireNegotiated(session);
     synchronized (session.speechLock) {
       long utteranceId = session.nextUtteranceId();
-      renderer.speak(sessionId, utteranceId, normalized);
+      renderer.speak(sessionId, utteranceId, normalized, syncMarkers);
       return utteranceId;
     }
   }

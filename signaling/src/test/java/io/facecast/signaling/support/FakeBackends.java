@@ -37,7 +37,7 @@ public final class FakeBackends {
     }
 
     @Override
-    public void speak(String sessionId, long utteranceId, String text) {
+    public void speak(String sessionId, long utteranceId, String text, boolean syncMarkers) {
       log.add("renderer Speak " + sessionId + " " + utteranceId);
     }
 
