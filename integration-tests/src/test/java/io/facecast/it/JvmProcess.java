@@ -127,6 +127,12 @@ final class JvmProcess implements AutoCloseable {
         }
     }
 
+    /** SIGKILL: the process gets no chance to say goodbye. */
+    void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(10, TimeUnit.SECONDS);
+    }
+
     Path log() {
         return log;
     }

@@ -38,28 +38,13 @@ class PipelineTest {
     static void startStack() throws Exception {
         stack = LocalStack.start("pipeline", 1, 4, Duration.ofSeconds(5));
         client = FacecastClient.connect(stack.signalingTarget);
-        awaitStreamerRegistered();
+        PipelineTestSupport.awaitStreamerRegistered(client, stack);
     }
 
     @AfterAll
     static void stopStack() throws Exception {
         if (client != null) client.close();
         if (stack != null) stack.close();
-    }
-
-    private static void awaitStreamerRegistered() throws InterruptedException {
-        long deadline = System.nanoTime() + 30 * SECOND;
-        while (System.nanoTime() < deadline) {
-            try {
-                var s = client.createSession(CreateSessionRequest.getDefaultInstance());
-                client.closeSession(s.getSessionId());
-                return;
-            } catch (io.grpc.StatusRuntimeException e) {
-                if (e.getStatus().getCode() != io.grpc.Status.Code.UNAVAILABLE) throw e;
-                Thread.sleep(200); // waiting for another process to come up: nothing to inject a clock into
-            }
-        }
-        fail("no streamer registered with signaling:\n" + stack.logs());
     }
 
     static final class Receiver {
