@@ -61,13 +61,16 @@ final class JvmProcess implements AutoCloseable {
         return jp;
     }
 
+    /** The module's runnable jar, from the integration-tests folder (surefire) or the top-level folder (exec:java). */
     static Path moduleJar(String module) {
-        Path root = Path.of(System.getProperty("user.dir")).getParent();
-        Path jar = root.resolve(module).resolve("target").resolve("facecast-" + module + ".jar");
-        if (!Files.exists(jar)) {
-            throw new IllegalStateException(jar + " is missing: run the build from the top-level folder (./mvnw verify)");
+        Path here = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        for (Path root : new Path[]{here.getParent(), here}) {
+            Path jar = root.resolve(module).resolve("target").resolve("facecast-" + module + ".jar");
+            if (Files.exists(jar)) {
+                return jar;
+            }
         }
-        return jar;
+        throw new IllegalStateException("facecast-" + module + ".jar is missing: build from the top-level folder first (./mvnw -DskipTests package)");
     }
 
     private void pumpOutput() {

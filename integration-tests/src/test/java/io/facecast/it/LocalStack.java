@@ -47,10 +47,18 @@ final class LocalStack implements AutoCloseable {
         return stack;
     }
 
-    /** Bytes under the bus root (all streamers' queues). */
+    /**
+     * Bytes the bus root really occupies (all streamers' queues), as {@code du} counts them: Chronicle's cycle files
+     * are sparse, so their length overstates what they hold.
+     */
     long busBytes() throws IOException {
-        try (Stream<Path> files = Files.walk(busRoot)) {
-            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        Process du = new ProcessBuilder("du", "-sk", busRoot.toString()).redirectErrorStream(true).start();
+        String out = new String(du.getInputStream().readAllBytes()).trim();
+        try {
+            du.waitFor();
+            return Long.parseLong(out.split("\\s+")[0]) * 1024;
+        } catch (InterruptedException | NumberFormatException e) {
+            throw new IOException("du failed: " + out, e);
         }
     }
 

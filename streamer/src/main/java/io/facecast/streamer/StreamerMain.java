@@ -85,7 +85,7 @@ public final class StreamerMain implements Callable<Integer> {
         ManagedChannel toSignaling = NettyChannelBuilder.forTarget(signaling).usePlaintext().build();
         SignalingRegistration registration = new SignalingRegistration(toSignaling, RegisterStreamerRequest.newBuilder()
                 .setStreamerId(id).setControlAddress(config.advertisedAddress(server.getPort()))
-                .setBusPath(config.busPath().toString()).setMaxSessions(maxSessions).build(), sessions::size);
+                .setBusPath(config.busPath().toString()).setMaxSessions(maxSessions).build(), sessions::size, sessions::close);
         System.out.println("streamer " + id + " listening on " + host + ":" + server.getPort() + " (bus " + config.busPath() + ")");
         System.out.flush();
         registration.start();

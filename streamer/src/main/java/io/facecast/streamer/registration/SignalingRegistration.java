@@ -25,6 +25,7 @@ public final class SignalingRegistration implements AutoCloseable {
     private final ManagedChannel channel;
     private final RegisterStreamerRequest registration;
     private final IntSupplier activeSessions;
+    private final Runnable onForgotten;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "signaling-registration");
         t.setDaemon(true);
@@ -33,10 +34,16 @@ public final class SignalingRegistration implements AutoCloseable {
     private volatile boolean registered;
     private volatile long intervalMs = 1000;
 
-    public SignalingRegistration(ManagedChannel channel, RegisterStreamerRequest registration, IntSupplier activeSessions) {
+    /**
+     * @param onForgotten runs when signaling no longer knows this streamer: signaling has closed its sessions, so
+     *                    the streamer frees them too before registering again
+     */
+    public SignalingRegistration(ManagedChannel channel, RegisterStreamerRequest registration,
+                                 IntSupplier activeSessions, Runnable onForgotten) {
         this.channel = channel;
         this.registration = registration;
         this.activeSessions = activeSessions;
+        this.onForgotten = onForgotten;
     }
 
     public void start() {
@@ -56,8 +63,9 @@ public final class SignalingRegistration implements AutoCloseable {
                         .setStreamerId(registration.getStreamerId())
                         .setActiveSessions(activeSessions.getAsInt()).build());
                 if (!r.getKnown()) {
-                    log.warn("signaling does not know this streamer any more; registering again");
+                    log.warn("signaling does not know this streamer any more; closing its sessions and registering again");
                     registered = false;
+                    onForgotten.run();
                 }
             }
         } catch (StatusRuntimeException e) {
