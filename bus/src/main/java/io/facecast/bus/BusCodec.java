@@ -42,6 +42,16 @@ public final class BusCodec {
         out.write(p);
     }
 
+    /** Reads just the version, kind and session id of a record (to pass over other sessions' records cheaply). */
+    public static String readSessionId(BytesIn<?> in) {
+        int version = in.readUnsignedShort();
+        if (version != VERSION) {
+            throw new BusFormatException("bus record version " + version + " is not supported (this build reads " + VERSION + ")");
+        }
+        in.readUnsignedByte();
+        return in.readUtf8();
+    }
+
     /** Decodes one record into {@code into}, replacing all its fields. */
     public static BusRecord read(BytesIn<?> in, BusRecord into) {
         int version = in.readUnsignedShort();

@@ -27,7 +27,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "facecast", mixinStandardHelpOptions = true, version = "facecast 0.1.0",
         description = "Talk to a Facecast signaling server.",
         subcommands = {FacecastCli.Create.class, FacecastCli.Speak.class, FacecastCli.Interrupt.class,
-                FacecastCli.Close.class, FacecastCli.Events.class, RecordCommand.class})
+                FacecastCli.Close.class, FacecastCli.Events.class, FacecastCli.SpeakWav.class, RecordCommand.class})
 public final class FacecastCli implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_USAGE = 2;
@@ -145,6 +145,27 @@ public final class FacecastCli implements Runnable {
             try (FacecastClient client = parent.client()) {
                 spec.commandLine().getOut().println(client.speak(sessionId, text));
             }
+        }
+    }
+
+    @Command(name = "speak-wav", description = "Have the avatar of SESSION say the audio of a WAV FILE (16-bit PCM, "
+            + "lip-synced from the signal); prints the utterance id.")
+    static final class SpeakWav implements java.util.concurrent.Callable<Integer> {
+        @CommandLine.ParentCommand
+        FacecastCli parent;
+        @Parameters(index = "0", paramLabel = "SESSION")
+        String sessionId;
+        @Parameters(index = "1", paramLabel = "FILE")
+        java.nio.file.Path file;
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            try (FacecastClient client = parent.client()) {
+                spec.commandLine().getOut().println(client.speakWav(sessionId, file));
+            }
+            return 0;
         }
     }
 

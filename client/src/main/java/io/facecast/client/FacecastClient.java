@@ -84,8 +84,59 @@ public final class FacecastClient implements AutoCloseable {
 
     /** Queues text to say; returns the utterance id. */
     public long speak(String sessionId, String text) {
-        return blocking().speak(SpeakRequest.newBuilder().setSessionId(sessionId).setText(text).build())
-                .getUtteranceId();
+        return speak(sessionId, text, false);
+    }
+
+    /**
+     * Queues text to say, optionally with sync markers (once per second a white mouth frame and a 1 kHz tone burst
+     * at the same media time, for measuring lip-sync with {@link io.facecast.client.analysis}); returns the
+     * utterance id.
+     */
+    public long speak(String sessionId, String text, boolean syncMarkers) {
+        return blocking().speak(SpeakRequest.newBuilder().setSessionId(sessionId).setText(text)
+                .setSyncMarkers(syncMarkers).build()).getUtteranceId();
+    }
+
+    /**
+     * Says supplied audio: sends {@code start} (its session id is set here) then every chunk, in order, on one
+     * SpeakAudio call; returns the utterance id. The renderer lip-syncs from the first chunk on, so a live source can
+     * pass an iterator that blocks until its next chunk is ready. The call's deadline is the audio limit (10 min)
+     * plus this client's deadline.
+     */
+    public long speakAudio(String sessionId, io.facecast.api.v1.SpeakAudioStart start, java.util.Iterator<byte[]> chunks) {
+        java.util.concurrent.CompletableFuture<Long> result = new java.util.concurrent.CompletableFuture<>();
+        StreamObserver<io.facecast.api.v1.SpeakAudioRequest> up = FacecastGrpc.newStub(channel)
+                .withDeadlineAfter(TimeUnit.MINUTES.toMillis(10) + deadline.toMillis(), TimeUnit.MILLISECONDS)
+                .speakAudio(new StreamObserver<>() {
+                    @Override public void onNext(io.facecast.api.v1.SpeakResponse r) { result.complete(r.getUtteranceId()); }
+                    @Override public void onError(Throwable t) { result.completeExceptionally(t); }
+                    @Override public void onCompleted() {}
+                });
+        up.onNext(io.facecast.api.v1.SpeakAudioRequest.newBuilder().setStart(start.toBuilder().setSessionId(sessionId)).build());
+        while (chunks.hasNext() && !result.isDone()) { // a refusal arrives early: stop sending
+            up.onNext(io.facecast.api.v1.SpeakAudioRequest.newBuilder()
+                    .setChunk(com.google.protobuf.ByteString.copyFrom(chunks.next())).build());
+        }
+        up.onCompleted();
+        try {
+            return result.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof RuntimeException re) {
+                throw re;
+            }
+            throw e;
+        }
+    }
+
+    /** Says a WAV file (16-bit PCM, 1 or 2 channels, any common rate), streamed in 32 KiB chunks. */
+    public long speakWav(String sessionId, java.nio.file.Path wav) throws java.io.IOException {
+        byte[] bytes = java.nio.file.Files.readAllBytes(wav);
+        java.util.List<byte[]> chunks = new java.util.ArrayList<>();
+        for (int at = 0; at < bytes.length; at += 32 * 1024) {
+            chunks.add(java.util.Arrays.copyOfRange(bytes, at, Math.min(bytes.length, at + 32 * 1024)));
+        }
+        return speakAudio(sessionId, io.facecast.api.v1.SpeakAudioStart.newBuilder().setWav(true)
+                .setText(wav.getFileName().toString()).build(), chunks.iterator());
     }
 
     /** Stops speech; returns the utterance cut short, 0 if idle. */

@@ -129,6 +129,11 @@ public final class ReceiverSession implements AutoCloseable {
         return client.speak(sessionId(), text);
     }
 
+    /** Speaks with sync markers when {@code syncMarkers} (see {@link FacecastClient#speak(String, String, boolean)}). */
+    public long speak(String text, boolean syncMarkers) {
+        return client.speak(sessionId(), text, syncMarkers);
+    }
+
     public long interrupt() {
         return client.interrupt(sessionId());
     }

@@ -31,6 +31,9 @@ final class RecordCommand implements Callable<Integer> {
     int seconds;
     @Option(names = "--say", description = "Text for the avatar to say (repeatable, said in order)")
     List<String> texts = new ArrayList<>();
+    @Option(names = "--say-wav", description = "WAV file (16-bit PCM) for the avatar to say, after the --say texts "
+            + "(repeatable, said in order)")
+    List<java.nio.file.Path> wavs = new ArrayList<>();
     @Option(names = "--out", required = true, description = "Folder for the recording (created if missing)")
     Path out;
     @Option(names = "--lead-in-ms", defaultValue = "1000", description = "Idle time before speaking. Default: "
@@ -76,6 +79,11 @@ final class RecordCommand implements Callable<Integer> {
                 long id = receiver.speak(text);
                 speech.add("utterance " + id + ": " + text);
                 console.println("speaking utterance " + id);
+            }
+            for (java.nio.file.Path wav : wavs) {
+                long id = client.speakWav(receiver.sessionId(), wav);
+                speech.add("utterance " + id + ": audio " + wav);
+                console.println("speaking utterance " + id + " (audio)");
             }
             long left = start + TimeUnit.SECONDS.toNanos(seconds) - System.nanoTime();
             if (left > 0) {

@@ -30,12 +30,21 @@ final class LocalStack implements AutoCloseable {
     }
 
     static LocalStack start(String name, int streamers, int maxSessionsPerStreamer, Duration sessionGrace) throws Exception {
+        // A free port for the browser-facing HTTP listener, so stacks never fight over the default 8080.
+        return start(name, streamers, maxSessionsPerStreamer, sessionGrace, List.of("--http-port", "0"));
+    }
+
+    /** As above, with extra signaling arguments (HTTP listener, token, TURN...). */
+    static LocalStack start(String name, int streamers, int maxSessionsPerStreamer, Duration sessionGrace,
+                            List<String> signalingArgs) throws Exception {
         Path logs = Path.of("target", "it-logs", name);
         Path busRoot = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")), "facecast-bus-");
         JvmProcess renderer = JvmProcess.start("renderer", "renderer", logs, List.of("--port", "0"));
         String rendererAddr = renderer.awaitListening(START_TIMEOUT);
-        JvmProcess signaling = JvmProcess.start("signaling", "signaling", logs, List.of("--port", "0",
+        List<String> args = new ArrayList<>(List.of("--port", "0",
                 "--renderer", rendererAddr, "--session-grace", sessionGrace.toMillis() + "ms"));
+        args.addAll(signalingArgs);
+        JvmProcess signaling = JvmProcess.start("signaling", "signaling", logs, args);
         LocalStack stack = new LocalStack(busRoot, renderer, signaling, signaling.awaitListening(START_TIMEOUT));
         for (int i = 1; i <= streamers; i++) {
             JvmProcess s = JvmProcess.start("streamer-" + i, "streamer", logs, List.of("--port", "0",

@@ -10,6 +10,11 @@ import io.facecast.signaling.backend.GrpcStreamerBackendFactory;
 import io.facecast.signaling.backend.NettyChannelFactory;
 import io.facecast.signaling.backend.RendererBackend;
 import io.facecast.signaling.backend.StreamerBackendFactory;
+import io.facecast.signaling.http.HttpApiServer;
+import io.facecast.signaling.http.HttpOptions;
+import io.facecast.signaling.ice.IceOptions;
+import io.facecast.signaling.ice.TurnRestCredentials;
+import io.facecast.signaling.session.IceServerSource;
 import io.facecast.signaling.placement.LeastLoadedPlacement;
 import io.facecast.signaling.placement.PlacementPolicy;
 import io.facecast.signaling.placement.StreamerRegistry;
@@ -36,14 +41,29 @@ import java.util.function.LongSupplier;
 public final class SignalingModule extends AbstractModule {
 
   private final SignalingConfig config;
+  private final HttpOptions http;
+  private final IceOptions ice;
 
+  /** Without the browser-facing HTTP listener (gRPC only). */
   public SignalingModule(SignalingConfig config) {
+    this(config, HttpOptions.disabled());
+  }
+
+  public SignalingModule(SignalingConfig config, HttpOptions http) {
+    this(config, http, IceOptions.none());
+  }
+
+  public SignalingModule(SignalingConfig config, HttpOptions http, IceOptions ice) {
     this.config = config;
+    this.http = http;
+    this.ice = ice;
   }
 
   @Override
   protected void configure() {
     bind(SignalingConfig.class).toInstance(config);
+    bind(HttpOptions.class).toInstance(http);
+    bind(IceOptions.class).toInstance(ice);
     bind(PlacementPolicy.class).to(LeastLoadedPlacement.class);
     bind(SignalingServer.class).in(Singleton.class);
   }
@@ -118,6 +138,14 @@ public final class SignalingModule extends AbstractModule {
     return new Tombstones(nanoTime, Tombstones.DEFAULT_TTL, Tombstones.DEFAULT_CAPACITY);
   }
 
+  /** The configured ICE servers, plus TURN credentials minted for each session when a shared secret is set. */
+  @Provides
+  @Singleton
+  IceServerSource iceServers(SignalingConfig config, IceOptions ice, Clock clock) {
+    return new TurnRestCredentials(config.iceServers(), ice.turnUrls(), ice.turnSecret(), ice.credentialTtl(), clock,
+        ice.relayOnly());
+  }
+
   @Provides
   @Singleton
   SessionManager sessionManager(
@@ -127,9 +155,10 @@ public final class SignalingModule extends AbstractModule {
       Tombstones tombstones,
       @NanoTime LongSupplier nanoTime,
       SignalingConfig config,
+      IceServerSource iceServers,
       @Named("cleanup") Executor cleanup) {
     return new SessionManager(
-        registry, renderer, events, tombstones, nanoTime, config.iceServers(), config.sessionGrace(), cleanup);
+        registry, renderer, events, tombstones, nanoTime, iceServers, config.sessionGrace(), cleanup);
   }
 
   @Provides
@@ -148,6 +177,12 @@ public final class SignalingModule extends AbstractModule {
   @Singleton
   Reaper reaper(StreamerLifecycle streamers, SessionManager sessions) {
     return new Reaper(streamers, sessions);
+  }
+
+  @Provides
+  @Singleton
+  HttpApiServer httpApi(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler) {
+    return new HttpApiServer(options, sessions, scheduler);
   }
 
   private static ThreadFactory daemonThreads(String prefix) {

@@ -4,6 +4,7 @@ import io.facecast.signaling.api.FacecastService;
 import io.facecast.signaling.api.RegistryService;
 import io.facecast.signaling.backend.GrpcRendererBackend;
 import io.facecast.signaling.backend.RendererBackend;
+import io.facecast.signaling.http.HttpApiServer;
 import io.facecast.signaling.session.Reaper;
 import io.facecast.signaling.session.StreamerLifecycle;
 import io.grpc.Server;
@@ -30,6 +31,7 @@ public final class SignalingServer implements AutoCloseable {
   private final StreamerLifecycle streamers;
   private final RendererBackend renderer;
   private final ScheduledExecutorService scheduler;
+  private final HttpApiServer http;
   private final HealthStatusManager health = new HealthStatusManager();
   private Server server;
 
@@ -41,7 +43,8 @@ public final class SignalingServer implements AutoCloseable {
       Reaper reaper,
       StreamerLifecycle streamers,
       RendererBackend renderer,
-      ScheduledExecutorService scheduler) {
+      ScheduledExecutorService scheduler,
+      HttpApiServer http) {
     this.builders = builders;
     this.facecast = facecast;
     this.registry = registry;
@@ -49,6 +52,7 @@ public final class SignalingServer implements AutoCloseable {
     this.streamers = streamers;
     this.renderer = renderer;
     this.scheduler = scheduler;
+    this.http = http;
   }
 
   public synchronized SignalingServer start() {
@@ -67,12 +71,18 @@ public final class SignalingServer implements AutoCloseable {
     health.setStatus(facecast.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
     health.setStatus(registry.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
     reaper.start(scheduler);
+    http.start();
     return this;
   }
 
   /** The TCP port actually bound (useful with port 0), or -1 for an in-process server. */
   public synchronized int port() {
     return server.getPort();
+  }
+
+  /** The browser-facing listener (WHEP, JSON API, demo page); {@code http().baseUrl()} is null when disabled. */
+  public HttpApiServer http() {
+    return http;
   }
 
   public void awaitTermination() throws InterruptedException {
@@ -89,6 +99,7 @@ public final class SignalingServer implements AutoCloseable {
       return;
     }
     health.enterTerminalState();
+    http.close();
     reaper.stop();
     server.shutdown();
     try {

@@ -5,12 +5,14 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import io.facecast.bus.BusTailer;
+import io.facecast.bus.MediaBus;
 import io.facecast.rtc.PeerFactories;
 import io.facecast.rtc.SenderOptions;
 import io.facecast.streamer.events.StreamerEvents;
 import io.facecast.streamer.ingest.BusIngest;
 import io.facecast.streamer.schedule.SchedulerConfig;
 import io.facecast.streamer.schedule.StreamerScheduler;
+import io.facecast.streamer.schedule.UnknownSessionException;
 import io.facecast.streamer.session.StreamerSessions;
 
 /** Wires one streamer process: bus reader -> scheduler -> WebRTC peers, plus the control plane around them. */
@@ -36,7 +38,15 @@ public final class StreamerModule extends AbstractModule {
     @Provides
     @Singleton
     BusIngest ingest(StreamerScheduler scheduler) {
-        return new BusIngest(new BusTailer(config.busPath()), scheduler::accept, System::nanoTime);
+        // One tailer per session, paused while its session holds the scheduler's look-ahead (2 s) unplayed.
+        return new BusIngest(session -> new BusTailer(config.busPath(), MediaBus.DEFAULT_ROLL_CYCLE, false),
+                scheduler::accept, session -> {
+                    try {
+                        return scheduler.hasRoom(session);
+                    } catch (UnknownSessionException notOpenYet) {
+                        return true;
+                    }
+                }, System::nanoTime);
     }
 
     @Provides

@@ -30,6 +30,11 @@ public final class Resampler {
         this.phases = buildPhases();
     }
 
+    /** Whether a resampler between these rates can be built (the ratio needs at most 4096 filter phases). */
+    public static boolean supports(int fromRate, int toRate) {
+        return fromRate > 0 && toRate > 0 && toRate / gcd(fromRate, toRate) <= 4096;
+    }
+
     public int fromRate() { return fromRate; }
 
     public int toRate() { return toRate; }
@@ -57,6 +62,83 @@ public final class Resampler {
             out[n] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
         }
         return out;
+    }
+
+    /**
+     * A stateful resampler over a stream of chunks: the concatenated output of {@link Stream#push} and
+     * {@link Stream#flush} equals {@link #resample} of the concatenated input. An output sample is produced as soon as
+     * the HALF_TAPS input samples after it have arrived, so the added latency is under half a millisecond.
+     */
+    public Stream stream() {
+        return new Stream();
+    }
+
+    public final class Stream {
+        private short[] buf = new short[4096];
+        private long bufStart;   // absolute input index of buf[0]
+        private int len;         // samples held in buf
+        private long outCount;   // absolute index of the next output sample
+
+        private Stream() {}
+
+        public short[] push(short[] in) {
+            if (up == down) {
+                return in.clone();
+            }
+            append(in);
+            return produce(bufStart + len, false);
+        }
+
+        /** The outputs that still depend on samples past the end (taken as silence, as {@link #resample} does). */
+        public short[] flush() {
+            if (up == down) {
+                return new short[0];
+            }
+            return produce(bufStart + len, true);
+        }
+
+        private void append(short[] in) {
+            if (len + in.length > buf.length) {
+                buf = java.util.Arrays.copyOf(buf, Math.max(buf.length * 2, len + in.length));
+            }
+            System.arraycopy(in, 0, buf, len, in.length);
+            len += in.length;
+        }
+
+        private short[] produce(long inCount, boolean final_) {
+            long total = inCount * up / down;
+            long n = outCount;
+            short[] out = new short[(int) Math.max(0, total - n)];
+            int produced = 0;
+            for (; n < total; n++) {
+                long pos = n * down;
+                long base = pos / up;
+                if (!final_ && base + HALF_TAPS >= inCount) {
+                    break; // needs samples that have not arrived yet
+                }
+                float[] h = phases[(int) (pos % up)];
+                double acc = 0;
+                long first = base - HALF_TAPS + 1;
+                for (int k = 0; k < h.length; k++) {
+                    long idx = first + k;
+                    if (idx >= 0 && idx < inCount) {
+                        acc += buf[(int) (idx - bufStart)] * h[k];
+                    }
+                }
+                long v = Math.round(acc);
+                out[produced++] = (short) Math.max(Short.MIN_VALUE, Math.min(Short.MAX_VALUE, v));
+            }
+            outCount = n;
+            // Keep only what later outputs can still reach.
+            long keepFrom = Math.max(bufStart, (n * down) / up - HALF_TAPS + 1);
+            int drop = (int) Math.min(len, keepFrom - bufStart);
+            if (drop > 0) {
+                System.arraycopy(buf, drop, buf, 0, len - drop);
+                len -= drop;
+                bufStart += drop;
+            }
+            return produced == out.length ? out : java.util.Arrays.copyOf(out, produced);
+        }
     }
 
     /** phases[p][k]: weight of input sample (base - HALF_TAPS + 1 + k) for an output at base + p/up. */

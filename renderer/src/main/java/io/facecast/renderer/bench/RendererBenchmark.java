@@ -6,6 +6,7 @@ import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.avatar.AvatarRegistry;
 import io.facecast.renderer.avatar.DefaultAvatar;
+import io.facecast.renderer.session.AudioUpload;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
 import io.facecast.renderer.session.SegmentObserver;
@@ -31,7 +32,111 @@ public final class RendererBenchmark {
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         patchRate();
-        speakLatency(Integer.parseInt(args.length > 0 ? args[0] : "10"));
+        int runs = Integer.parseInt(args.length > 0 ? args[0] : "10");
+        speakLatency(runs);
+        suppliedAudio(runs);
+    }
+
+    /**
+     * Supplied audio on one render thread: first chunk accepted -> first VIDEO record on the bus (a 40 ms first chunk,
+     * i.e. more than one 33 ms frame; and 20 ms chunks paced in real time, where the first frame needs the second
+     * chunk), and the render rate of 10 s of audio handed over at once (frames per second of wall time).
+     */
+    private static void suppliedAudio(int runs) throws Exception {
+        Path dir = Files.createTempDirectory("renderer-bench-audio");
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        LinkedBlockingQueue<SegmentObserver.Outcome> done = new LinkedBlockingQueue<>();
+        try (BusTailer tailer = new BusTailer(dir); BusAppenders buses = new BusAppenders()) {
+            RenderSessions sessions = new RenderSessions(new FreeTtsSynthesizer(1), AvatarRegistry.builtIn(), buses, pool,
+                    (s, u, o) -> done.add(o));
+            sessions.open("bench", "", "", MediaSpec.getDefaultInstance(), dir.toString());
+            byte[] tenSeconds = speechLike16k(10_000);
+            BusRecord r = new BusRecord();
+            double[] first40 = new double[runs], first20 = new double[runs], fps = new double[runs];
+            long utterance = 1;
+            for (int i = 0; i <= runs; i++) {
+                for (int mode = 0; mode < 3; mode++) {
+                    while (tailer.next(r)) { /* skip what is there */ }
+                    AudioUpload up = sessions.speakAudio("bench", utterance++, false, 16000, 1, "");
+                    long t0 = System.nanoTime();
+                    long first = 0;
+                    if (mode == 0) {
+                        up.accept(Arrays.copyOfRange(tenSeconds, 0, 1280)); // 40 ms
+                        first = awaitVideo(tailer, r);
+                        up.accept(Arrays.copyOfRange(tenSeconds, 1280, 16000));
+                    } else if (mode == 1) {
+                        up.accept(Arrays.copyOfRange(tenSeconds, 0, 640)); // 20 ms
+                        while (System.nanoTime() < t0 + 20_000_000L) {
+                            Thread.onSpinWait(); // the second chunk is due 20 ms later, as from a live source
+                        }
+                        up.accept(Arrays.copyOfRange(tenSeconds, 640, 1280));
+                        first = awaitVideo(tailer, r);
+                    } else {
+                        up.accept(tenSeconds);
+                    }
+                    up.finish();
+                    long frames = awaitEnd(tailer, r);
+                    long end = System.nanoTime();
+                    done.take();
+                    if (i > 0) {
+                        switch (mode) {
+                            case 0 -> first40[i - 1] = (first - t0) / 1e6;
+                            case 1 -> first20[i - 1] = (first - t0) / 1e6;
+                            default -> fps[i - 1] = frames / ((end - t0) / 1e9);
+                        }
+                    }
+                }
+            }
+            Arrays.sort(first40);
+            Arrays.sort(first20);
+            Arrays.sort(fps);
+            System.out.printf("supplied audio, first chunk -> first VIDEO on the bus: 40 ms chunk median %.1f ms (max %.1f);"
+                            + " 20 ms chunks in real time median %.1f ms (max %.1f); %d runs%n",
+                    first40[runs / 2], first40[runs - 1], first20[runs / 2], first20[runs - 1], runs);
+            System.out.printf("supplied audio render rate on one thread, 512x512@30: median %.0f fps = %.1fx real time%n",
+                    fps[runs / 2], fps[runs / 2] / 30);
+            sessions.close();
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static long awaitVideo(BusTailer tailer, BusRecord r) {
+        while (true) {
+            if (tailer.next(r)) {
+                if (r.kind() == RecordKind.VIDEO) {
+                    return System.nanoTime();
+                }
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    private static long awaitEnd(BusTailer tailer, BusRecord r) {
+        while (true) {
+            if (tailer.next(r)) {
+                if (r.kind() == RecordKind.SEGMENT_END) {
+                    return r.sequence();
+                }
+            } else {
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** 16 kHz s16le: voiced bursts, 200 ms on / 100 ms off. */
+    private static byte[] speechLike16k(int ms) {
+        int n = 16 * ms;
+        byte[] out = new byte[2 * n];
+        for (int i = 0; i < n; i++) {
+            double t = i / 16000.0;
+            short v = (i / 16) % 300 < 200 ? (short) (6000 * Math.sin(2 * Math.PI * 140 * t) + 5000 * Math.sin(2 * Math.PI * 650 * t)) : 0;
+            out[2 * i] = (byte) v;
+            out[2 * i + 1] = (byte) (v >> 8);
+        }
+        return out;
     }
 
     private static void patchRate() {

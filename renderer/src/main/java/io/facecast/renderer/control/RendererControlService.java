@@ -47,6 +47,11 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
     }
 
     @Override
+    public StreamObserver<io.facecast.internal.v1.RendererSpeakAudioRequest> speakAudio(StreamObserver<RendererSpeakResponse> out) {
+        return new AudioUploadObserver(sessions, out);
+    }
+
+    @Override
     public void interrupt(RendererInterruptRequest req, StreamObserver<RendererInterruptResponse> out) {
         respond(out, () -> {
             sessions.interrupt(req.getSessionId(), req.getDiscardThroughUtteranceId());

@@ -1,8 +1,5 @@
 package io.facecast.renderer.segment;
 
-import io.facecast.bus.BusRecord;
-import io.facecast.bus.RecordKind;
-import io.facecast.renderer.audio.BusAudio;
 import io.facecast.renderer.avatar.Avatar;
 import io.facecast.renderer.avatar.Region;
 import io.facecast.renderer.avatar.Rgb2I420;
@@ -30,7 +27,6 @@ public final class SegmentWriter {
     public boolean write(String sessionId, long utteranceId, String text, SegmentMedia media, Avatar avatar,
                          boolean syncMarkers, BooleanSupplier cancelled) {
         int fps = media.fps();
-        int w = avatar.width(), h = avatar.height();
         Region mouth = avatar.mouthRegion();
         short[] pcm = syncMarkers ? SyncMarkers.withToneBursts(media.pcm()) : media.pcm();
         byte[] white = syncMarkers ? Rgb2I420.solid(mouth.width(), mouth.height(), SyncMarkers.WHITE) : null;
@@ -39,9 +35,8 @@ public final class SegmentWriter {
         if (cancelled.getAsBoolean()) {
             return false;
         }
-        long seq = 0;
-        bus.append(BusRecord.of(RecordKind.SEGMENT_START, sessionId, utteranceId)
-                .sequence(seq++).text(text).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS).fps(fps).frameSize(w, h));
+        SegmentStream out = new SegmentStream(bus, sessionId, utteranceId, avatar, fps);
+        out.start(text);
         for (int j = 0; j < frames; j++) {
             if (cancelled.getAsBoolean()) {
                 return false;
@@ -49,15 +44,9 @@ public final class SegmentWriter {
             byte[] patch = syncMarkers && SyncMarkers.isMarkerFrame(j, fps) ? white : avatar.mouthPatch(media.mouth().at(j));
             int from = Math.min(samples, SegmentMedia.frameStartSample(j, fps));
             int to = Math.min(samples, SegmentMedia.frameStartSample(j + 1, fps));
-            bus.append(
-                    BusRecord.of(RecordKind.VIDEO, sessionId, utteranceId)
-                            .mediaTimestamp(j).sequence(seq++).frameSize(w, h).fps(fps)
-                            .region(mouth.x(), mouth.y(), mouth.width(), mouth.height()).payload(patch),
-                    BusRecord.of(RecordKind.AUDIO, sessionId, utteranceId)
-                            .mediaTimestamp(from).sequence(seq++).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS)
-                            .payload(BusAudio.toS16le(pcm, from, to)));
+            out.frame(patch, pcm, from, to);
         }
-        bus.append(BusRecord.of(RecordKind.SEGMENT_END, sessionId, utteranceId).mediaTimestamp(samples).sequence(frames));
+        out.end();
         return true;
     }
 }

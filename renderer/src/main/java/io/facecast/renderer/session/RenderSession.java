@@ -15,7 +15,12 @@ import java.util.concurrent.Executor;
  * appenders do not tolerate interrupts.
  */
 final class RenderSession {
-    record Utterance(long id, String text, boolean syncMarkers) {}
+    /** {@code audio} is null for text; for supplied audio it is the render state fed by the upload. */
+    record Utterance(long id, String text, boolean syncMarkers, AudioSegmentRenderer audio) {
+        Utterance(long id, String text, boolean syncMarkers) {
+            this(id, text, syncMarkers, null);
+        }
+    }
 
     final String id;
     final Avatar avatar;
@@ -27,6 +32,12 @@ final class RenderSession {
     private final Executor pool;
     private final Deque<Utterance> pending = new ArrayDeque<>();
     private boolean running;
+    /** The utterance a turn is working on; a streamed one stays current across turns until it is done. */
+    private Utterance current;
+    /** A streamed utterance ran out of input: no turn is scheduled until {@link #wake} brings more. */
+    private boolean parked;
+    private boolean signalled;
+    private Runnable turn;
     private boolean closed;
     private boolean anyDiscarded;
     private long discardThrough;
@@ -47,6 +58,7 @@ final class RenderSession {
             return false;
         }
         pending.add(u);
+        this.turn = turn;
         if (!running) {
             running = true;
             pool.execute(turn);
@@ -54,8 +66,11 @@ final class RenderSession {
         return true;
     }
 
-    /** Next utterance to render, or null (and the session goes idle) when there is none. */
+    /** The current utterance if one is in progress, else the next one to render, or null (the session goes idle). */
     synchronized Utterance next() {
+        if (current != null) {
+            return current;
+        }
         Utterance u;
         while ((u = pending.poll()) != null && isCancelled(u.id())) {
             // discarded before it started
@@ -63,11 +78,41 @@ final class RenderSession {
         if (u == null) {
             running = false;
         }
+        current = u;
         return u;
+    }
+
+    /**
+     * The current (streamed) utterance waits for input. Returns false when input arrived since the turn began, in
+     * which case the caller must run another turn instead of parking.
+     */
+    synchronized boolean park() {
+        if (signalled) {
+            signalled = false;
+            return false;
+        }
+        parked = true;
+        return true;
+    }
+
+    /** New input, an interrupt or a close: a parked session gets a turn again. */
+    void wake() {
+        Runnable t;
+        synchronized (this) {
+            signalled = true;
+            if (!parked) {
+                return;
+            }
+            parked = false;
+            signalled = false;
+            t = turn;
+        }
+        pool.execute(t);
     }
 
     /** After an utterance: either schedule another turn (true) or go idle. */
     synchronized boolean hasMore() {
+        current = null;
         if (pending.isEmpty()) {
             running = false;
             return false;
@@ -81,11 +126,22 @@ final class RenderSession {
         }
         anyDiscarded = true;
         pending.removeIf(u -> isCancelled(u.id()));
+        wakeLater();
     }
 
     synchronized void close() {
         closed = true;
         pending.clear();
+        wakeLater();
+    }
+
+    /** A parked (streamed) utterance must see the cancellation: give it a turn to finish. Lock held. */
+    private void wakeLater() {
+        if (parked) {
+            parked = false;
+            signalled = false;
+            pool.execute(turn);
+        }
     }
 
     synchronized boolean isCancelled(long utteranceId) {

@@ -7,7 +7,11 @@ import io.facecast.renderer.RendererException;
 import io.facecast.renderer.avatar.Avatar;
 import io.facecast.renderer.avatar.AvatarRegistry;
 import io.facecast.renderer.avatar.Region;
+import io.facecast.renderer.audio.AudioDecoder;
+import io.facecast.renderer.audio.PcmDecoder;
+import io.facecast.renderer.audio.WavDecoder;
 import io.facecast.renderer.segment.SegmentMedia;
+import io.facecast.renderer.segment.SegmentStream;
 import io.facecast.renderer.tts.Speech;
 import io.facecast.renderer.tts.SpeechSynthesizer;
 import io.grpc.Status;
@@ -93,6 +97,37 @@ public final class RenderSessions implements AutoCloseable {
         }
     }
 
+    /**
+     * Queues an utterance of supplied audio: {@code wav} true means the upload is a WAV file (format from its header),
+     * otherwise raw s16le PCM at {@code sampleRate} with {@code channels} interleaved. Frames are rendered as the
+     * upload delivers audio; the utterance takes its turn in the session's queue like a text one.
+     *
+     * @throws RendererException INVALID_ARGUMENT for an unsupported format, NOT_FOUND for an unknown session,
+     *         FAILED_PRECONDITION / RESOURCE_EXHAUSTED as {@link #speak}
+     */
+    public AudioUpload speakAudio(String sessionId, long utteranceId, boolean wav, int sampleRate, int channels, String text) {
+        RenderSession s = session(sessionId);
+        String caption = text == null ? "" : text;
+        if (caption.length() > MAX_TEXT_CHARS) {
+            throw RendererException.invalid("text (the caption) has " + caption.length() + " characters; at most " + MAX_TEXT_CHARS);
+        }
+        AudioDecoder decoder = wav ? new WavDecoder() : new PcmDecoder(sampleRate, channels);
+        if (s.isCancelled(utteranceId)) {
+            // The interrupt overtook the start of this upload: accept and discard it, as the interrupt asked.
+            log.info("session {} utterance {} was interrupted before its audio started; discarding it", sessionId,
+                    Long.toUnsignedString(utteranceId));
+            return new AudioIntake(decoder, () -> true, () -> {});
+        }
+        AudioIntake in = new AudioIntake(decoder, () -> s.isCancelled(utteranceId), s::wake);
+        AudioSegmentRenderer render = new AudioSegmentRenderer(in, new SegmentStream(s.bus, s.id, utteranceId, s.avatar,
+                s.format.fps()), s.avatar, caption, s.format.fps());
+        if (!s.enqueue(new RenderSession.Utterance(utteranceId, caption, false, render), MAX_PENDING_UTTERANCES, () -> turn(s))) {
+            throw new RendererException(Status.Code.RESOURCE_EXHAUSTED, "session '" + sessionId + "' already has "
+                    + MAX_PENDING_UTTERANCES + " utterances waiting; wait for them or interrupt");
+        }
+        return in;
+    }
+
     public void interrupt(String sessionId, long discardThroughUtteranceId) {
         session(sessionId).discardThrough(discardThroughUtteranceId);
     }
@@ -137,10 +172,16 @@ public final class RenderSessions implements AutoCloseable {
         }
         SegmentObserver.Outcome outcome;
         try {
-            outcome = render(s, u);
+            outcome = u.audio() == null ? render(s, u) : renderAudio(s, u);
         } catch (RuntimeException e) {
             log.error("session {} utterance {} failed", s.id, Long.toUnsignedString(u.id()), e);
             outcome = SegmentObserver.Outcome.FAILED;
+        }
+        if (outcome == null) { // a streamed utterance waits for more audio
+            if (!s.park()) {
+                s.schedule(() -> turn(s));
+            }
+            return;
         }
         try {
             observer.segmentDone(s.id, u.id(), outcome);
@@ -159,6 +200,15 @@ public final class RenderSessions implements AutoCloseable {
         SegmentMedia media = SegmentMedia.of(speech, s.format.fps());
         boolean done = s.writer.write(s.id, u.id(), u.text(), media, s.avatar, u.syncMarkers(), () -> s.isCancelled(u.id()));
         return done ? SegmentObserver.Outcome.WRITTEN : SegmentObserver.Outcome.CANCELLED;
+    }
+
+    /** @return null while the upload has not delivered everything yet */
+    private static SegmentObserver.Outcome renderAudio(RenderSession s, RenderSession.Utterance u) {
+        return switch (u.audio().step(() -> s.isCancelled(u.id()))) {
+            case WAITING -> null;
+            case WRITTEN -> SegmentObserver.Outcome.WRITTEN;
+            case CANCELLED -> SegmentObserver.Outcome.CANCELLED;
+        };
     }
 
     private RenderSession session(String sessionId) {

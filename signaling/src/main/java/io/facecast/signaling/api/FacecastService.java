@@ -74,6 +74,11 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
   }
 
   @Override
+  public StreamObserver<io.facecast.api.v1.SpeakAudioRequest> speakAudio(StreamObserver<SpeakResponse> response) {
+    return new SpeakAudioRelay(sessions, response);
+  }
+
+  @Override
   public void interrupt(InterruptRequest request, StreamObserver<InterruptResponse> response) {
     Rpc.unary("Interrupt", response, () -> InterruptResponse.newBuilder()
         .setUtteranceId(sessions.interrupt(request.getSessionId()))

@@ -4,6 +4,7 @@ import io.facecast.internal.v1.RendererControlGrpc;
 import io.facecast.internal.v1.RendererInterruptRequest;
 import io.facecast.internal.v1.RendererOpenRequest;
 import io.facecast.internal.v1.RendererOpenResponse;
+import io.facecast.internal.v1.RendererSpeakAudioStart;
 import io.facecast.internal.v1.RendererSpeakRequest;
 import io.facecast.internal.v1.SessionRef;
 import io.grpc.ManagedChannel;
@@ -13,16 +14,21 @@ import java.util.concurrent.TimeUnit;
 /** RendererControl over one long-lived channel; every call carries the control deadline. */
 public final class GrpcRendererBackend implements RendererBackend, AutoCloseable {
 
+  /** The renderer's limit per utterance (documented on Facecast.SpeakAudio). */
+  static final int MAX_AUDIO_SECONDS = 600;
+
   private final String description;
   private final ManagedChannel channel;
   private final RendererControlGrpc.RendererControlBlockingStub stub;
   private final long deadlineMillis;
+  private final RendererControlGrpc.RendererControlStub asyncStub;
 
   public GrpcRendererBackend(String address, ChannelFactory channels, Duration deadline) {
     this.description = "renderer at " + address;
     this.channel = channels.open(address);
     this.stub = RendererControlGrpc.newBlockingStub(channel);
     this.deadlineMillis = deadline.toMillis();
+    this.asyncStub = RendererControlGrpc.newStub(channel);
   }
 
   private RendererControlGrpc.RendererControlBlockingStub call() {
@@ -44,6 +50,14 @@ public final class GrpcRendererBackend implements RendererBackend, AutoCloseable
     RendererSpeakRequest request = RendererSpeakRequest.newBuilder()
         .setSessionId(sessionId).setUtteranceId(utteranceId).setText(text).setSyncMarkers(syncMarkers).build();
     BackendCall.run(description, () -> call().speak(request));
+  }
+
+  /** The upload lasts as long as the speech: its deadline is the longest utterance plus the control deadline. */
+  @Override
+  public RendererAudioUpload speakAudio(RendererSpeakAudioStart start) {
+    return GrpcAudioUpload.open(description,
+        asyncStub.withDeadlineAfter(TimeUnit.SECONDS.toMillis(MAX_AUDIO_SECONDS) + deadlineMillis, TimeUnit.MILLISECONDS),
+        start);
   }
 
   @Override

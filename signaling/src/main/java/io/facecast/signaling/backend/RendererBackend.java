@@ -2,6 +2,8 @@ package io.facecast.signaling.backend;
 
 import io.facecast.internal.v1.RendererOpenRequest;
 import io.facecast.internal.v1.RendererOpenResponse;
+import io.facecast.internal.v1.RendererSpeakAudioStart;
+import io.grpc.Status;
 
 /**
  * The renderer's control API as signaling uses it. Failures arrive as {@link io.grpc.StatusRuntimeException} already
@@ -15,6 +17,14 @@ public interface RendererBackend {
   RendererOpenResponse openSession(RendererOpenRequest request);
 
   void speak(String sessionId, long utteranceId, String text, boolean syncMarkers);
+
+  /**
+   * Starts streaming a supplied-audio utterance (the start carries session, utterance id and format). Backends that
+   * cannot stream audio keep this default and refuse.
+   */
+  default RendererAudioUpload speakAudio(RendererSpeakAudioStart start) {
+    throw Status.UNIMPLEMENTED.withDescription(describe() + " does not accept supplied audio").asRuntimeException();
+  }
 
   void interrupt(String sessionId, long discardThroughUtteranceId);
 

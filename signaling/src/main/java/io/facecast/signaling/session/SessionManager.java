@@ -5,6 +5,9 @@ import io.facecast.api.v1.IceCandidate;
 import io.facecast.api.v1.IceServer;
 import io.facecast.api.v1.SessionEvent;
 import io.facecast.api.v1.SessionState;
+import io.facecast.api.v1.SpeakAudioStart;
+import io.facecast.internal.v1.RendererSpeakAudioStart;
+import io.facecast.signaling.backend.RendererAudioUpload;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.internal.v1.RendererOpenRequest;
 import io.facecast.internal.v1.RendererOpenResponse;
@@ -46,7 +49,7 @@ public final class SessionManager {
   private final SessionEvents events;
   private final Tombstones tombstones;
   private final LongSupplier nanoTime;
-  private final List<IceServer> iceServers;
+  private final IceServerSource iceServers;
   private final long graceNanos;
   private final Executor cleanup;
   private final Supplier<String> idGenerator;
@@ -60,6 +63,20 @@ public final class SessionManager {
       List<IceServer> iceServers,
       Duration grace,
       Executor cleanup) {
+    this(streamers, renderer, events, tombstones, nanoTime, IceServerSource.fixed(iceServers), grace, cleanup,
+        () -> UUID.randomUUID().toString());
+  }
+
+  /** With ICE servers chosen per session (e.g. TURN credentials issued for each one). */
+  public SessionManager(
+      StreamerRegistry streamers,
+      RendererBackend renderer,
+      SessionEvents events,
+      Tombstones tombstones,
+      LongSupplier nanoTime,
+      IceServerSource iceServers,
+      Duration grace,
+      Executor cleanup) {
     this(streamers, renderer, events, tombstones, nanoTime, iceServers, grace, cleanup, () -> UUID.randomUUID().toString());
   }
 
@@ -69,7 +86,7 @@ public final class SessionManager {
       SessionEvents events,
       Tombstones tombstones,
       LongSupplier nanoTime,
-      List<IceServer> iceServers,
+      IceServerSource iceServers,
       Duration grace,
       Executor cleanup,
       Supplier<String> idGenerator) {
@@ -78,7 +95,7 @@ public final class SessionManager {
     this.events = events;
     this.tombstones = tombstones;
     this.nanoTime = nanoTime;
-    this.iceServers = List.copyOf(iceServers);
+    this.iceServers = iceServers;
     this.graceNanos = grace.toNanos();
     this.cleanup = cleanup;
     this.idGenerator = idGenerator;
@@ -89,7 +106,8 @@ public final class SessionManager {
   public io.facecast.api.v1.Session create(CreateSessionRequest request) {
     MediaSpec media = VideoOptionsCheck.toMediaSpec(request.getVideo());
     String sessionId = idGenerator.get();
-    StreamerRegistration streamer = openOnAStreamer(sessionId, media);
+    List<IceServer> iceServers = this.iceServers.forSession(sessionId);
+    StreamerRegistration streamer = openOnAStreamer(sessionId, media, iceServers);
     RendererOpenResponse opened;
     try {
       opened = renderer.openSession(RendererOpenRequest.newBuilder()
@@ -127,7 +145,7 @@ public final class SessionManager {
    * the first idle frames to its bus. A streamer that does not answer (crashed, not yet declared dead) is skipped
    * in favour of the next one.
    */
-  private StreamerRegistration openOnAStreamer(String sessionId, MediaSpec media) {
+  private StreamerRegistration openOnAStreamer(String sessionId, MediaSpec media, List<IceServer> iceServers) {
     Set<String> unreachable = new HashSet<>();
     while (true) {
       StreamerRegistration streamer;
@@ -142,7 +160,8 @@ public final class SessionManager {
       }
       try {
         streamer.backend().openSession(StreamerOpenRequest.newBuilder()
-            .setSessionId(sessionId).setMedia(media).addAllIceServers(iceServers).build());
+            .setSessionId(sessionId).setMedia(media).addAllIceServers(iceServers)
+            .setRelayOnly(this.iceServers.relayOnly()).build());
         return streamer;
       } catch (StatusRuntimeException e) {
         streamers.release(streamer);
@@ -215,14 +234,51 @@ public final class SessionManager {
     }
   }
 
+  /** A supplied-audio utterance in progress: its id (already assigned) and the stream to the renderer. */
+  public record AudioUtterance(long utteranceId, RendererAudioUpload upload) {}
+
+  /**
+   * Starts a supplied-audio utterance. Its id is assigned now, under the same lock as text speech, so an Interrupt
+   * issued during the upload discards it like any earlier utterance.
+   */
+  public AudioUtterance speakAudio(SpeakAudioStart start) {
+    Session session = live(start.getSessionId());
+    RendererSpeakAudioStart.Builder toRenderer = RendererSpeakAudioStart.newBuilder()
+        .setSessionId(start.getSessionId());
+    switch (start.getEncodingCase()) {
+      case PCM -> toRenderer.setPcm(start.getPcm());
+      case WAV -> {
+        if (!start.getWav()) {
+          throw Status.INVALID_ARGUMENT.withDescription("wav is false; set wav=true or give a pcm format").asRuntimeException();
+        }
+        toRenderer.setWav(true);
+      }
+      default -> throw Status.INVALID_ARGUMENT
+          .withDescription("SpeakAudioStart needs the encoding: pcm {sample_rate, channels} or wav=true").asRuntimeException();
+    }
+    String caption = start.getText().strip();
+    if (caption.codePointCount(0, caption.length()) > SpeechText.MAX_TEXT_CHARS) {
+      throw Status.INVALID_ARGUMENT.withDescription("text (the caption) is over " + SpeechText.MAX_TEXT_CHARS + " characters")
+          .asRuntimeException();
+    }
+    requireNegotiated(session);
+    synchronized (session.speechLock) {
+      long utteranceId = session.nextUtteranceId();
+      RendererAudioUpload upload = renderer.speakAudio(toRenderer.setUtteranceId(utteranceId).setText(caption).build());
+      return new AudioUtterance(utteranceId, upload);
+    }
+  }
+
   public long interrupt(String sessionId) {
     Session session = live(sessionId);
     requireNegotiated(session);
     synchronized (session.speechLock) {
       long discardThrough = session.lastUtteranceId();
-      // Renderer first so it stops producing; then the streamer drops what is already on its way.
+      // Streamer first: it takes speech off the wire at the next frame and ignores every record of these
+      // utterances still on their way, so the renderer can be told second without delaying the silence.
+      long cut = session.streamer().backend().interrupt(sessionId, discardThrough).getUtteranceId();
       renderer.interrupt(sessionId, discardThrough);
-      return session.streamer().backend().interrupt(sessionId, discardThrough).getUtteranceId();
+      return cut;
     }
   }
 

@@ -6,6 +6,8 @@ import io.facecast.internal.v1.RendererInterruptRequest;
 import io.facecast.internal.v1.RendererInterruptResponse;
 import io.facecast.internal.v1.RendererOpenRequest;
 import io.facecast.internal.v1.RendererOpenResponse;
+import io.facecast.internal.v1.RendererSpeakAudioRequest;
+import io.facecast.internal.v1.RendererSpeakAudioStart;
 import io.facecast.internal.v1.RendererSpeakRequest;
 import io.facecast.internal.v1.RendererSpeakResponse;
 import io.facecast.internal.v1.SessionRef;
@@ -59,6 +61,59 @@ public final class FakeRendererServer extends RendererControlGrpc.RendererContro
     spoken.add(request);
     response.onNext(RendererSpeakResponse.getDefaultInstance());
     response.onCompleted();
+  }
+
+  /** What one SpeakAudio call delivered. */
+  public static final class AudioUpload {
+    public volatile RendererSpeakAudioStart start;
+    public final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    public volatile boolean completed;
+    public volatile boolean cancelled;
+  }
+
+  public final List<AudioUpload> audioUploads = new CopyOnWriteArrayList<>();
+
+  /** Accepts any PCM; with wav=true, refuses a first chunk that does not start with RIFF, as the real renderer does. */
+  @Override
+  public StreamObserver<RendererSpeakAudioRequest> speakAudio(StreamObserver<RendererSpeakResponse> response) {
+    AudioUpload upload = new AudioUpload();
+    return new StreamObserver<>() {
+      boolean failed;
+
+      @Override
+      public void onNext(RendererSpeakAudioRequest request) {
+        if (failed) {
+          return;
+        }
+        if (request.hasStart()) {
+          upload.start = request.getStart();
+          log.add("renderer SpeakAudio " + upload.start.getSessionId() + " " + upload.start.getUtteranceId());
+          audioUploads.add(upload);
+          return;
+        }
+        byte[] chunk = request.getChunk().toByteArray();
+        if (upload.start.getWav() && upload.bytes.size() == 0 && !new String(chunk, 0, Math.min(4, chunk.length)).equals("RIFF")) {
+          failed = true;
+          response.onError(Status.INVALID_ARGUMENT.withDescription("not a WAV file: expected 'RIFF'").asRuntimeException());
+          return;
+        }
+        upload.bytes.write(chunk, 0, chunk.length);
+      }
+
+      @Override
+      public void onError(Throwable t) {
+        upload.cancelled = true;
+      }
+
+      @Override
+      public void onCompleted() {
+        if (!failed) {
+          upload.completed = true;
+          response.onNext(RendererSpeakResponse.getDefaultInstance());
+          response.onCompleted();
+        }
+      }
+    };
   }
 
   @Override

@@ -11,6 +11,7 @@ import io.facecast.internal.v1.StreamerInterruptResponse;
 import io.facecast.internal.v1.StreamerNegotiateRequest;
 import io.facecast.internal.v1.StreamerNegotiateResponse;
 import io.facecast.internal.v1.StreamerOpenRequest;
+import io.facecast.rtc.IcePolicy;
 import io.facecast.rtc.IceServerConfig;
 import io.facecast.streamer.events.StreamerEvents;
 import io.facecast.streamer.schedule.InterruptResult;
@@ -43,7 +44,7 @@ public final class StreamerControlService extends StreamerControlGrpc.StreamerCo
         List<IceServerConfig> ice = req.getIceServersList().stream()
                 .map(s -> new IceServerConfig(s.getUrlsList(), s.getUsername(), s.getCredential())).toList();
         answer(out, () -> {
-            sessions.open(req.getSessionId(), req.getMedia(), ice);
+            sessions.open(req.getSessionId(), req.getMedia(), ice, req.getRelayOnly() ? IcePolicy.RELAY : IcePolicy.ALL);
             return Empty.getDefaultInstance();
         });
     }

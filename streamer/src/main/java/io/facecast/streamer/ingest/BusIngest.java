@@ -6,59 +6,90 @@ import io.facecast.bus.BusTailer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Set;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
 /**
- * Tails this streamer's queue on one thread and hands each record of a subscribed session to the scheduler.
- * Records of sessions nobody subscribed to (closed, or never opened here) are counted and skipped.
+ * Reads this streamer's queue with one tailer per subscribed session and hands that session's records to the
+ * scheduler, but only while the session has room ({@code hasRoom}: less than the look-ahead limit buffered beyond
+ * its play position). A renderer running far ahead therefore fills the queue (disk), not the streamer's heap, and a
+ * full session never holds up another: its tailer just stays where it is. Each tailer passes over other sessions'
+ * records after reading only their header.
  *
- * <p>Waiting for new records backs off from spinning to parking (≤ 1 ms): on a 2-core machine a tailer must not burn a
- * core, and 1 ms is far inside the scheduler's start lead.
+ * <p>Retention: no tailer deletes on its own; once a second the ingest deletes the cycle files before the oldest
+ * cycle any session's tailer is still reading, so nothing unread is ever deleted.
+ *
+ * <p>One thread serves all tailers. Waiting for new records backs off from spinning to parking (≤ 1 ms): on a 2-core
+ * machine a reader must not burn a core, and 1 ms is far inside the scheduler's start lead.
  */
 public final class BusIngest implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BusIngest.class);
     private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
+    /** Records one session may take per turn, so a busy session cannot starve the others' reads. */
+    private static final int BATCH = 64;
 
-    private final BusTailer tailer;
+    private final Function<String, BusTailer> openTailer;
     private final Consumer<BusRecord> scheduler;
+    private final Predicate<String> hasRoom;
     private final LongSupplier nanoTime;
-    private final Set<String> subscribed = ConcurrentHashMap.newKeySet();
+    private final Map<String, BusTailer> readers = new ConcurrentHashMap<>();
     private final AtomicLong routed = new AtomicLong();
-    private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong deleted = new AtomicLong();
+    private final AtomicLong pausedTurns = new AtomicLong();
     private volatile boolean running;
     private Thread thread;
 
-    public BusIngest(BusTailer tailer, Consumer<BusRecord> scheduler, LongSupplier nanoTime) {
-        this.tailer = tailer;
+    /**
+     * @param openTailer a new tailer at the end of this streamer's queue that does not delete on its own
+     *                   ({@code new BusTailer(dir, rollCycle, false)})
+     * @param hasRoom    whether the session may take more media now (the scheduler's look-ahead gauge)
+     */
+    public BusIngest(Function<String, BusTailer> openTailer, Consumer<BusRecord> scheduler, Predicate<String> hasRoom,
+                     LongSupplier nanoTime) {
+        this.openTailer = openTailer;
         this.scheduler = scheduler;
+        this.hasRoom = hasRoom;
         this.nanoTime = nanoTime;
     }
 
+    /** Starts reading the session's records written from now on. */
     public void subscribe(String sessionId) {
-        subscribed.add(sessionId);
+        readers.computeIfAbsent(sessionId, openTailer);
     }
 
     public void unsubscribe(String sessionId) {
-        subscribed.remove(sessionId);
+        BusTailer t = readers.remove(sessionId);
+        if (t != null) {
+            synchronized (t) {
+                t.close();
+            }
+        }
     }
 
     public int subscriptions() {
-        return subscribed.size();
+        return readers.size();
     }
 
     public long recordsRouted() { return routed.get(); }
 
-    public long recordsSkipped() { return skipped.get(); }
+    /** Other sessions' records the tailers passed over (each tailer sees every record once). */
+    public long recordsSkipped() {
+        return readers.values().stream().mapToLong(BusTailer::passed).sum();
+    }
 
     public long recordsMalformed() { return malformed.get(); }
 
-    public long cycleFilesDeleted() { return tailer.deletedFiles(); }
+    public long cycleFilesDeleted() { return deleted.get(); }
+
+    /** Turns in which a session had no room and its tailer stayed put (backpressure applied). */
+    public long pausedTurns() { return pausedTurns.get(); }
 
     public synchronized void start() {
         running = true;
@@ -67,29 +98,60 @@ public final class BusIngest implements AutoCloseable {
         thread.start();
     }
 
-    /** Reads every record available now; returns how many were read. The loop's body, callable from tests. */
+    /** One turn over every session: reads what each may take now; returns how many records were routed. */
     public int drain() {
         int n = 0;
         BusRecord r = new BusRecord();
-        while (true) {
-            try {
-                if (!tailer.next(r)) {
-                    return n;
+        for (Map.Entry<String, BusTailer> e : readers.entrySet()) {
+            String session = e.getKey();
+            BusTailer tailer = e.getValue();
+            synchronized (tailer) {
+                if (readers.get(session) != tailer) {
+                    continue; // unsubscribed meanwhile (and closed)
                 }
-            } catch (BusFormatException e) {
-                malformed.incrementAndGet();
-                log.warn("skipping unreadable bus record: {}", e.getMessage());
-                continue;
-            }
-            n++;
-            if (subscribed.contains(r.sessionId())) {
-                routed.incrementAndGet();
-                scheduler.accept(r);
-                // the scheduler copies the holder; the payload array is fresh per read
-            } else {
-                skipped.incrementAndGet();
+                for (int i = 0; i < BATCH; i++) {
+                    if (!hasRoom.test(session)) {
+                        pausedTurns.incrementAndGet();
+                        break;
+                    }
+                    try {
+                        if (!tailer.nextOf(session, r)) {
+                            break;
+                        }
+                    } catch (BusFormatException ex) {
+                        malformed.incrementAndGet();
+                        log.warn("skipping unreadable bus record: {}", ex.getMessage());
+                        continue;
+                    }
+                    n++;
+                    routed.incrementAndGet();
+                    scheduler.accept(r); // the scheduler copies the holder; the payload array is fresh per read
+                }
             }
         }
+        return n;
+    }
+
+    /** Deletes cycle files every session's tailer has moved past; returns how many. */
+    public int sweep() {
+        int oldest = Integer.MAX_VALUE;
+        BusTailer any = null;
+        for (BusTailer t : readers.values()) {
+            oldest = Math.min(oldest, t.positionCycle());
+            any = t;
+        }
+        if (any == null || oldest == Integer.MAX_VALUE || oldest == Integer.MIN_VALUE) {
+            return 0; // with no reader we cannot know what a session opened next will need: keep everything
+        }
+        int n;
+        synchronized (any) {
+            if (!readers.containsValue(any)) {
+                return 0;
+            }
+            n = any.deleteCyclesBefore(oldest);
+        }
+        deleted.addAndGet(n);
+        return n;
     }
 
     private void run() {
@@ -107,7 +169,7 @@ public final class BusIngest implements AutoCloseable {
                 long now = nanoTime.getAsLong();
                 if (now >= nextSweep) {
                     nextSweep = now + SWEEP_INTERVAL_NANOS;
-                    tailer.sweep();
+                    sweep();
                 }
             } catch (RuntimeException e) {
                 log.error("bus ingest error (continuing)", e);
@@ -126,6 +188,8 @@ public final class BusIngest implements AutoCloseable {
         if (t != null) {
             t.join(2000);
         }
-        tailer.close();
+        for (String id : readers.keySet()) {
+            unsubscribe(id);
+        }
     }
 }

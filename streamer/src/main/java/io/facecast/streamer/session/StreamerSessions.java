@@ -4,6 +4,7 @@ import io.facecast.api.v1.SessionEvent;
 import io.facecast.api.v1.Stats;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.internal.v1.StreamerInspection;
+import io.facecast.rtc.IcePolicy;
 import io.facecast.rtc.IceServerConfig;
 import io.facecast.rtc.InvalidSdpException;
 import io.facecast.rtc.SenderOptions;
@@ -47,12 +48,14 @@ public final class StreamerSessions implements AutoCloseable {
     private static final class Entry {
         final SessionSpec spec;
         final List<IceServerConfig> iceServers;
+        final IcePolicy icePolicy;
         final PeerMediaSink sink = new PeerMediaSink();
         final SessionEventsBridge bridge;
 
-        Entry(SessionSpec spec, List<IceServerConfig> iceServers, SessionEventsBridge bridge) {
+        Entry(SessionSpec spec, List<IceServerConfig> iceServers, IcePolicy icePolicy, SessionEventsBridge bridge) {
             this.spec = spec;
             this.iceServers = iceServers;
+            this.icePolicy = icePolicy;
             this.bridge = bridge;
         }
     }
@@ -69,6 +72,11 @@ public final class StreamerSessions implements AutoCloseable {
     }
 
     public synchronized void open(String sessionId, MediaSpec media, List<IceServerConfig> iceServers) {
+        open(sessionId, media, iceServers, senderOptions.icePolicy());
+    }
+
+    /** As above, with the session's own ICE policy (signaling may require relay-only media). */
+    public synchronized void open(String sessionId, MediaSpec media, List<IceServerConfig> iceServers, IcePolicy icePolicy) {
         if (sessionId.isEmpty()) {
             throw new StreamerException(Status.Code.INVALID_ARGUMENT, "session_id is empty");
         }
@@ -86,7 +94,7 @@ public final class StreamerSessions implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             throw new StreamerException(Status.Code.INVALID_ARGUMENT, e.getMessage());
         }
-        Entry entry = new Entry(spec, iceServers, new SessionEventsBridge(sessionId, events, () -> close(sessionId)));
+        Entry entry = new Entry(spec, iceServers, icePolicy, new SessionEventsBridge(sessionId, events, () -> close(sessionId)));
         sessions.put(sessionId, entry);
         // Subscribe before the scheduler opens so no record the renderer writes right after this call is missed.
         ingest.subscribe(sessionId);
@@ -103,7 +111,7 @@ public final class StreamerSessions implements AutoCloseable {
                         "session " + sessionId + " is already negotiated; renegotiation is not supported");
             }
             peer = new SendingPeer(factory, sessionId, e.iceServers, e.spec.width(), e.spec.height(), e.spec.fps(),
-                    e.bridge, senderOptions);
+                    e.bridge, senderOptions.withIcePolicy(e.icePolicy));
             try {
                 String answer = peer.answer(offerSdp);
                 e.sink.attach(peer);
