@@ -17,7 +17,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 public final class Recording implements MediaListener {
     /** One received frame: tightly packed I420. */
-    public record Frame(byte[] i420, int width, int height, long arrivalNanos) {
+    /** @param renderNanos when libwebrtc meant the frame to be shown (System.nanoTime clock); 0 if unknown */
+    public record Frame(byte[] i420, int width, int height, long arrivalNanos, long renderNanos) {
+        public Frame(byte[] i420, int width, int height, long arrivalNanos) {
+            this(i420, width, height, arrivalNanos, 0);
+        }
+
+        /** When a player shows this frame: its render time when known, else its arrival. */
+        public long showNanos() {
+            return renderNanos > 0 ? renderNanos : arrivalNanos;
+        }
+
         public double meanLuma(int x, int y, int w, int h) {
             return I420Images.meanLuma(i420, width, height, x, y, w, h);
         }
@@ -59,7 +69,12 @@ public final class Recording implements MediaListener {
 
     @Override
     public void onVideoFrame(byte[] i420, int width, int height, long arrivalNanos) {
-        Frame frame = new Frame(i420, width, height, arrivalNanos);
+        onVideoFrame(i420, width, height, arrivalNanos, 0);
+    }
+
+    @Override
+    public void onVideoFrame(byte[] i420, int width, int height, long arrivalNanos, long renderNanos) {
+        Frame frame = new Frame(i420, width, height, arrivalNanos, renderNanos);
         synchronized (this) {
             frameInfos.add(new FrameInfo(arrivalNanos, width, height));
             if (retainedFrames > 0) {

@@ -108,6 +108,8 @@ class SyncMarkerTest {
                         Arrays.toString(Arrays.stream(skews).map(s -> Math.round(s * 10) / 10.0).toArray()),
                         SyncMarkerAnalysis.percentile(skews, 50), result.maxAbsSkewMillis(),
                         result.unpairedFlashNanos().size(), result.unpairedBurstNanos().size());
+                System.out.printf("[figures] sync session %d: render time - arrival of flash frames, ms %s%n", i,
+                        r.flashes.flashes().stream().map(f -> Math.round((f.shownNanos() - f.arrivalNanos()) / 1e5) / 10.0).toList());
                 assertTrue(expected >= 5, "the utterance is too short for the test: " + durationMs + " ms");
                 assertEquals(expected, markers.size(), "markers found (both halves) of session " + i + ": " + result);
                 assertEquals(List.of(), result.unpairedFlashNanos(), "flashes without a burst: " + result);

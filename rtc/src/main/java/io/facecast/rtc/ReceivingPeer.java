@@ -271,7 +271,7 @@ public final class ReceivingPeer implements AutoCloseable {
                         i420.release();
                     }
                 }
-                media.onVideoFrame(packed, i420.getWidth(), i420.getHeight(), arrival);
+                media.onVideoFrame(packed, i420.getWidth(), i420.getHeight(), arrival, frame.timestampNs);
             } catch (RuntimeException e) {
                 log.warn("dropping a received video frame", e);
             } finally {

@@ -18,7 +18,11 @@ public final class FlashDetector implements Recording.FrameAnalyzer {
     public static final double MIN_WHITE_FRACTION = 0.85;
 
     /** One flash: arrival (nanoTime) of its first white frame, and that frame's index among all frames received. */
-    public record Flash(long arrivalNanos, long frameIndex, double whiteFraction) {}
+    /**
+     * @param shownNanos   when a player shows the frame (its render time; see {@link Recording.Frame#showNanos()})
+     * @param arrivalNanos when the decoded frame reached us, usually some milliseconds before it is due on screen
+     */
+    public record Flash(long shownNanos, long arrivalNanos, long frameIndex, double whiteFraction) {}
 
     private final List<Flash> flashes = new ArrayList<>();
     private long frames;
@@ -34,7 +38,7 @@ public final class FlashDetector implements Recording.FrameAnalyzer {
             long index = frames++;
             boolean isWhite = white >= MIN_WHITE_FRACTION;
             if (isWhite && !inFlash) {
-                flashes.add(new Flash(f.arrivalNanos(), index, white));
+                flashes.add(new Flash(f.showNanos(), f.arrivalNanos(), index, white));
             }
             inFlash = isWhite;
         }

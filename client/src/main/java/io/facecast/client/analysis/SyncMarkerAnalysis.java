@@ -66,7 +66,7 @@ public final class SyncMarkerAnalysis {
 
     /** Analyses a recording whose frames went through {@code flashes} (registered before the media arrived). */
     public static Result analyze(Recording recording, FlashDetector flashes) {
-        return pair(flashes.flashes().stream().map(FlashDetector.Flash::arrivalNanos).toList(), burstOnsets(recording));
+        return pair(flashes.flashes().stream().map(FlashDetector.Flash::shownNanos).toList(), burstOnsets(recording));
     }
 
     /** Pairs each flash with the nearest unused burst within {@link #MAX_PAIR_NANOS}; both lists in time order. */
