@@ -3,6 +3,8 @@ package io.facecast.streamer.ingest;
 import io.facecast.bus.BusFormatException;
 import io.facecast.bus.BusRecord;
 import io.facecast.bus.BusTailer;
+import io.facecast.bus.PlaybackFeedback;
+import io.facecast.bus.RecordKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -14,6 +16,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 
 /**
  * Reads this streamer's queue with one tailer per subscribed session and hands that session's records to the
@@ -27,18 +30,27 @@ import java.util.function.Predicate;
  *
  * <p>One thread serves all tailers. Waiting for new records backs off from spinning to parking (≤ 1 ms): on a 2-core
  * machine a reader must not burn a core, and 1 ms is far inside the scheduler's start lead.
+ *
+ * <p>Feedback (when given a {@link PlaybackFeedback.Writer}): every {@value #FEEDBACK_INTERVAL_MILLIS} ms it reports
+ * per session the last video frame read and the media buffered beyond the play position, so the renderer can keep a
+ * bounded look-ahead instead of writing whole utterances into the queue at once.
  */
 public final class BusIngest implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BusIngest.class);
     private static final long SWEEP_INTERVAL_NANOS = 1_000_000_000L;
     /** Records one session may take per turn, so a busy session cannot starve the others' reads. */
     private static final int BATCH = 64;
+    static final long FEEDBACK_INTERVAL_MILLIS = 100;
 
     private final Function<String, BusTailer> openTailer;
     private final Consumer<BusRecord> scheduler;
     private final Predicate<String> hasRoom;
     private final LongSupplier nanoTime;
+    private final PlaybackFeedback.Writer feedback;
+    private final ToLongFunction<String> bufferedMillis;
     private final Map<String, BusTailer> readers = new ConcurrentHashMap<>();
+    /** Session -> {utterance, frames read} of the last VIDEO record routed. */
+    private final Map<String, long[]> lastVideo = new ConcurrentHashMap<>();
     private final AtomicLong routed = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
@@ -53,10 +65,21 @@ public final class BusIngest implements AutoCloseable {
      */
     public BusIngest(Function<String, BusTailer> openTailer, Consumer<BusRecord> scheduler, Predicate<String> hasRoom,
                      LongSupplier nanoTime) {
+        this(openTailer, scheduler, hasRoom, nanoTime, null, session -> 0);
+    }
+
+    /**
+     * @param feedback       where playback reports go (null: none); closed with this ingest
+     * @param bufferedMillis media a session holds beyond its play position (the scheduler's gauge)
+     */
+    public BusIngest(Function<String, BusTailer> openTailer, Consumer<BusRecord> scheduler, Predicate<String> hasRoom,
+                     LongSupplier nanoTime, PlaybackFeedback.Writer feedback, ToLongFunction<String> bufferedMillis) {
         this.openTailer = openTailer;
         this.scheduler = scheduler;
         this.hasRoom = hasRoom;
         this.nanoTime = nanoTime;
+        this.feedback = feedback;
+        this.bufferedMillis = bufferedMillis;
     }
 
     /** Starts reading the session's records written from now on. */
@@ -66,6 +89,7 @@ public final class BusIngest implements AutoCloseable {
 
     public void unsubscribe(String sessionId) {
         BusTailer t = readers.remove(sessionId);
+        lastVideo.remove(sessionId);
         if (t != null) {
             synchronized (t) {
                 t.close();
@@ -125,6 +149,9 @@ public final class BusIngest implements AutoCloseable {
                     }
                     n++;
                     routed.incrementAndGet();
+                    if (r.kind() == RecordKind.VIDEO) {
+                        lastVideo.put(session, new long[] {r.segmentId(), r.mediaTimestamp() + 1});
+                    }
                     scheduler.accept(r); // the scheduler copies the holder; the payload array is fresh per read
                 }
             }
@@ -154,9 +181,28 @@ public final class BusIngest implements AutoCloseable {
         return n;
     }
 
+    /** Appends one playback report per subscribed session (no-op without a feedback writer). */
+    public void publishFeedback() {
+        if (feedback == null) {
+            return;
+        }
+        long now = nanoTime.getAsLong();
+        for (String session : readers.keySet()) {
+            long[] last = lastVideo.getOrDefault(session, new long[2]);
+            long buffered;
+            try {
+                buffered = bufferedMillis.applyAsLong(session);
+            } catch (RuntimeException notOpenYet) {
+                buffered = 0;
+            }
+            feedback.append(new PlaybackFeedback.Position(session, last[0], last[1], buffered, now));
+        }
+    }
+
     private void run() {
         int idle = 0;
         long nextSweep = nanoTime.getAsLong() + SWEEP_INTERVAL_NANOS;
+        long nextFeedback = nanoTime.getAsLong();
         while (running) {
             try {
                 if (drain() > 0) {
@@ -171,9 +217,14 @@ public final class BusIngest implements AutoCloseable {
                     nextSweep = now + SWEEP_INTERVAL_NANOS;
                     sweep();
                 }
+                if (now >= nextFeedback) {
+                    nextFeedback = now + FEEDBACK_INTERVAL_MILLIS * 1_000_000L;
+                    publishFeedback();
+                }
             } catch (RuntimeException e) {
-                log.error("bus ingest error (continuing)", e);
-                LockSupport.parkNanos(10_000_000L);
+                // Keep serving the other sessions; back off so a persistent fault cannot flood the log.
+                log.error("bus ingest error (continuing in 1 s)", e);
+                LockSupport.parkNanos(1_000_000_000L);
             }
         }
     }
@@ -190,6 +241,9 @@ public final class BusIngest implements AutoCloseable {
         }
         for (String id : readers.keySet()) {
             unsubscribe(id);
+        }
+        if (feedback != null) {
+            feedback.close();
         }
     }
 }
