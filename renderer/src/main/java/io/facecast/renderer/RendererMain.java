@@ -5,6 +5,7 @@ import com.google.inject.Injector;
 import io.facecast.internal.v1.RendererControlGrpc;
 import io.facecast.renderer.control.RendererControlService;
 import io.facecast.renderer.control.RendererModule;
+import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
 import io.grpc.Server;
@@ -57,6 +58,7 @@ public final class RendererMain implements Callable<Integer> {
         health.enterTerminalState();
         server.shutdown();
         injector.getInstance(RenderSessions.class).close();
+        injector.getInstance(PlaybackGates.class).close();
         ExecutorService pool = injector.getInstance(ExecutorService.class);
         pool.shutdown();
         try {

@@ -6,6 +6,7 @@ import com.google.inject.Singleton;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import io.facecast.bus.BusTailer;
 import io.facecast.bus.MediaBus;
+import io.facecast.bus.PlaybackFeedback;
 import io.facecast.rtc.PeerFactories;
 import io.facecast.rtc.SenderOptions;
 import io.facecast.streamer.events.StreamerEvents;
@@ -46,7 +47,13 @@ public final class StreamerModule extends AbstractModule {
                     } catch (UnknownSessionException notOpenYet) {
                         return true;
                     }
-                }, System::nanoTime);
+                }, System::nanoTime, new PlaybackFeedback.Writer(PlaybackFeedback.dirFor(config.busPath())), session -> {
+                    try {
+                        return scheduler.bufferedMillis(session);
+                    } catch (UnknownSessionException notOpenYet) {
+                        return 0;
+                    }
+                });
     }
 
     @Provides

@@ -6,6 +6,8 @@ import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.avatar.AvatarRegistry;
 import io.facecast.renderer.avatar.DefaultAvatar;
+import io.facecast.renderer.segment.SegmentMedia;
+import io.facecast.renderer.segment.SegmentWriter;
 import io.facecast.renderer.session.AudioUpload;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
@@ -34,6 +36,7 @@ public final class RendererBenchmark {
         patchRate();
         int runs = Integer.parseInt(args.length > 0 ? args[0] : "10");
         speakLatency(runs);
+        longTextLatency(runs);
         suppliedAudio(runs);
     }
 
@@ -95,6 +98,63 @@ public final class RendererBenchmark {
                     first40[runs / 2], first40[runs - 1], first20[runs / 2], first20[runs - 1], runs);
             System.out.printf("supplied audio render rate on one thread, 512x512@30: median %.0f fps = %.1fx real time%n",
                     fps[runs / 2], fps[runs / 2] / 30);
+            sessions.close();
+        } finally {
+            pool.shutdown();
+            pool.awaitTermination(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Six sentences, 107 words: about 35 s of speech. */
+    static final String LONG_TEXT = TWENTY_WORDS
+            + " Nobody had expected the weather to hold for the whole afternoon, but the sun stayed out until evening."
+            + " Later on, the children went down to the river to look for smooth stones and small silver fish."
+            + " Their parents followed slowly, talking about the harvest, the prices at the market and the new bridge."
+            + " When the light began to fade, everyone gathered around the fire and told stories from long ago."
+            + " Finally, tired and happy, they walked home under a sky full of stars and went to bed.";
+
+    /**
+     * speak(long text) -> first VIDEO: streamed sentence by sentence through the real sessions and queue, against the
+     * whole-text path it replaced (synthesize everything, then write; timed to its first VIDEO hand-off, no queue hop).
+     */
+    private static void longTextLatency(int runs) throws Exception {
+        Path dir = Files.createTempDirectory("renderer-bench-long");
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        LinkedBlockingQueue<SegmentObserver.Outcome> done = new LinkedBlockingQueue<>();
+        FreeTtsSynthesizer tts = new FreeTtsSynthesizer(1);
+        try (BusTailer tailer = new BusTailer(dir); BusAppenders buses = new BusAppenders()) {
+            RenderSessions sessions = new RenderSessions(tts, AvatarRegistry.builtIn(), buses, pool, (s, u, o) -> done.add(o));
+            sessions.open("bench", "", "", MediaSpec.getDefaultInstance(), dir.toString());
+            DefaultAvatar avatar = new DefaultAvatar(512, 512);
+            BusRecord r = new BusRecord();
+            double[] streamed = new double[runs], whole = new double[runs];
+            long frames = 0;
+            for (int i = 0; i <= runs; i++) {
+                while (tailer.next(r)) { /* skip what is there */ }
+                long t0 = System.nanoTime();
+                sessions.speak("bench", i + 1, LONG_TEXT, false);
+                long first = awaitVideo(tailer, r);
+                frames = awaitEnd(tailer, r);
+                done.take();
+
+                long[] firstOld = {0};
+                long t1 = System.nanoTime();
+                SegmentMedia media = SegmentMedia.of(tts.synthesize(LONG_TEXT, "default"), 30);
+                new SegmentWriter(records -> {
+                    if (firstOld[0] == 0 && records[0].kind() == RecordKind.VIDEO) {
+                        firstOld[0] = System.nanoTime();
+                    }
+                }).write("bench", 0, LONG_TEXT, media, avatar, false, () -> firstOld[0] != 0);
+                if (i > 0) {
+                    streamed[i - 1] = (first - t0) / 1e6;
+                    whole[i - 1] = (firstOld[0] - t1) / 1e6;
+                }
+            }
+            Arrays.sort(streamed);
+            Arrays.sort(whole);
+            System.out.printf("long text (6 sentences, 107 words, %.1f s of video): speak -> first VIDEO streamed by sentence"
+                            + " median %.1f ms (max %.1f); whole text synthesized first median %.1f ms (max %.1f); %d runs%n",
+                    frames / 30.0, streamed[runs / 2], streamed[runs - 1], whole[runs / 2], whole[runs - 1], runs);
             sessions.close();
         } finally {
             pool.shutdown();

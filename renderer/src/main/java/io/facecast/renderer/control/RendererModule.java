@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.facecast.renderer.avatar.AvatarRegistry;
+import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
 import io.facecast.renderer.session.SegmentObserver;
@@ -51,8 +52,18 @@ public final class RendererModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RenderSessions renderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, ExecutorService pool) {
-        return new RenderSessions(tts, avatars, buses, pool, SegmentObserver.NONE);
+    PlaybackGates playbackGates() {
+        // Frames are written at most 4 s ahead of what the streamer has played (it reports every 100 ms).
+        PlaybackGates gates = PlaybackGates.defaults();
+        gates.start();
+        return gates;
+    }
+
+    @Provides
+    @Singleton
+    RenderSessions renderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, ExecutorService pool,
+                                  PlaybackGates gates) {
+        return new RenderSessions(tts, avatars, buses, pool, SegmentObserver.NONE, gates);
     }
 
     @Provides

@@ -19,6 +19,16 @@ public final class SyncMarkers {
         return frame % fps == 0;
     }
 
+    /**
+     * Lays the burst over the start of a marker frame's audio {@code pcm[from, to)} (a frame of a segment written
+     * progressively); frame k*fps starts at sample k*48000, so this equals {@link #withToneBursts} of the whole.
+     */
+    public static void burstInto(short[] pcm, int from, int to) {
+        for (int i = 0; i < BURST_SAMPLES && from + i < to; i++) {
+            pcm[from + i] = (short) Math.round(AMPLITUDE * Math.sin(2 * Math.PI * BURST_HZ * i / BusAudio.SAMPLE_RATE));
+        }
+    }
+
     /** A copy of {@code pcm} with a tone burst at every whole second (replacing what was there). */
     public static short[] withToneBursts(short[] pcm) {
         short[] out = pcm.clone();

@@ -10,28 +10,35 @@ import java.util.function.BooleanSupplier;
 /**
  * Renders a supplied-audio utterance while it arrives: every video frame whose audio is complete is written at once
  * (the segment starts with the first samples), and when the input ends the rest plus {@link SegmentMedia#END_PAD_SAMPLES}
- * of silence is written and the segment closed. Runs on the session's render turn, one step per wake-up.
+ * of silence is written and the segment closed. Runs on the session's render turn, one step per wake-up. Every
+ * frame first asks the session's {@link LookAheadGate}.
  */
-final class AudioSegmentRenderer {
-    enum Progress { WAITING, WRITTEN, CANCELLED }
-
+final class AudioSegmentRenderer implements SegmentRenderer {
     private final AudioIntake in;
     private final SegmentStream out;
     private final Avatar avatar;
     private final String text;
     private final int fps;
+    private final long utteranceId;
+    private final LookAheadGate gate;
+    private final Runnable wake;
     private final AudioMouth mouth = new AudioMouth();
     private short[] pad;
 
-    AudioSegmentRenderer(AudioIntake in, SegmentStream out, Avatar avatar, String text, int fps) {
+    AudioSegmentRenderer(AudioIntake in, SegmentStream out, Avatar avatar, String text, int fps, long utteranceId,
+                         LookAheadGate gate, Runnable wake) {
         this.in = in;
+        this.utteranceId = utteranceId;
+        this.gate = gate;
+        this.wake = wake;
         this.out = out;
         this.avatar = avatar;
         this.text = text;
         this.fps = fps;
     }
 
-    Progress step(BooleanSupplier cancelled) {
+    @Override
+    public Progress step(BooleanSupplier cancelled) {
         while (true) {
             if (cancelled.getAsBoolean()) {
                 return Progress.CANCELLED;
@@ -49,6 +56,9 @@ final class AudioSegmentRenderer {
             int frameLen = SegmentMedia.frameStartSample(out.frames() + 1, fps) - SegmentMedia.frameStartSample(out.frames(), fps);
             int available = in.available() + (pad == null ? 0 : pad.length - padUsed);
             if (available >= frameLen || (inputDone && available > 0)) {
+                if (!gate.mayWrite(utteranceId, out.frames(), wake)) {
+                    return Progress.WAITING;
+                }
                 short[] pcm = takeFrame(frameLen);
                 out.frame(avatar.mouthPatch(mouth.frame(pcm, 0, pcm.length)), pcm, 0, pcm.length);
             } else if (!inputDone) {

@@ -1,7 +1,6 @@
 package io.facecast.renderer.session;
 
 import io.facecast.renderer.avatar.Avatar;
-import io.facecast.renderer.segment.SegmentWriter;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,19 +14,16 @@ import java.util.concurrent.Executor;
  * appenders do not tolerate interrupts.
  */
 final class RenderSession {
-    /** {@code audio} is null for text; for supplied audio it is the render state fed by the upload. */
-    record Utterance(long id, String text, boolean syncMarkers, AudioSegmentRenderer audio) {
-        Utterance(long id, String text, boolean syncMarkers) {
-            this(id, text, syncMarkers, null);
-        }
-    }
+    /** An utterance and the state that writes it, step by step, into its segment. */
+    record Utterance(long id, SegmentRenderer renderer) {}
 
     final String id;
     final Avatar avatar;
     final String voice;
     final VideoFormat format;
     final BusWriter bus;
-    final SegmentWriter writer;
+    /** How far ahead of playback this session's frames may be written. */
+    final LookAheadGate gate;
 
     private final Executor pool;
     private final Deque<Utterance> pending = new ArrayDeque<>();
@@ -42,13 +38,13 @@ final class RenderSession {
     private boolean anyDiscarded;
     private long discardThrough;
 
-    RenderSession(String id, Avatar avatar, String voice, VideoFormat format, BusWriter bus, Executor pool) {
+    RenderSession(String id, Avatar avatar, String voice, VideoFormat format, BusWriter bus, LookAheadGate gate, Executor pool) {
         this.id = id;
         this.avatar = avatar;
         this.voice = voice;
         this.format = format;
         this.bus = bus;
-        this.writer = new SegmentWriter(bus);
+        this.gate = gate;
         this.pool = pool;
     }
 

@@ -10,14 +10,14 @@ import io.facecast.renderer.avatar.Region;
 import io.facecast.renderer.audio.AudioDecoder;
 import io.facecast.renderer.audio.PcmDecoder;
 import io.facecast.renderer.audio.WavDecoder;
-import io.facecast.renderer.segment.SegmentMedia;
 import io.facecast.renderer.segment.SegmentStream;
-import io.facecast.renderer.tts.Speech;
+import io.facecast.renderer.text.SentenceSplitter;
 import io.facecast.renderer.tts.SpeechSynthesizer;
 import io.grpc.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -37,10 +37,17 @@ public final class RenderSessions implements AutoCloseable {
     private final BusAppenders buses;
     private final Executor pool;
     private final SegmentObserver observer;
+    private final LookAheadGates gates;
     private final Map<String, RenderSession> sessions = new ConcurrentHashMap<>();
 
     public RenderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, Executor pool,
                           SegmentObserver observer) {
+        this(tts, avatars, buses, pool, observer, LookAheadGates.NONE);
+    }
+
+    public RenderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, Executor pool,
+                          SegmentObserver observer, LookAheadGates gates) {
+        this.gates = gates;
         this.tts = tts;
         this.avatars = avatars;
         this.buses = buses;
@@ -67,7 +74,8 @@ public final class RenderSessions implements AutoCloseable {
         }
         BusWriter bus = buses.forPath(busPath);
         Avatar avatar = avatars.create(avatarKey, format.width(), format.height());
-        RenderSession s = new RenderSession(sessionId, avatar, voiceKey, format, bus, pool);
+        RenderSession s = new RenderSession(sessionId, avatar, voiceKey, format, bus,
+                gates.open(sessionId, format.fps(), bus.dir()), pool);
         if (sessions.putIfAbsent(sessionId, s) != null) {
             throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
         }
@@ -90,7 +98,11 @@ public final class RenderSessions implements AutoCloseable {
             throw new RendererException(Status.Code.FAILED_PRECONDITION, "utterance " + Long.toUnsignedString(utteranceId)
                     + " was already discarded by an interrupt; use a higher utterance id");
         }
-        RenderSession.Utterance u = new RenderSession.Utterance(utteranceId, text, syncMarkers);
+        List<String> sentences = SentenceSplitter.split(text);
+        TextSegmentRenderer render = new TextSegmentRenderer(tts, s.voice, sentences, text,
+                new SegmentStream(s.bus, s.id, utteranceId, s.avatar, s.format.fps()), s.avatar, s.format.fps(),
+                syncMarkers, utteranceId, s.gate, s::wake);
+        RenderSession.Utterance u = new RenderSession.Utterance(utteranceId, render);
         if (!s.enqueue(u, MAX_PENDING_UTTERANCES, () -> turn(s))) {
             throw new RendererException(Status.Code.RESOURCE_EXHAUSTED, "session '" + sessionId + "' already has "
                     + MAX_PENDING_UTTERANCES + " utterances waiting; wait for them or interrupt");
@@ -120,8 +132,8 @@ public final class RenderSessions implements AutoCloseable {
         }
         AudioIntake in = new AudioIntake(decoder, () -> s.isCancelled(utteranceId), s::wake);
         AudioSegmentRenderer render = new AudioSegmentRenderer(in, new SegmentStream(s.bus, s.id, utteranceId, s.avatar,
-                s.format.fps()), s.avatar, caption, s.format.fps());
-        if (!s.enqueue(new RenderSession.Utterance(utteranceId, caption, false, render), MAX_PENDING_UTTERANCES, () -> turn(s))) {
+                s.format.fps()), s.avatar, caption, s.format.fps(), utteranceId, s.gate, s::wake);
+        if (!s.enqueue(new RenderSession.Utterance(utteranceId, render), MAX_PENDING_UTTERANCES, () -> turn(s))) {
             throw new RendererException(Status.Code.RESOURCE_EXHAUSTED, "session '" + sessionId + "' already has "
                     + MAX_PENDING_UTTERANCES + " utterances waiting; wait for them or interrupt");
         }
@@ -138,6 +150,7 @@ public final class RenderSessions implements AutoCloseable {
             throw unknownSession(sessionId);
         }
         s.close();
+        gates.close(sessionId, s.bus.dir());
         log.info("session {} closed", sessionId);
     }
 
@@ -148,7 +161,10 @@ public final class RenderSessions implements AutoCloseable {
     /** Cancels every session; appenders are closed by their owner after the workers stopped. */
     @Override
     public void close() {
-        sessions.values().forEach(RenderSession::close);
+        sessions.values().forEach(s -> {
+            s.close();
+            gates.close(s.id, s.bus.dir());
+        });
         sessions.clear();
     }
 
@@ -172,12 +188,12 @@ public final class RenderSessions implements AutoCloseable {
         }
         SegmentObserver.Outcome outcome;
         try {
-            outcome = u.audio() == null ? render(s, u) : renderAudio(s, u);
+            outcome = step(s, u);
         } catch (RuntimeException e) {
             log.error("session {} utterance {} failed", s.id, Long.toUnsignedString(u.id()), e);
             outcome = SegmentObserver.Outcome.FAILED;
         }
-        if (outcome == null) { // a streamed utterance waits for more audio
+        if (outcome == null) { // waits for more audio, or for playback to catch up
             if (!s.park()) {
                 s.schedule(() -> turn(s));
             }
@@ -192,19 +208,9 @@ public final class RenderSessions implements AutoCloseable {
         }
     }
 
-    private SegmentObserver.Outcome render(RenderSession s, RenderSession.Utterance u) {
-        if (s.isCancelled(u.id())) {
-            return SegmentObserver.Outcome.CANCELLED;
-        }
-        Speech speech = tts.synthesize(u.text(), s.voice);
-        SegmentMedia media = SegmentMedia.of(speech, s.format.fps());
-        boolean done = s.writer.write(s.id, u.id(), u.text(), media, s.avatar, u.syncMarkers(), () -> s.isCancelled(u.id()));
-        return done ? SegmentObserver.Outcome.WRITTEN : SegmentObserver.Outcome.CANCELLED;
-    }
-
-    /** @return null while the upload has not delivered everything yet */
-    private static SegmentObserver.Outcome renderAudio(RenderSession s, RenderSession.Utterance u) {
-        return switch (u.audio().step(() -> s.isCancelled(u.id()))) {
+    /** @return null while the utterance waits (for uploaded audio or the look-ahead gate) */
+    private static SegmentObserver.Outcome step(RenderSession s, RenderSession.Utterance u) {
+        return switch (u.renderer().step(() -> s.isCancelled(u.id()))) {
             case WAITING -> null;
             case WRITTEN -> SegmentObserver.Outcome.WRITTEN;
             case CANCELLED -> SegmentObserver.Outcome.CANCELLED;

@@ -14,7 +14,7 @@ import java.util.List;
  * Time outside every phoneme is the rest pose, so silence and the end pad are closed.
  */
 public final class MouthTrack {
-    private static final double WINDOW_FRAMES = 1.5;
+    static final double WINDOW_FRAMES = 1.5;
     private static final double CLOSURE_WEIGHT = 2.5;
 
     private final MouthParams[] frames;
@@ -34,12 +34,16 @@ public final class MouthTrack {
         for (int j = 0; j < frameCount; j++) {
             MouthParams prev = raw[Math.max(0, j - 1)];
             MouthParams next = raw[Math.min(frameCount - 1, j + 1)];
-            MouthParams cur = raw[j];
-            frames[j] = new MouthParams(
-                    0.25 * prev.openness() + 0.5 * cur.openness() + 0.25 * next.openness(),
-                    0.25 * prev.width() + 0.5 * cur.width() + 0.25 * next.width(),
-                    0.25 * prev.roundness() + 0.5 * cur.roundness() + 0.25 * next.roundness());
+            frames[j] = smooth(prev, raw[j], next);
         }
+    }
+
+    /** The [1/4, 1/2, 1/4] pass over a frame and its neighbours. */
+    static MouthParams smooth(MouthParams prev, MouthParams cur, MouthParams next) {
+        return new MouthParams(
+                0.25 * prev.openness() + 0.5 * cur.openness() + 0.25 * next.openness(),
+                0.25 * prev.width() + 0.5 * cur.width() + 0.25 * next.width(),
+                0.25 * prev.roundness() + 0.5 * cur.roundness() + 0.25 * next.roundness());
     }
 
     public int frameCount() {
@@ -51,7 +55,7 @@ public final class MouthTrack {
         return j >= 0 && j < frames.length ? frames[j] : MouthShape.X.pose;
     }
 
-    private static MouthParams blend(List<PhonemeTiming> phonemes, int rate, double from, double to) {
+    static MouthParams blend(List<PhonemeTiming> phonemes, int rate, double from, double to) {
         double o = 0, w = 0, r = 0, total = 0, covered = 0;
         for (PhonemeTiming p : phonemes) {
             double s = (double) p.startSample() / rate;

@@ -251,10 +251,13 @@ class SpeakAudioTest {
     @Test
     void textQueuedBehindAStreamedUtteranceWaitsForItsEnd() throws Exception {
         Upload u = new Upload().start(pcm(1, 48000, 2)).chunk(TestAudio.s16le(new short[2 * 4800]));
+        // The upload's messages travel asynchronously: let the renderer take utterance 1 before the text arrives.
+        List<BusRecord> recs = new java.util.ArrayList<>(
+                readUntil(r -> r.kind() == RecordKind.SEGMENT_START && r.segmentId() == 1));
         blocking.speak(RendererSpeakRequest.newBuilder().setSessionId("s").setUtteranceId(2).setText("After.").build());
         u.chunk(TestAudio.s16le(new short[2 * 4800]));
         assertEquals(Status.Code.OK, u.finish().getCode());
-        List<BusRecord> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END && r.segmentId() == 2);
+        recs.addAll(readUntil(r -> r.kind() == RecordKind.SEGMENT_END && r.segmentId() == 2));
         List<Long> order = recs.stream().filter(r -> r.kind() == RecordKind.SEGMENT_START || r.kind() == RecordKind.SEGMENT_END)
                 .map(r -> r.segmentId() * 10 + (r.kind() == RecordKind.SEGMENT_END ? 1 : 0)).toList();
         assertEquals(List.of(10L, 11L, 20L, 21L), order, "segments are not interleaved");

@@ -1,0 +1,216 @@
+package io.facecast.renderer.playback;
+
+import io.facecast.bus.PlaybackFeedback;
+import io.facecast.renderer.session.LookAheadGate;
+import io.facecast.renderer.session.LookAheadGates;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.LongSupplier;
+
+/**
+ * Keeps each session's renderer at most {@code lookAhead} ahead of what its streamer has played, using the
+ * streamer's {@link PlaybackFeedback} reports (one reader per streamer queue, shared by its sessions). Frame j of
+ * utterance u may be written while {@code j < played(u) + lookAhead * fps}, where played(u) is the reported frames
+ * played when the report is about u, 0 while u has not reached the streamer, and unbounded once the streamer is past
+ * u. The default 4 s look-ahead covers the streamer's own 2 s read window, so playback never waits for the gate.
+ *
+ * <p>The gate never deadlocks: it is open for a session without reports (a streamer that does not send them) or
+ * whose latest report is older than {@code staleAfter} (a streamer gone quiet), and a session that closes or is
+ * interrupted is woken by the session itself. Waiting sessions park; {@link #poll} (the feedback thread, every few
+ * ms) reads new reports and wakes the ones whose gate opened. Time enters only through {@code nanoTime}.
+ */
+public final class PlaybackGates implements LookAheadGates, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(PlaybackGates.class);
+    public static final long DEFAULT_LOOK_AHEAD_MILLIS = 4000;
+    public static final long DEFAULT_STALE_AFTER_MILLIS = 2000;
+    private static final long POLL_NANOS = 5_000_000L;
+
+    private final long lookAheadMillis;
+    private final long staleAfterNanos;
+    private final LongSupplier nanoTime;
+    /** Feedback directory -> its reader and the sessions on that streamer. */
+    private final Map<Path, Source> sources = new ConcurrentHashMap<>();
+    private volatile boolean running;
+    private Thread thread;
+
+    public PlaybackGates(long lookAheadMillis, long staleAfterMillis, LongSupplier nanoTime) {
+        if (lookAheadMillis <= 0 || staleAfterMillis <= 0) {
+            throw new IllegalArgumentException("look-ahead and staleness must be positive");
+        }
+        this.lookAheadMillis = lookAheadMillis;
+        this.staleAfterNanos = staleAfterMillis * 1_000_000L;
+        this.nanoTime = nanoTime;
+    }
+
+    public static PlaybackGates defaults() {
+        return new PlaybackGates(DEFAULT_LOOK_AHEAD_MILLIS, DEFAULT_STALE_AFTER_MILLIS, System::nanoTime);
+    }
+
+    private static final class Source {
+        final PlaybackFeedback.Reader reader;
+        final Map<String, Gate> gates = new ConcurrentHashMap<>();
+
+        Source(PlaybackFeedback.Reader reader) {
+            this.reader = reader;
+        }
+    }
+
+    @Override
+    public LookAheadGate open(String sessionId, int fps, Path busDir) {
+        Path dir = PlaybackFeedback.dirFor(busDir);
+        Source src;
+        synchronized (sources) {
+            src = sources.get(dir);
+            if (src == null) {
+                try {
+                    src = new Source(new PlaybackFeedback.Reader(dir));
+                } catch (RuntimeException e) {
+                    log.warn("cannot read playback feedback at {}; session {} renders without a look-ahead limit", dir, sessionId, e);
+                    return LookAheadGate.OPEN;
+                }
+                sources.put(dir, src);
+            }
+        }
+        Gate g = new Gate(fps);
+        src.gates.put(sessionId, g);
+        return g;
+    }
+
+    @Override
+    public void close(String sessionId, Path busDir) {
+        Source src = sources.get(PlaybackFeedback.dirFor(busDir));
+        Gate g = src == null ? null : src.gates.remove(sessionId);
+        if (g != null) {
+            g.release();
+        }
+    }
+
+    public synchronized void start() {
+        running = true;
+        thread = new Thread(() -> {
+            while (running) {
+                try {
+                    poll();
+                } catch (RuntimeException e) {
+                    log.error("playback feedback poll failed (continuing)", e);
+                }
+                LockSupport.parkNanos(POLL_NANOS);
+            }
+        }, "playback-feedback");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Reads the reports that arrived and wakes sessions whose gate opened (by a report or by time). */
+    public void poll() {
+        for (Source src : sources.values()) {
+            synchronized (src) {
+                PlaybackFeedback.Position p;
+                while ((p = src.reader.next()) != null) {
+                    Gate g = src.gates.get(p.sessionId());
+                    if (g != null) {
+                        g.report(p, nanoTime.getAsLong());
+                    }
+                }
+            }
+            for (Gate g : src.gates.values()) {
+                g.recheck();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        Thread t;
+        synchronized (this) {
+            running = false;
+            t = thread;
+        }
+        if (t != null) {
+            try {
+                t.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (Source src : sources.values()) {
+            src.gates.values().forEach(Gate::release);
+            synchronized (src) {
+                src.reader.close();
+            }
+        }
+        sources.clear();
+    }
+
+    /** One session's gate: the latest report and, while parked, the frame it waits to write. */
+    private final class Gate implements LookAheadGate {
+        private final int fps;
+        private PlaybackFeedback.Position latest;
+        private long latestAt;
+        private long waitingUtterance;
+        private int waitingFrame;
+        private Runnable wake;
+
+        Gate(int fps) {
+            this.fps = fps;
+        }
+
+        @Override
+        public boolean mayWrite(long utteranceId, int frame, Runnable wake) {
+            synchronized (this) {
+                if (allowed(utteranceId, frame)) {
+                    return true;
+                }
+                this.waitingUtterance = utteranceId;
+                this.waitingFrame = frame;
+                this.wake = wake;
+            }
+            return false;
+        }
+
+        synchronized void report(PlaybackFeedback.Position p, long now) {
+            latest = p;
+            latestAt = now;
+        }
+
+        void recheck() {
+            Runnable w;
+            synchronized (this) {
+                if (wake == null || !allowed(waitingUtterance, waitingFrame)) {
+                    return;
+                }
+                w = wake;
+                wake = null;
+            }
+            w.run();
+        }
+
+        void release() {
+            Runnable w;
+            synchronized (this) {
+                w = wake;
+                wake = null;
+            }
+            if (w != null) {
+                w.run();
+            }
+        }
+
+        private boolean allowed(long utteranceId, int frame) {
+            if (latest == null || nanoTime.getAsLong() - latestAt > staleAfterNanos) {
+                return true; // no reports (an older streamer) or none lately: never hold speech on a silent peer
+            }
+            int cmp = Long.compareUnsigned(latest.utteranceId(), utteranceId);
+            if (cmp > 0) {
+                return true; // the streamer is already past this utterance (played or discarded)
+            }
+            long played = cmp == 0 ? Math.max(0, latest.framesPlayed(fps)) : 0;
+            return frame < played + lookAheadMillis * fps / 1000;
+        }
+    }
+}
