@@ -89,7 +89,7 @@ public final class FacecastClient implements AutoCloseable {
 
     /**
      * Queues text to say, optionally with sync markers (once per second a white mouth frame and a 1 kHz tone burst
-     * at the same media time, for measuring lip-sync with {@link io.facecast.client.analysis}); returns the
+     * at the same media time, for measuring lip-sync at a player, see GstSyncMarkerTest); returns the
      * utterance id.
      */
     public long speak(String sessionId, String text, boolean syncMarkers) {
