@@ -47,7 +47,6 @@ class BadInputTest {
         stack = LocalStack.start("bad-input", 1, MAX_SESSIONS, Duration.ofSeconds(2));
         client = FacecastClient.connect(stack.signalingTarget);
         streamerChannel = NettyChannelBuilder.forTarget(stack.streamerControl.get(0)).usePlaintext().build();
-        PipelineTestSupport.awaitStreamerRegistered(client, stack);
     }
 
     @AfterAll

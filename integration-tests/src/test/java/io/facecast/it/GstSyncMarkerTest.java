@@ -52,7 +52,6 @@ class GstSyncMarkerTest {
         GstReceiver.require();
         stack = LocalStack.start("gst-sync", 1, 4, Duration.ofSeconds(5));
         client = FacecastClient.connect(stack.signalingTarget);
-        StackReadiness.awaitStreamerRegistered(client, stack);
         httpBase = BrowserSupport.pageUrl(stack);
     }
 

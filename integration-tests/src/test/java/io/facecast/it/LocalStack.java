@@ -1,5 +1,10 @@
 package io.facecast.it;
 
+import io.facecast.api.v1.CreateSessionRequest;
+import io.facecast.client.FacecastClient;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,7 +58,27 @@ final class LocalStack implements AutoCloseable {
             stack.streamers.add(s);
             stack.streamerControl.add(s.awaitListening(START_TIMEOUT));
         }
+        if (streamers > 0) {
+            stack.awaitStreamerRegistered();
+        }
         return stack;
+    }
+
+    /** Signaling answers UNAVAILABLE until a streamer registered; the stack is ready once a session can be made. */
+    private void awaitStreamerRegistered() throws InterruptedException {
+        try (FacecastClient client = FacecastClient.connect(signalingTarget)) {
+            long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+            while (System.nanoTime() < deadline) {
+                try {
+                    client.closeSession(client.createSession(CreateSessionRequest.getDefaultInstance()).getSessionId());
+                    return;
+                } catch (StatusRuntimeException e) {
+                    if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) throw e;
+                    Thread.sleep(200); // waiting for another process to come up: nothing to inject a clock into
+                }
+            }
+        }
+        throw new IllegalStateException("no streamer registered with signaling:\n" + logs());
     }
 
     /**
