@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.facecast.internal.v1.RendererControlGrpc;
 import io.facecast.renderer.control.RendererControlService;
+import io.facecast.renderer.avatar.pack.PackCommand;
 import io.facecast.renderer.control.RendererModule;
 import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
@@ -17,18 +18,24 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
 @Command(name = "renderer", mixinStandardHelpOptions = true,
-        description = "Turns text into lip-synced avatar frames and PCM on the streamers' media bus.")
+        description = "Turns text into lip-synced avatar frames and PCM on the streamers' media bus.",
+        subcommands = PackCommand.class)
 public final class RendererMain implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "50061", description = "gRPC port (default ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
     String host;
+
+    @Option(names = "--avatar-dir", description = "Folder of avatar packs (one sub-folder each, docs/avatar-packs.md), "
+            + "read again on every OpenSession; the built-in packs are always available.")
+    Path avatarDir;
 
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
@@ -37,7 +44,7 @@ public final class RendererMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Injector injector = Guice.createInjector(new RendererModule());
+        Injector injector = Guice.createInjector(new RendererModule(avatarDir));
         HealthStatusManager health = injector.getInstance(HealthStatusManager.class);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .addService(injector.getInstance(RendererControlService.class))

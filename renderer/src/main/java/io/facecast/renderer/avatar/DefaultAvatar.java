@@ -29,15 +29,12 @@ public final class DefaultAvatar implements Avatar {
     private static final double DESIGN = 512.0;
     private static final double MOUTH_CX = 256, MOUTH_CY = 332;
 
-    private static final Color SKIN = new Color(0xF2C6A0);
-    private static final Color SKIN_SHADE = new Color(0xE0A982);
-    private static final Color HAIR = new Color(0x5B3A29);
-    private static final Color LIP = new Color(0xB5525C);
     private static final Color MOUTH_INSIDE = new Color(0x4A1A22);
     private static final Color TONGUE = new Color(0xD9707A);
     private static final Color TEETH = new Color(0xFAFAF5);
     private static final Color INK = new Color(0x3B2A25);
 
+    private final FaceStyle style;
     private final int width;
     private final int height;
     private final AffineTransform design;
@@ -51,6 +48,12 @@ public final class DefaultAvatar implements Avatar {
     private final Graphics2D mouthGraphics;
 
     public DefaultAvatar(int width, int height) {
+        this(width, height, FaceStyle.DEFAULT);
+    }
+
+    /** The face in another {@link FaceStyle} (the shipped packs are exported from these). */
+    public DefaultAvatar(int width, int height, FaceStyle style) {
+        this.style = style;
         if (width < 64 || height < 64 || (width & 1) != 0 || (height & 1) != 0) {
             throw new IllegalArgumentException("avatar size must be even and >= 64, got " + width + "x" + height);
         }
@@ -82,7 +85,7 @@ public final class DefaultAvatar implements Avatar {
         mouthGraphics.transform(design);
     }
 
-    @Override public String name() { return NAME; }
+    @Override public String name() { return style.name(); }
     @Override public int width() { return width; }
     @Override public int height() { return height; }
     @Override public byte[] idleBase() { return idleBase.clone(); }
@@ -103,6 +106,11 @@ public final class DefaultAvatar implements Avatar {
         return Region.covering(pts[0], pts[1], pts[2], pts[3], width, height);
     }
 
+    /** The whole frame as RGB (for exporting the face as an avatar pack). */
+    public BufferedImage drawFrame(boolean eyesOpen, MouthParams mouth) {
+        return drawFace(eyesOpen, mouth);
+    }
+
     private static int[] pixels(BufferedImage img) {
         return ((DataBufferInt) img.getRaster().getDataBuffer()).getData();
     }
@@ -113,38 +121,45 @@ public final class DefaultAvatar implements Avatar {
         Graphics2D g = img.createGraphics();
         try {
             hints(g);
-            g.setPaint(new GradientPaint(0, 0, new Color(0x9CC9F5), 0, height, new Color(0xDCCBF3)));
+            g.setPaint(new GradientPaint(0, 0, style.backgroundTop(), 0, height, style.backgroundBottom()));
             g.fillRect(0, 0, width, height);
             g.transform(design);
+            if (style.longHair()) { // behind the head, falling to the shoulders beside the neck
+                g.setColor(style.hair());
+                g.fill(new RoundRectangle2D.Double(112, 100, 288, 330, 150, 120));
+            }
             // shoulders and neck
-            g.setColor(new Color(0x2E8B8B));
+            g.setColor(style.shirt());
             g.fill(new Ellipse2D.Double(86, 420, 340, 220));
-            g.setColor(SKIN_SHADE);
+            g.setColor(style.skinShade());
             g.fill(new RoundRectangle2D.Double(218, 350, 76, 90, 30, 30));
             // ears
-            g.setColor(SKIN);
+            g.setColor(style.skin());
             g.fill(new Ellipse2D.Double(116, 224, 44, 66));
             g.fill(new Ellipse2D.Double(352, 224, 44, 66));
-            g.setColor(SKIN_SHADE);
+            g.setColor(style.skinShade());
             g.fill(new Ellipse2D.Double(128, 238, 22, 38));
             g.fill(new Ellipse2D.Double(362, 238, 22, 38));
             // head
-            g.setColor(SKIN);
+            g.setColor(style.skin());
             g.fill(new Ellipse2D.Double(136, 96, 240, 300));
             // hair: a cap over the top of the head
             Area hair = new Area(new Ellipse2D.Double(124, 74, 264, 170));
             hair.subtract(new Area(new Ellipse2D.Double(150, 138, 212, 210)));
             hair.add(new Area(new Ellipse2D.Double(178, 96, 120, 70)));
             hair.subtract(new Area(new Rectangle2D.Double(0, 200, DESIGN, DESIGN)));
-            g.setColor(HAIR);
+            g.setColor(style.hair());
             g.fill(hair);
             // cheeks
             g.setColor(new Color(240, 130, 130, 70));
             g.fill(new Ellipse2D.Double(172, 286, 46, 26));
             g.fill(new Ellipse2D.Double(294, 286, 46, 26));
-            drawEyes(g, eyesOpen);
+            drawEyes(g, eyesOpen, style);
+            if (style.glasses() != null) {
+                drawGlasses(g, style.glasses());
+            }
             // nose
-            g.setColor(SKIN_SHADE);
+            g.setColor(style.skinShade());
             g.setStroke(new BasicStroke(4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             g.draw(new QuadCurve2D.Double(250, 268, 238, 296, 256, 300));
             g.fill(new Ellipse2D.Double(246, 292, 20, 10));
@@ -157,9 +172,9 @@ public final class DefaultAvatar implements Avatar {
         return img;
     }
 
-    private static void drawEyes(Graphics2D g, boolean open) {
+    private static void drawEyes(Graphics2D g, boolean open, FaceStyle style) {
         g.setStroke(new BasicStroke(5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
-        g.setColor(HAIR);
+        g.setColor(style.hair());
         g.draw(new QuadCurve2D.Double(192, 206, 216, 192, 240, 204));
         g.draw(new QuadCurve2D.Double(272, 204, 296, 192, 320, 206));
         for (double cx : new double[] {218, 294}) {
@@ -167,7 +182,7 @@ public final class DefaultAvatar implements Avatar {
             if (open) {
                 g.setColor(Color.WHITE);
                 g.fill(new Ellipse2D.Double(cx - 22, cy - 15, 44, 30));
-                g.setColor(new Color(0x3D6E9E));
+                g.setColor(style.iris());
                 g.fill(new Ellipse2D.Double(cx - 11, cy - 11, 22, 22));
                 g.setColor(Color.BLACK);
                 g.fill(new Ellipse2D.Double(cx - 5.5, cy - 5.5, 11, 11));
@@ -184,14 +199,28 @@ public final class DefaultAvatar implements Avatar {
         }
     }
 
+    /** Round frames inside the eyes region, so the eyes-closed patch shows them too; the arms run to the ears. */
+    private static void drawGlasses(Graphics2D g, Color frame) {
+        g.setColor(frame);
+        g.setStroke(new BasicStroke(4.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        g.draw(new Ellipse2D.Double(188, 208, 60, 52));
+        g.draw(new Ellipse2D.Double(264, 208, 60, 52));
+        g.draw(new QuadCurve2D.Double(248, 232, 256, 224, 264, 232));
+        g.draw(new QuadCurve2D.Double(188, 228, 168, 224, 150, 236));
+        g.draw(new QuadCurve2D.Double(324, 228, 344, 224, 362, 236));
+    }
+
     /** The mouth in design coordinates; everything it draws stays inside the mouth region. */
-    private static void drawMouth(Graphics2D g, MouthParams p) {
-        double halfWidth = 22 + 26 * p.width() - 12 * p.roundness();
-        double open = 44 * p.openness();
+    private void drawMouth(Graphics2D g, MouthParams p) {
+        double k = style.mouthScale();
+        double halfWidth = k * (22 + 26 * p.width() - 12 * p.roundness());
+        double open = k * 44 * p.openness();
+        Color lip = style.lip();
+        float stroke = (float) style.lipStroke();
         double cx = MOUTH_CX, cy = MOUTH_CY;
         if (open < 2) {
-            g.setColor(LIP);
-            g.setStroke(new BasicStroke(4.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+            g.setColor(lip);
+            g.setStroke(new BasicStroke(stroke + 0.5f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
             g.draw(new QuadCurve2D.Double(cx - halfWidth, cy, cx, cy + 6 - 3 * p.roundness(), cx + halfWidth, cy));
             return;
         }
@@ -213,8 +242,8 @@ public final class DefaultAvatar implements Avatar {
             g.fill(new Ellipse2D.Double(cx - halfWidth * 0.6, bottom - open * 0.35, halfWidth * 1.2, open * 0.6));
         }
         g.setClip(oldClip);
-        g.setColor(LIP);
-        g.setStroke(new BasicStroke(4f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+        g.setColor(lip);
+        g.setStroke(new BasicStroke(stroke, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
         g.draw(shape);
     }
 

@@ -12,6 +12,7 @@ import io.facecast.renderer.tts.FreeTtsSynthesizer;
 import io.facecast.renderer.tts.SpeechSynthesizer;
 import io.grpc.protobuf.services.HealthStatusManager;
 
+import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,6 +21,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RendererModule extends AbstractModule {
     /** Two render threads: enough to keep sessions faster than real time, and the machine has two cores. */
     public static final int RENDER_THREADS = 2;
+
+    private final Path avatarDir;
+
+    public RendererModule() {
+        this(null);
+    }
+
+    /** @param avatarDir folder of avatar packs read on each session open, or null for the built-in packs only */
+    public RendererModule(Path avatarDir) {
+        this.avatarDir = avatarDir;
+    }
 
     @Provides
     @Singleton
@@ -30,7 +42,7 @@ public final class RendererModule extends AbstractModule {
     @Provides
     @Singleton
     AvatarRegistry avatarRegistry() {
-        return AvatarRegistry.builtIn();
+        return AvatarRegistry.withPackFolder(avatarDir);
     }
 
     @Provides

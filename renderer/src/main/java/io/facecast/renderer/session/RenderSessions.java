@@ -72,8 +72,8 @@ public final class RenderSessions implements AutoCloseable {
         if (sessions.containsKey(sessionId)) {
             throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
         }
+        Avatar avatar = avatars.create(avatarKey, format.width(), format.height()); // a broken pack fails here, before the bus
         BusWriter bus = buses.forPath(busPath);
-        Avatar avatar = avatars.create(avatarKey, format.width(), format.height());
         RenderSession s = new RenderSession(sessionId, avatar, voiceKey, format, bus,
                 gates.open(sessionId, format.fps(), bus.dir()), pool);
         if (sessions.putIfAbsent(sessionId, s) != null) {

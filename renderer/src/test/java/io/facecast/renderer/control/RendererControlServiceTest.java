@@ -86,7 +86,7 @@ class RendererControlServiceTest {
         expect(Status.Code.NOT_FOUND, "no session 'ghost'", () -> stub.interrupt(
                 RendererInterruptRequest.newBuilder().setSessionId("ghost").build()));
         expect(Status.Code.NOT_FOUND, "no session 'ghost'", () -> stub.closeSession(SessionRef.newBuilder().setSessionId("ghost").build()));
-        expect(Status.Code.NOT_FOUND, "known avatars: [default]", () -> stub.openSession(open("s").setAvatar("gollum").build()));
+        expect(Status.Code.NOT_FOUND, "known avatars: [ada, default]", () -> stub.openSession(open("s").setAvatar("gollum").build()));
         expect(Status.Code.NOT_FOUND, "known voices: [default, kevin16]", () -> stub.openSession(open("s").setVoice("hal").build()));
         expect(Status.Code.INVALID_ARGUMENT, "use 24, 25 or 30", () -> stub.openSession(
                 open("s").setMedia(MediaSpec.newBuilder().setFps(60)).build()));

@@ -1,0 +1,82 @@
+package io.facecast.renderer.avatar.pack;
+
+import io.facecast.renderer.avatar.DefaultAvatar;
+import io.facecast.renderer.avatar.FaceStyle;
+import io.facecast.renderer.avatar.Region;
+import io.facecast.renderer.viseme.MouthShape;
+
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+/** Writes packs in the folder format: from images in memory, and from the procedural face ({@code export-default}). */
+public final class PackWriter {
+    /** The size the procedural faces are exported at: the renderer's default frame size. */
+    public static final int EXPORT_SIZE = 512;
+
+    private PackWriter() {}
+
+    /**
+     * Writes avatar.json, idle/NN.png, mouth/V.png and blink.png (when {@code blink} is not null) into {@code out}.
+     * Mouth images are mouth-region sized, the blink image eyes-region sized.
+     */
+    public static PackManifest write(Path out, String name, List<BufferedImage> idle, Region eyes, Region mouth,
+                                     Map<MouthShape, BufferedImage> mouths, BufferedImage blink) throws IOException {
+        Files.createDirectories(out.resolve("idle"));
+        Files.createDirectories(out.resolve("mouth"));
+        List<String> idleFiles = new ArrayList<>();
+        for (int i = 0; i < idle.size(); i++) {
+            String f = String.format("idle/%02d.png", i);
+            png(idle.get(i), out.resolve(f));
+            idleFiles.add(f);
+        }
+        Map<MouthShape, String> visemes = new EnumMap<>(MouthShape.class);
+        for (Map.Entry<MouthShape, BufferedImage> e : mouths.entrySet()) {
+            String f = "mouth/" + e.getKey().name() + ".png";
+            png(e.getValue(), out.resolve(f));
+            visemes.put(e.getKey(), f);
+        }
+        String blinkFile = null;
+        if (blink != null) {
+            blinkFile = "blink.png";
+            png(blink, out.resolve(blinkFile));
+        }
+        BufferedImage first = idle.get(0);
+        PackManifest m = new PackManifest(name, first.getWidth(), first.getHeight(), idleFiles, blinkFile, eyes, mouth,
+                visemes, null);
+        Files.writeString(out.resolve(PackManifest.FILE), m.toJson(), StandardCharsets.UTF_8);
+        return m;
+    }
+
+    /** The procedural face in {@code style} as a pack named after the style, at {@link #EXPORT_SIZE}. */
+    public static PackManifest exportProcedural(FaceStyle style, Path out) throws IOException {
+        DefaultAvatar face = new DefaultAvatar(EXPORT_SIZE, EXPORT_SIZE, style);
+        Region m = face.mouthRegion(), e = face.eyesRegion();
+        BufferedImage idle = face.drawFrame(true, MouthShape.X.pose);
+        Map<MouthShape, BufferedImage> mouths = new EnumMap<>(MouthShape.class);
+        for (MouthShape s : MouthShape.values()) {
+            mouths.put(s, crop(face.drawFrame(true, s.pose), m));
+        }
+        BufferedImage blink = crop(face.drawFrame(false, MouthShape.X.pose), e);
+        return write(out, style.name(), List.of(idle), e, m, mouths, blink);
+    }
+
+    static BufferedImage crop(BufferedImage src, Region r) {
+        BufferedImage out = new BufferedImage(r.width(), r.height(), BufferedImage.TYPE_INT_RGB);
+        out.getGraphics().drawImage(src.getSubimage(r.x(), r.y(), r.width(), r.height()), 0, 0, null);
+        return out;
+    }
+
+    static void png(BufferedImage img, Path file) throws IOException {
+        if (!ImageIO.write(img, "png", file.toFile())) {
+            throw new IOException("no PNG writer for " + file);
+        }
+    }
+}
