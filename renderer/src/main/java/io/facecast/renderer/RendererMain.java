@@ -5,6 +5,8 @@ import com.google.inject.Injector;
 import io.facecast.internal.v1.RendererControlGrpc;
 import io.facecast.renderer.control.RendererControlService;
 import io.facecast.renderer.control.RendererModule;
+import io.facecast.renderer.neural.LipSync;
+import io.facecast.renderer.neural.LipSyncException;
 import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
@@ -17,6 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -30,6 +33,15 @@ public final class RendererMain implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--lipsync-model", paramLabel = "FILE",
+            description = "Neural lip-sync model (Wav2Lip signature, e.g. an .onnx file) that drives every session's mouth "
+                    + "instead of the procedural one; needs a plug-in on the class path (README: Neural lip-sync plug-in).")
+    Path lipSyncModel;
+
+    @Option(names = "--lipsync-device", defaultValue = "cpu", paramLabel = "DEVICE",
+            description = "Where the lip-sync model runs: cpu, or cuda[:N] (default ${DEFAULT-VALUE}).")
+    String lipSyncDevice;
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new RendererMain()).execute(args));
@@ -37,7 +49,15 @@ public final class RendererMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Injector injector = Guice.createInjector(new RendererModule());
+        LipSync lipSync;
+        try {
+            lipSync = lipSyncModel == null ? LipSync.NONE
+                    : LipSync.load(lipSyncModel, lipSyncDevice, RendererMain.class.getClassLoader());
+        } catch (LipSyncException e) {
+            System.err.println("renderer: " + e.getMessage());
+            return 2;
+        }
+        Injector injector = Guice.createInjector(new RendererModule(lipSync));
         HealthStatusManager health = injector.getInstance(HealthStatusManager.class);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .addService(injector.getInstance(RendererControlService.class))
@@ -69,5 +89,6 @@ public final class RendererMain implements Callable<Integer> {
         }
         server.shutdownNow();
         injector.getInstance(BusAppenders.class).close();
+        injector.getInstance(LipSync.class).close();
     }
 }

@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.facecast.renderer.avatar.AvatarRegistry;
+import io.facecast.renderer.neural.LipSync;
 import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
@@ -20,6 +21,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 public final class RendererModule extends AbstractModule {
     /** Two render threads: enough to keep sessions faster than real time, and the machine has two cores. */
     public static final int RENDER_THREADS = 2;
+
+    private final LipSync lipSync;
+
+    public RendererModule() {
+        this(LipSync.NONE);
+    }
+
+    /** @param lipSync the mouth source of every session (a loaded neural model, or {@link LipSync#NONE}) */
+    public RendererModule(LipSync lipSync) {
+        this.lipSync = lipSync;
+    }
+
+    @Provides
+    @Singleton
+    LipSync lipSync() {
+        return lipSync;
+    }
 
     @Provides
     @Singleton
@@ -62,8 +80,8 @@ public final class RendererModule extends AbstractModule {
     @Provides
     @Singleton
     RenderSessions renderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, ExecutorService pool,
-                                  PlaybackGates gates) {
-        return new RenderSessions(tts, avatars, buses, pool, SegmentObserver.NONE, gates);
+                                  PlaybackGates gates, LipSync lipSync) {
+        return new RenderSessions(tts, avatars, buses, pool, SegmentObserver.NONE, gates, lipSync);
     }
 
     @Provides
