@@ -6,6 +6,8 @@ import io.facecast.internal.v1.RendererControlGrpc;
 import io.facecast.renderer.control.RendererControlService;
 import io.facecast.renderer.avatar.pack.PackCommand;
 import io.facecast.renderer.control.RendererModule;
+import io.facecast.renderer.neural.LipSync;
+import io.facecast.renderer.neural.LipSyncException;
 import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
@@ -37,6 +39,15 @@ public final class RendererMain implements Callable<Integer> {
             + "read again on every OpenSession; the built-in packs are always available.")
     Path avatarDir;
 
+    @Option(names = "--lipsync-model", paramLabel = "FILE",
+            description = "Neural lip-sync model (Wav2Lip signature, e.g. an .onnx file) that drives every session's mouth "
+                    + "instead of the procedural one; needs a plug-in on the class path (README: Neural lip-sync plug-in).")
+    Path lipSyncModel;
+
+    @Option(names = "--lipsync-device", defaultValue = "cpu", paramLabel = "DEVICE",
+            description = "Where the lip-sync model runs: cpu, or cuda[:N] (default ${DEFAULT-VALUE}).")
+    String lipSyncDevice;
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new RendererMain()).execute(args));
@@ -44,7 +55,15 @@ public final class RendererMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Injector injector = Guice.createInjector(new RendererModule(avatarDir));
+        LipSync lipSync;
+        try {
+            lipSync = lipSyncModel == null ? LipSync.NONE
+                    : LipSync.load(lipSyncModel, lipSyncDevice, RendererMain.class.getClassLoader());
+        } catch (LipSyncException e) {
+            System.err.println("renderer: " + e.getMessage());
+            return 2;
+        }
+        Injector injector = Guice.createInjector(new RendererModule(avatarDir, lipSync));
         HealthStatusManager health = injector.getInstance(HealthStatusManager.class);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .addService(injector.getInstance(RendererControlService.class))
@@ -76,5 +95,6 @@ public final class RendererMain implements Callable<Integer> {
         }
         server.shutdownNow();
         injector.getInstance(BusAppenders.class).close();
+        injector.getInstance(LipSync.class).close();
     }
 }

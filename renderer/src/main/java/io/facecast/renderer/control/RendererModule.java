@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.facecast.renderer.avatar.AvatarRegistry;
+import io.facecast.renderer.neural.LipSync;
 import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
@@ -23,14 +24,25 @@ public final class RendererModule extends AbstractModule {
     public static final int RENDER_THREADS = 2;
 
     private final Path avatarDir;
+    private final LipSync lipSync;
 
     public RendererModule() {
-        this(null);
+        this(null, LipSync.NONE);
     }
 
-    /** @param avatarDir folder of avatar packs read on each session open, or null for the built-in packs only */
-    public RendererModule(Path avatarDir) {
+    /**
+     * @param avatarDir folder of avatar packs read on each session open, or null for the built-in packs only
+     * @param lipSync   the mouth source of every session (a loaded neural model, or {@link LipSync#NONE})
+     */
+    public RendererModule(Path avatarDir, LipSync lipSync) {
         this.avatarDir = avatarDir;
+        this.lipSync = lipSync;
+    }
+
+    @Provides
+    @Singleton
+    LipSync lipSync() {
+        return lipSync;
     }
 
     @Provides
@@ -74,8 +86,8 @@ public final class RendererModule extends AbstractModule {
     @Provides
     @Singleton
     RenderSessions renderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, ExecutorService pool,
-                                  PlaybackGates gates) {
-        return new RenderSessions(tts, avatars, buses, pool, SegmentObserver.NONE, gates);
+                                  PlaybackGates gates, LipSync lipSync) {
+        return new RenderSessions(tts, avatars, buses, pool, SegmentObserver.NONE, gates, lipSync);
     }
 
     @Provides

@@ -6,12 +6,18 @@ import io.facecast.renderer.audio.BusAudio;
 import io.facecast.renderer.avatar.Avatar;
 import io.facecast.renderer.avatar.Region;
 
+import java.util.ArrayDeque;
+import java.util.Arrays;
+
 /**
  * One segment written progressively, for speech whose end is not known yet (streamed audio, text synthesized
  * sentence by sentence): {@link #start}, then {@link #frame} for each video frame with that frame's audio, then
  * {@link #end}. The records are exactly those {@link SegmentWriter} writes for the whole utterance at once: START = 0,
  * VIDEO j = 2j+1, AUDIO j = 2j+2 (media timestamp: the frame's first sample), END's sequence = frame count and its
  * media timestamp = total samples.
+ *
+ * <p>With an {@link AudioDrivenMouth} the patches passed to {@link #frame} are ignored: each frame is held until the
+ * mouth has the audio its patch needs, then written with the mouth's patch ({@link #end} writes the rest).
  */
 public final class SegmentStream {
     private final RecordSink bus;
@@ -23,8 +29,17 @@ public final class SegmentStream {
     private int frames;
     private long samples;
     private boolean started;
+    private final AudioDrivenMouth audioMouth;
+    /** Audio of frames passed in but not written yet (audio-driven mouth only), oldest first. */
+    private final ArrayDeque<short[]> held = new ArrayDeque<>();
 
     public SegmentStream(RecordSink bus, String sessionId, long utteranceId, Avatar avatar, int fps) {
+        this(bus, sessionId, utteranceId, avatar, fps, null);
+    }
+
+    /** @param audioMouth computes the patches from the audio instead; null: the patches passed to {@link #frame} */
+    public SegmentStream(RecordSink bus, String sessionId, long utteranceId, Avatar avatar, int fps, AudioDrivenMouth audioMouth) {
+        this.audioMouth = audioMouth;
         this.bus = bus;
         this.sessionId = sessionId;
         this.utteranceId = utteranceId;
@@ -49,6 +64,23 @@ public final class SegmentStream {
 
     /** Video frame {@link #frames()} (a mouth patch) and its audio, 48 kHz mono {@code pcm[from, to)}. */
     public void frame(byte[] mouthPatch, short[] pcm, int from, int to) {
+        if (audioMouth == null) {
+            write(mouthPatch, pcm, from, to);
+            return;
+        }
+        held.add(Arrays.copyOfRange(pcm, from, to));
+        audioMouth.audio(pcm, from, to);
+        writeReady();
+    }
+
+    private void writeReady() {
+        while (!held.isEmpty() && audioMouth.ready(frames)) {
+            short[] pcm = held.poll();
+            write(audioMouth.patch(frames), pcm, 0, pcm.length);
+        }
+    }
+
+    private void write(byte[] mouthPatch, short[] pcm, int from, int to) {
         bus.append(
                 BusRecord.of(RecordKind.VIDEO, sessionId, utteranceId)
                         .mediaTimestamp(frames).sequence(seq++).frameSize(width, height).fps(fps)
@@ -61,11 +93,16 @@ public final class SegmentStream {
     }
 
     public void end() {
+        if (audioMouth != null) {
+            audioMouth.finish();
+            writeReady();
+        }
         bus.append(BusRecord.of(RecordKind.SEGMENT_END, sessionId, utteranceId).mediaTimestamp(samples).sequence(frames));
     }
 
+    /** Frames passed to {@link #frame} so far (written, or held for an audio-driven mouth). */
     public int frames() {
-        return frames;
+        return frames + held.size();
     }
 
     public long samples() {

@@ -10,6 +10,7 @@ import io.facecast.renderer.avatar.Region;
 import io.facecast.renderer.audio.AudioDecoder;
 import io.facecast.renderer.audio.PcmDecoder;
 import io.facecast.renderer.audio.WavDecoder;
+import io.facecast.renderer.neural.LipSync;
 import io.facecast.renderer.segment.SegmentStream;
 import io.facecast.renderer.text.SentenceSplitter;
 import io.facecast.renderer.tts.SpeechSynthesizer;
@@ -38,6 +39,7 @@ public final class RenderSessions implements AutoCloseable {
     private final Executor pool;
     private final SegmentObserver observer;
     private final LookAheadGates gates;
+    private final LipSync lipSync;
     private final Map<String, RenderSession> sessions = new ConcurrentHashMap<>();
 
     public RenderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, Executor pool,
@@ -47,6 +49,13 @@ public final class RenderSessions implements AutoCloseable {
 
     public RenderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, Executor pool,
                           SegmentObserver observer, LookAheadGates gates) {
+        this(tts, avatars, buses, pool, observer, gates, LipSync.NONE);
+    }
+
+    /** @param lipSync where mouths come from: {@link LipSync#NONE} (the avatar draws them) or a neural model */
+    public RenderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, Executor pool,
+                          SegmentObserver observer, LookAheadGates gates, LipSync lipSync) {
+        this.lipSync = lipSync;
         this.gates = gates;
         this.tts = tts;
         this.avatars = avatars;
@@ -99,8 +108,10 @@ public final class RenderSessions implements AutoCloseable {
                     + " was already discarded by an interrupt; use a higher utterance id");
         }
         List<String> sentences = SentenceSplitter.split(text);
+        // Sync-marker frames carry a white test patch that no model may replace.
         TextSegmentRenderer render = new TextSegmentRenderer(tts, s.voice, sentences, text,
-                new SegmentStream(s.bus, s.id, utteranceId, s.avatar, s.format.fps()), s.avatar, s.format.fps(),
+                new SegmentStream(s.bus, s.id, utteranceId, s.avatar, s.format.fps(),
+                        syncMarkers ? null : lipSync.mouthFor(s.avatar, s.format.fps())), s.avatar, s.format.fps(),
                 syncMarkers, utteranceId, s.gate, s::wake);
         RenderSession.Utterance u = new RenderSession.Utterance(utteranceId, render);
         if (!s.enqueue(u, MAX_PENDING_UTTERANCES, () -> turn(s))) {
@@ -132,7 +143,7 @@ public final class RenderSessions implements AutoCloseable {
         }
         AudioIntake in = new AudioIntake(decoder, () -> s.isCancelled(utteranceId), s::wake);
         AudioSegmentRenderer render = new AudioSegmentRenderer(in, new SegmentStream(s.bus, s.id, utteranceId, s.avatar,
-                s.format.fps()), s.avatar, caption, s.format.fps(), utteranceId, s.gate, s::wake);
+                s.format.fps(), lipSync.mouthFor(s.avatar, s.format.fps())), s.avatar, caption, s.format.fps(), utteranceId, s.gate, s::wake);
         if (!s.enqueue(new RenderSession.Utterance(utteranceId, render), MAX_PENDING_UTTERANCES, () -> turn(s))) {
             throw new RendererException(Status.Code.RESOURCE_EXHAUSTED, "session '" + sessionId + "' already has "
                     + MAX_PENDING_UTTERANCES + " utterances waiting; wait for them or interrupt");
