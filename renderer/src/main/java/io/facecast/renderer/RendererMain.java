@@ -8,6 +8,7 @@ import io.facecast.renderer.control.RendererModule;
 import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
+import io.facecast.renderer.tts.http.HttpTtsSettings;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -30,6 +31,17 @@ public final class RendererMain implements Callable<Integer> {
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
     String host;
 
+    @Option(names = "--tts-http-url", description = "OpenAI-compatible speech endpoint for \"http:<voice>\" voices,"
+            + " e.g. http://127.0.0.1:8000/v1/audio/speech (unset: no HTTP voices).")
+    String ttsHttpUrl;
+
+    @Option(names = "--tts-http-key", description = "Bearer key for --tts-http-url (default: env FACECAST_TTS_HTTP_KEY;"
+            + " the variable keeps it out of the process list).")
+    String ttsHttpKey;
+
+    @Option(names = "--tts-http-model", defaultValue = "tts-1", description = "Model sent to --tts-http-url (default ${DEFAULT-VALUE}).")
+    String ttsHttpModel;
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new RendererMain()).execute(args));
@@ -37,7 +49,8 @@ public final class RendererMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Injector injector = Guice.createInjector(new RendererModule());
+        String key = ttsHttpKey != null ? ttsHttpKey : System.getenv("FACECAST_TTS_HTTP_KEY");
+        Injector injector = Guice.createInjector(new RendererModule(new HttpTtsSettings(ttsHttpUrl, key, ttsHttpModel)));
         HealthStatusManager health = injector.getInstance(HealthStatusManager.class);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .addService(injector.getInstance(RendererControlService.class))

@@ -10,7 +10,11 @@ import io.facecast.renderer.session.RenderSessions;
 import io.facecast.renderer.session.SegmentObserver;
 import io.facecast.renderer.tts.FreeTtsSynthesizer;
 import io.facecast.renderer.tts.SpeechSynthesizer;
+import io.facecast.renderer.tts.VoiceRouter;
+import io.facecast.renderer.tts.espeak.EspeakSynthesizer;
+import io.facecast.renderer.tts.http.HttpTtsSettings;
 import io.grpc.protobuf.services.HealthStatusManager;
+import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,10 +25,23 @@ public final class RendererModule extends AbstractModule {
     /** Two render threads: enough to keep sessions faster than real time, and the machine has two cores. */
     public static final int RENDER_THREADS = 2;
 
+    private final HttpTtsSettings httpTts;
+
+    public RendererModule() {
+        this(HttpTtsSettings.NONE);
+    }
+
+    public RendererModule(HttpTtsSettings httpTts) {
+        this.httpTts = httpTts;
+    }
+
+    /** Chosen per session by its voice: FreeTTS ("default"), "espeak:<voice>", "http:<voice>". */
     @Provides
     @Singleton
     SpeechSynthesizer speechSynthesizer() {
-        return new FreeTtsSynthesizer(RENDER_THREADS);
+        var http = httpTts.backend();
+        http.ifPresent(h -> LoggerFactory.getLogger(RendererModule.class).info("http:<voice> voices via {}", httpTts));
+        return new VoiceRouter(new FreeTtsSynthesizer(RENDER_THREADS), EspeakSynthesizer.installed(), http);
     }
 
     @Provides
