@@ -15,7 +15,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -48,8 +50,11 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
     private final EspeakLibrary lib;
     private final int sampleRate;
     private final Set<String> voices;
-    /** Lowercase: every language, name and identifier of the installed voices (SetVoiceByName falls back silently). */
-    private final Set<String> accepted;
+    /**
+     * Every language, name and identifier of the installed voices (lowercase) to the voice's identifier ("roa/fr"):
+     * SetVoiceByName takes identifiers and names but not language codes, and silently falls back on unknown ones.
+     */
+    private final Map<String, String> identifiers;
     /** Held so the JVM never collects the callback the library calls. */
     private final EspeakLibrary.SynthCallback callback = this::onSynth;
     // Filled by the callback during one synthesis (under LOCK, on the synthesizing thread).
@@ -62,7 +67,7 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
         this.lib = lib;
         this.sampleRate = sampleRate;
         Set<String> main = new TreeSet<>();
-        this.accepted = Collections.unmodifiableSet(listVoices(lib, main));
+        this.identifiers = Collections.unmodifiableMap(listVoices(lib, main));
         this.voices = Collections.unmodifiableSet(main);
         lib.espeak_SetSynthCallback(callback);
     }
@@ -162,9 +167,9 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
         if (voice == null || !VOICE_NAME.matcher(voice).matches()) {
             throw RendererException.notFound("espeak voice '" + voice + "' is not a voice name; " + examples());
         }
-        int plus = voice.indexOf('+'); // "en-us+f3": a variant of en-us
-        String base = (plus < 0 ? voice : voice.substring(0, plus)).toLowerCase(Locale.ROOT);
-        if (!accepted.contains(base) || lib.espeak_SetVoiceByName(voice) != EspeakLibrary.EE_OK) {
+        int plus = voice.indexOf('+'); // "en-us+f3": variant f3 of en-us
+        String id = identifiers.get((plus < 0 ? voice : voice.substring(0, plus)).toLowerCase(Locale.ROOT));
+        if (id == null || lib.espeak_SetVoiceByName(plus < 0 ? id : id + voice.substring(plus)) != EspeakLibrary.EE_OK) {
             throw RendererException.notFound("unknown espeak voice '" + voice + "'; " + examples());
         }
     }
@@ -221,11 +226,11 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
 
     /**
      * Adds each voice's first language ("en-us", "de") to {@code main}; returns every language, name and identifier
-     * (lowercase). espeak_VOICE is {name*, languages*, identifier*, ...}; languages is a sequence of (priority byte,
+     * (lowercase) with the identifier to load. espeak_VOICE is {name*, languages*, identifier*, ...}; languages is a sequence of (priority byte,
      * NUL-terminated code) ending with a zero priority byte.
      */
-    private static Set<String> listVoices(EspeakLibrary lib, Set<String> main) {
-        Set<String> all = new TreeSet<>();
+    private static Map<String, String> listVoices(EspeakLibrary lib, Set<String> main) {
+        Map<String, String> all = new HashMap<>();
         Pointer list = lib.espeak_ListVoices(null);
         if (list == null) {
             return all;
@@ -237,13 +242,15 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
             }
             Pointer name = voice.getPointer(0), languages = voice.getPointer(Native.POINTER_SIZE);
             Pointer identifier = voice.getPointer(2L * Native.POINTER_SIZE);
-            if (name != null) {
-                all.add(lower(name.getString(0, "ISO-8859-1")));
+            if (identifier == null) {
+                continue;
             }
-            if (identifier != null) {
-                String id = identifier.getString(0, "ISO-8859-1");
-                all.add(lower(id));
-                all.add(lower(id.substring(id.lastIndexOf('/') + 1)));
+            String id = identifier.getString(0, "ISO-8859-1");
+            // a language code belongs to its first voice (espeak lists the main voice of a language first)
+            all.putIfAbsent(lower(id), id);
+            all.putIfAbsent(lower(id.substring(id.lastIndexOf('/') + 1)), id);
+            if (name != null) {
+                all.putIfAbsent(lower(name.getString(0, "ISO-8859-1")), id);
             }
             long off = 0;
             while (languages != null && languages.getByte(off) != 0) {
@@ -251,7 +258,7 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
                 if (off == 0) {
                     main.add(lang);
                 }
-                all.add(lower(lang));
+                all.putIfAbsent(lower(lang), id);
                 off += 2 + lang.length();
             }
         }

@@ -61,6 +61,7 @@ class EspeakSynthesizerTest {
                 "the m of Morgen closes the lips: " + s.phonemes());
     }
 
+    /** espeak-ng has Klingon, Quenya and Sindarin voices: the unknown one is Martian. */
     @Test
     void anUnknownVoiceIsNotFoundAndListsInstalledOnes() {
         EspeakSynthesizer espeak = EspeakInstalled.get();
@@ -70,6 +71,10 @@ class EspeakSynthesizerTest {
                 e.getMessage());
         RendererException path = assertThrows(RendererException.class, () -> espeak.synthesize("hi", "../../etc/passwd"));
         assertEquals(Status.Code.NOT_FOUND, path.code());
+        for (String v : espeak.voices()) {
+            espeak.requireVoice(v); // every listed language code is usable, though espeak itself only loads by identifier
+        }
+        espeak.requireVoice("en-us+f3"); // a variant
         espeak.requireVoice("en-us"); // and the library is still usable
         assertTrue(espeak.synthesize("Still here.", "en-us").samples() > 0);
     }
