@@ -11,6 +11,7 @@ import io.facecast.renderer.neural.LipSyncException;
 import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
+import io.facecast.renderer.tts.http.HttpTtsSettings;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
@@ -48,6 +49,17 @@ public final class RendererMain implements Callable<Integer> {
             description = "Where the lip-sync model runs: cpu, or cuda[:N] (default ${DEFAULT-VALUE}).")
     String lipSyncDevice;
 
+    @Option(names = "--tts-http-url", description = "OpenAI-compatible speech endpoint for \"http:<voice>\" voices,"
+            + " e.g. http://127.0.0.1:8000/v1/audio/speech (unset: no HTTP voices).")
+    String ttsHttpUrl;
+
+    @Option(names = "--tts-http-key", description = "Bearer key for --tts-http-url (default: env FACECAST_TTS_HTTP_KEY;"
+            + " the variable keeps it out of the process list).")
+    String ttsHttpKey;
+
+    @Option(names = "--tts-http-model", defaultValue = "tts-1", description = "Model sent to --tts-http-url (default ${DEFAULT-VALUE}).")
+    String ttsHttpModel;
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new RendererMain()).execute(args));
@@ -55,6 +67,7 @@ public final class RendererMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        String key = ttsHttpKey != null ? ttsHttpKey : System.getenv("FACECAST_TTS_HTTP_KEY");
         LipSync lipSync;
         try {
             lipSync = lipSyncModel == null ? LipSync.NONE
@@ -63,7 +76,7 @@ public final class RendererMain implements Callable<Integer> {
             System.err.println("renderer: " + e.getMessage());
             return 2;
         }
-        Injector injector = Guice.createInjector(new RendererModule(avatarDir, lipSync));
+        Injector injector = Guice.createInjector(new RendererModule(avatarDir, lipSync, new HttpTtsSettings(ttsHttpUrl, key, ttsHttpModel)));
         HealthStatusManager health = injector.getInstance(HealthStatusManager.class);
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
                 .addService(injector.getInstance(RendererControlService.class))

@@ -8,12 +8,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * A WAV file arriving in chunks: the RIFF header is collected until the "data" chunk starts, then the samples are
  * decoded as they come. Only 16-bit PCM (format 1, or WAVE_FORMAT_EXTENSIBLE with the PCM sub-format) is accepted. A
- * data size of 0 or 0xFFFFFFFF (what streaming encoders write) means "until the end of the stream"; bytes after a
- * declared data size (trailing chunks such as LIST) are ignored.
+ * data size of 0, 0xFFFFFFFF or anything from {@link #PLACEHOLDER_MIN} up (what streaming encoders write: espeak-ng
+ * --stdout writes 0x7FFFF000) means "until the end of the stream"; bytes after a declared data size (trailing chunks
+ * such as LIST) are ignored.
  */
 public final class WavDecoder implements AudioDecoder {
     /** A header longer than this is not a WAV header we want to keep buffering. */
     public static final int MAX_HEADER_BYTES = 64 * 1024;
+    /** A declared data size this large (about 2 GiB: over 3 hours of 48 kHz stereo) is a streaming placeholder. */
+    static final long PLACEHOLDER_MIN = 0x7FFF0000L;
     private static final int FORMAT_PCM = 1;
     private static final int FORMAT_EXTENSIBLE = 0xFFFE;
 
@@ -81,7 +84,7 @@ public final class WavDecoder implements AudioDecoder {
                     throw RendererException.invalid("WAV 'data' chunk at byte " + pos + " comes before any 'fmt ' chunk");
                 }
                 dataDeclared = size;
-                dataRemaining = size == 0 || size == 0xFFFFFFFFL ? -1 : size;
+                dataRemaining = size == 0 || size >= PLACEHOLDER_MIN ? -1 : size;
                 return body;
             }
             if (body + size > h.length) {

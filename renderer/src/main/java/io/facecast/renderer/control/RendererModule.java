@@ -11,7 +11,11 @@ import io.facecast.renderer.session.RenderSessions;
 import io.facecast.renderer.session.SegmentObserver;
 import io.facecast.renderer.tts.FreeTtsSynthesizer;
 import io.facecast.renderer.tts.SpeechSynthesizer;
+import io.facecast.renderer.tts.VoiceRouter;
+import io.facecast.renderer.tts.espeak.EspeakSynthesizer;
+import io.facecast.renderer.tts.http.HttpTtsSettings;
 import io.grpc.protobuf.services.HealthStatusManager;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
@@ -25,18 +29,21 @@ public final class RendererModule extends AbstractModule {
 
     private final Path avatarDir;
     private final LipSync lipSync;
+    private final HttpTtsSettings httpTts;
 
     public RendererModule() {
-        this(null, LipSync.NONE);
+        this(null, LipSync.NONE, HttpTtsSettings.NONE);
     }
 
     /**
      * @param avatarDir folder of avatar packs read on each session open, or null for the built-in packs only
      * @param lipSync   the mouth source of every session (a loaded neural model, or {@link LipSync#NONE})
+     * @param httpTts   the OpenAI-compatible speech endpoint behind "http:&lt;voice&gt;" voices, or NONE
      */
-    public RendererModule(Path avatarDir, LipSync lipSync) {
+    public RendererModule(Path avatarDir, LipSync lipSync, HttpTtsSettings httpTts) {
         this.avatarDir = avatarDir;
         this.lipSync = lipSync;
+        this.httpTts = httpTts;
     }
 
     @Provides
@@ -48,7 +55,9 @@ public final class RendererModule extends AbstractModule {
     @Provides
     @Singleton
     SpeechSynthesizer speechSynthesizer() {
-        return new FreeTtsSynthesizer(RENDER_THREADS);
+        var http = httpTts.backend();
+        http.ifPresent(h -> LoggerFactory.getLogger(RendererModule.class).info("http:<voice> voices via {}", httpTts));
+        return new VoiceRouter(new FreeTtsSynthesizer(RENDER_THREADS), EspeakSynthesizer.installed(), http);
     }
 
     @Provides

@@ -75,9 +75,7 @@ public final class RenderSessions implements AutoCloseable {
         if (!avatars.contains(avatarKey)) {
             throw RendererException.notFound("unknown avatar '" + avatarKey + "'; known avatars: " + avatars.names());
         }
-        if (!tts.voices().contains(voiceKey)) {
-            throw RendererException.notFound("unknown voice '" + voiceKey + "'; known voices: " + tts.voices());
-        }
+        tts.requireVoice(voiceKey);
         if (sessions.containsKey(sessionId)) {
             throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
         }

@@ -10,6 +10,8 @@ import io.facecast.renderer.segment.SyncMarkers;
 import io.facecast.renderer.tts.PhonemeTiming;
 import io.facecast.renderer.tts.Speech;
 import io.facecast.renderer.tts.SpeechSynthesizer;
+import io.facecast.renderer.viseme.AudioMouth;
+import io.facecast.renderer.viseme.MouthParams;
 import io.facecast.renderer.viseme.StreamingMouthTrack;
 
 import java.util.ArrayList;
@@ -25,7 +27,9 @@ import java.util.function.BooleanSupplier;
  * timeline, so frames and mouth poses are exactly what rendering the whole text at once would give. A frame is
  * written once its audio and the phonemes its co-articulation window looks at are known; after the last sentence
  * {@link SegmentMedia#END_PAD_SAMPLES} of silence close the mouth and the segment ends. Every frame first asks the
- * session's {@link LookAheadGate}; a closed gate parks the utterance until playback catches up.
+ * session's {@link LookAheadGate}; a closed gate parks the utterance until playback catches up. Speech without
+ * phoneme timings (a remote endpoint) moves the mouth from the audio itself ({@link AudioMouth}, no look-ahead). If
+ * a later sentence fails to synthesize, the segment is ended where it is so the streamer does not wait for it.
  */
 final class TextSegmentRenderer implements SegmentRenderer {
     private static final Map<Integer, Resampler> TO_BUS_RATE = new ConcurrentHashMap<>();
@@ -42,7 +46,9 @@ final class TextSegmentRenderer implements SegmentRenderer {
     private final LookAheadGate gate;
     private final Runnable wake;
     private final StreamingMouthTrack mouth;
-    private final int lookAhead;
+    private int lookAhead;
+    /** Non-null when the voice gives no phoneme timings: poses then come from the audio. */
+    private AudioMouth audioMouth;
     private int nextSentence;
     private Resampler.Stream resampler;
     private long sourceSamples;
@@ -91,7 +97,14 @@ final class TextSegmentRenderer implements SegmentRenderer {
             }
             boolean ready = total >= 0 || to + lookAhead <= bufStart + bufLen;
             if (!ready) {
-                synthesizeNext();
+                try {
+                    synthesizeNext();
+                } catch (RuntimeException e) {
+                    if (out.started()) {
+                        out.end(); // what is on the bus stays playable; the failure is reported by the caller
+                    }
+                    throw e;
+                }
                 continue;
             }
             if (!gate.mayWrite(utteranceId, j, wake)) {
@@ -113,8 +126,14 @@ final class TextSegmentRenderer implements SegmentRenderer {
         if (resampler == null) {
             sourceRate = speech.sampleRate();
             resampler = TO_BUS_RATE.computeIfAbsent(sourceRate, r -> new Resampler(r, BusAudio.SAMPLE_RATE)).stream();
+            if (!speech.timed()) {
+                audioMouth = new AudioMouth();
+                lookAhead = 0;
+            }
         } else if (speech.sampleRate() != sourceRate) {
             throw new IllegalStateException("voice '" + voice + "' changed its sample rate mid-utterance");
+        } else if (speech.timed() != (audioMouth == null)) {
+            throw new IllegalStateException("voice '" + voice + "' changed between timed and untimed speech mid-utterance");
         }
         List<PhonemeTiming> timed = new ArrayList<>(speech.phonemes().size());
         for (PhonemeTiming p : speech.phonemes()) {
@@ -136,20 +155,24 @@ final class TextSegmentRenderer implements SegmentRenderer {
         int a = off + (int) (from - bufStart), b = off + (int) (to - bufStart);
         byte[] patch;
         if (syncMarkers && SyncMarkers.isMarkerFrame(j, fps)) {
-            mouth.next(j);
+            pose(j, a, b); // keeps the track's state as if the frame were drawn
             if (white == null) {
                 white = Rgb2I420.solid(avatar.mouthRegion().width(), avatar.mouthRegion().height(), SyncMarkers.WHITE);
             }
             patch = white;
             SyncMarkers.burstInto(buf, a, b);
         } else {
-            patch = avatar.mouthPatch(mouth.next(j));
+            patch = avatar.mouthPatch(pose(j, a, b));
         }
         out.frame(patch, buf, a, b);
         int consumed = b - off;
         bufStart += consumed;
         bufLen -= consumed;
         off = b;
+    }
+
+    private MouthParams pose(int j, int a, int b) {
+        return audioMouth != null ? audioMouth.frame(buf, a, b) : mouth.next(j);
     }
 
     private void append(short[] samples) {

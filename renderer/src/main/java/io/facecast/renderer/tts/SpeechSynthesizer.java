@@ -1,5 +1,7 @@
 package io.facecast.renderer.tts;
 
+import io.facecast.renderer.RendererException;
+
 import java.util.Set;
 
 /** Text to speech with phoneme timings. Implementations are thread-safe. */
@@ -9,5 +11,17 @@ public interface SpeechSynthesizer {
      */
     Speech synthesize(String text, String voice);
 
+    /** The voices by name; a backend that accepts open-ended names lists what it can. */
     Set<String> voices();
+
+    /**
+     * Checks a voice before a session uses it, without synthesizing.
+     *
+     * @throws RendererException NOT_FOUND with the voices to choose from
+     */
+    default void requireVoice(String voice) {
+        if (!voices().contains(voice)) {
+            throw RendererException.notFound("unknown voice '" + voice + "'; known voices: " + voices());
+        }
+    }
 }
