@@ -12,7 +12,9 @@ import net.openhft.chronicle.bytes.BytesOut;
  * u16 regionX | u16 regionY | u16 regionWidth | u16 regionHeight | utf8 text | i32 payloadLength | payload
  * </pre>
  *
- * A reader rejects any other version with {@link BusFormatException} rather than guessing.
+ * A reader rejects any other version with {@link BusFormatException} rather than guessing. What each field means
+ * depends on the kind (see {@link RecordKind}); reusing a field a kind left unused keeps the version, as idle loops
+ * did ({@code IDLE_BASE}: sequence = loop index, mediaTimestamp = loop length).
  */
 public final class BusCodec {
     public static final int VERSION = 1;

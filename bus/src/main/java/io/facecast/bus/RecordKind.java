@@ -2,7 +2,12 @@ package io.facecast.bus;
 
 /** What a bus record carries. The numeric codes are part of the on-disk format: never renumber. */
 public enum RecordKind {
-    /** Full I420 frame of the session's avatar at rest; the streamer composes idle video from it. */
+    /**
+     * Full I420 frame of the session's avatar at rest; the streamer composes idle video from it. An idle loop is N
+     * such records: {@code sequence} = loop index 0..N-1 and {@code mediaTimestamp} = N, the loop length (0, as
+     * producers before idle loops wrote it, means 1). Global video frame k is laid on loop frame k mod N. This uses
+     * only fields IDLE_BASE left unused, so the record format (version 1) is unchanged and old records still read.
+     */
     IDLE_BASE(1),
     /** An I420 patch for idle animation (sequence 0 = eyes closed), laid over {@link #IDLE_BASE}. */
     IDLE_OVERLAY(2),

@@ -2,6 +2,8 @@ package io.facecast.renderer.avatar;
 
 import io.facecast.renderer.viseme.MouthParams;
 
+import java.util.List;
+
 /**
  * A face the renderer can animate: an idle base frame plus small I420 patches laid over it. Patch regions are fixed
  * for the avatar's lifetime so the streamer can compose any patch over the base without further layout.
@@ -17,6 +19,15 @@ public interface Avatar {
 
     /** Full I420 frame at rest: mouth closed, eyes open. */
     byte[] idleBase();
+
+    /**
+     * The idle loop, full I420 frames played in order at the session fps, the first being {@link #idleBase()}. Blink
+     * and mouth patches are laid over whichever frame is current; they are cut from the first, so later frames
+     * should match it in the eyes and mouth regions.
+     */
+    default List<byte[]> idleFrames() {
+        return List.of(idleBase());
+    }
 
     Region eyesRegion();
 

@@ -181,12 +181,17 @@ public final class RenderSessions implements AutoCloseable {
         Avatar a = s.avatar;
         int w = a.width(), h = a.height();
         Region eyes = a.eyesRegion();
-        s.bus.append(
-                BusRecord.of(RecordKind.IDLE_BASE, s.id, 0)
-                        .frameSize(w, h).region(0, 0, w, h).fps(s.format.fps()).payload(a.idleBase()),
-                BusRecord.of(RecordKind.IDLE_OVERLAY, s.id, 0).sequence(0)
-                        .frameSize(w, h).region(eyes.x(), eyes.y(), eyes.width(), eyes.height()).fps(s.format.fps())
-                        .payload(a.eyesClosedPatch()));
+        // The idle loop: sequence = loop index, mediaTimestamp = loop length (see RecordKind.IDLE_BASE).
+        List<byte[]> loop = a.idleFrames();
+        BusRecord[] records = new BusRecord[loop.size() + 1];
+        for (int i = 0; i < loop.size(); i++) {
+            records[i] = BusRecord.of(RecordKind.IDLE_BASE, s.id, 0).sequence(i).mediaTimestamp(loop.size())
+                    .frameSize(w, h).region(0, 0, w, h).fps(s.format.fps()).payload(loop.get(i));
+        }
+        records[loop.size()] = BusRecord.of(RecordKind.IDLE_OVERLAY, s.id, 0).sequence(0)
+                .frameSize(w, h).region(eyes.x(), eyes.y(), eyes.width(), eyes.height()).fps(s.format.fps())
+                .payload(a.eyesClosedPatch());
+        s.bus.append(records);
     }
 
     /** One utterance of one session, then yield the pool thread so other sessions get a turn. */

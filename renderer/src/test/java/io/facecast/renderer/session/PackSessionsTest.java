@@ -9,16 +9,25 @@ import io.facecast.renderer.RendererException;
 import io.facecast.renderer.SharedTts;
 import io.facecast.renderer.avatar.AvatarRegistry;
 import io.facecast.renderer.avatar.FaceStyle;
+import io.facecast.bus.I420;
+import io.facecast.renderer.avatar.Region;
 import io.facecast.renderer.avatar.pack.PackWriter;
+import io.facecast.renderer.viseme.MouthShape;
 import io.grpc.Status;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -95,5 +104,57 @@ class PackSessionsTest {
                 FaceStyle.ADA.skin(), FaceStyle.ADA.skinShade(), FaceStyle.ADA.hair(), false, FaceStyle.ADA.iris(),
                 FaceStyle.ADA.lip(), 4, 1, FaceStyle.ADA.shirt(), null), packs.resolve("newcomer"));
         assertEquals("newcomer", sessions.open("n", "newcomer", "", media, busDir.toString()).avatar());
+    }
+
+    @Test
+    void aPackWithAThreeFrameIdleLoopPublishesEveryFrameInOrderWithTheLoopLength() throws Exception {
+        // 128x128 frames that differ only in a top-left square: frame i has it grey 40 + 80 i.
+        Region eyes = new Region(32, 40, 64, 16), mouth = new Region(40, 80, 48, 24);
+        List<BufferedImage> idle = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            BufferedImage f = solid(128, 128, new Color(200, 180, 160));
+            Graphics2D g = f.createGraphics();
+            g.setColor(new Color(40 + 80 * i, 40 + 80 * i, 40 + 80 * i));
+            g.fillRect(0, 0, 32, 32);
+            g.dispose();
+            idle.add(f);
+        }
+        Map<MouthShape, BufferedImage> mouths = new EnumMap<>(MouthShape.class);
+        for (MouthShape m : MouthShape.values()) {
+            mouths.put(m, solid(mouth.width(), mouth.height(), new Color(120, 20, 20)));
+        }
+        PackWriter.write(packs.resolve("loop3"), "loop3", idle, eyes, mouth, mouths,
+                solid(eyes.width(), eyes.height(), Color.DARK_GRAY));
+
+        MediaSpec media = MediaSpec.newBuilder().setWidth(256).setHeight(256).build();
+        sessions.open("l", "loop3", "", media, busDir.toString());
+        List<BusRecord> recs = BusFixture.drain(tailer);
+        List<BusRecord> bases = recs.stream().filter(r -> r.kind() == RecordKind.IDLE_BASE).toList();
+        assertEquals(3, bases.size());
+        assertEquals(4, recs.size(), "the loop, then the eyes-closed overlay");
+        assertEquals(RecordKind.IDLE_OVERLAY, recs.get(3).kind());
+        for (int i = 0; i < 3; i++) {
+            BusRecord b = bases.get(i);
+            assertEquals(List.of(i, 3, 256, 256, 0, 0, 256, 256), List.of((int) b.sequence(), (int) b.mediaTimestamp(),
+                    b.frameWidth(), b.frameHeight(), b.regionX(), b.regionY(), b.regionWidth(), b.regionHeight()));
+            assertEquals(I420.size(256, 256), b.payload().length);
+            // scaled like the first: the 32 px square is 64 px at 256x256
+            if (i > 0) {
+                double step = I420.meanLuma(b.payload(), 256, 8, 8, 48, 48)
+                        - I420.meanLuma(bases.get(i - 1).payload(), 256, 8, 8, 48, 48);
+                assertTrue(step > 50, "frame " + i + " is idle frame " + i + ", 80 grey levels above the one before: " + step);
+            }
+            assertEquals(I420.meanLuma(bases.get(0).payload(), 256, 128, 128, 64, 64),
+                    I420.meanLuma(b.payload(), 256, 128, 128, 64, 64), 0.01, "the rest of the face is the same");
+        }
+    }
+
+    private static BufferedImage solid(int w, int h, Color c) {
+        BufferedImage img = new BufferedImage(w, h, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        g.setColor(c);
+        g.fillRect(0, 0, w, h);
+        g.dispose();
+        return img;
     }
 }

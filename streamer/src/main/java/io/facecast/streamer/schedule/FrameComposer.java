@@ -6,16 +6,28 @@ import io.facecast.bus.I420;
 import java.util.Arrays;
 
 /**
- * Builds a session's full frames in one reusable buffer: idle base (mid-grey until it arrives, never black), the
- * eyes-closed overlay while blinking, and the mouth patch while speaking.
+ * Builds a session's full frames in one reusable buffer: the idle base of the frame's place in the idle loop
+ * (mid-grey until one arrives, never black), the eyes-closed overlay while blinking, and the mouth patch while
+ * speaking.
+ *
+ * <p>The idle loop is N full frames (IDLE_BASE sequence 0..N-1, N in {@code mediaTimestamp}; 0 there means a
+ * producer from before loops: N = 1). Global frame k shows loop frame {@code k mod N}, a function of the index
+ * alone. A loop frame that has not arrived yet is stood in for by frame 0, or until that arrives by the first loop
+ * frame that did (or the previous loop's), so a loop arriving frame by frame never flashes grey.
  */
 final class FrameComposer {
+    /** At most this many idle frames per session: each is a full frame held for the session's life. */
+    static final int MAX_LOOP = 64;
     private static final byte MID_GREY = (byte) 128;
 
     final int width;
     final int height;
     private final byte[] frame;
-    private byte[] base;
+    private byte[][] loop = new byte[1][];
+    /** What a missing loop frame shows; null until any idle base arrived. */
+    private byte[] standIn;
+    /** Loop index of {@link #standIn} within the current loop, or -1 when it is left from an earlier loop. */
+    private int standInIndex = -1;
     private BusRecord eyesClosed;
 
     FrameComposer(int width, int height) {
@@ -29,16 +41,37 @@ final class FrameComposer {
     }
 
     boolean hasBase() {
-        return base != null;
+        return standIn != null;
     }
 
-    /** Accepts a full frame of exactly the session's size; anything else is the renderer disagreeing on the spec. */
+    int loopLength() {
+        return loop.length;
+    }
+
+    /**
+     * Accepts a full frame of exactly the session's size at a valid place in a loop of at most {@link #MAX_LOOP};
+     * anything else is the renderer disagreeing on the spec. A different loop length starts a new loop.
+     */
     boolean setBase(BusRecord r) {
         if (r.frameWidth() != width || r.frameHeight() != height || r.regionX() != 0 || r.regionY() != 0
                 || r.regionWidth() != width || r.regionHeight() != height || r.payload().length < frame.length) {
             return false;
         }
-        base = r.payload();
+        long n = r.mediaTimestamp() == 0 ? 1 : r.mediaTimestamp();
+        long index = r.sequence();
+        if (n < 1 || n > MAX_LOOP || index < 0 || index >= n) {
+            return false;
+        }
+        if (n != loop.length) {
+            loop = new byte[(int) n][];
+            standInIndex = -1;
+        }
+        int i = (int) index;
+        loop[i] = r.payload();
+        if (i == 0 || standInIndex < 0 || standInIndex == i) {
+            standIn = r.payload();
+            standInIndex = i;
+        }
         return true;
     }
 
@@ -57,7 +90,12 @@ final class FrameComposer {
                 && patch.payload().length >= I420.size(w, h);
     }
 
-    void compose(boolean blink, BusRecord mouth) {
+    /** Composes global frame {@code k} (k >= 0) into {@link #frame()}. */
+    void compose(long k, boolean blink, BusRecord mouth) {
+        byte[] base = loop[(int) (k % loop.length)];
+        if (base == null) {
+            base = standIn;
+        }
         if (base != null) {
             System.arraycopy(base, 0, frame, 0, frame.length);
         } else {

@@ -148,7 +148,7 @@ final class SessionPlayer {
             BusRecord patch = kind == SPEECH ? s.takePatch(j) : null;
             if (!late) {
                 if (kind != HOLD) {
-                    composer.compose(blink.eyesClosed(k), patch);
+                    composer.compose(k, blink.eyesClosed(k), patch);
                 }
                 long t = clock.nanoTime();
                 try {
@@ -348,9 +348,10 @@ final class SessionPlayer {
         switch (r.kind()) {
             case IDLE_BASE -> {
                 if (!composer.setBase(r)) {
-                    warn("IDLE_BASE {}x{} region {}x{} ({} bytes) does not match the session's {}x{} frame",
-                            r.frameWidth(), r.frameHeight(), r.regionWidth(), r.regionHeight(), r.payload().length,
-                            composer.width, composer.height);
+                    warn("IDLE_BASE {}x{} region {}x{} ({} bytes), loop frame {} of {}, does not match the session's"
+                            + " {}x{} frame or a loop of 1..{} frames", r.frameWidth(), r.frameHeight(),
+                            r.regionWidth(), r.regionHeight(), r.payload().length, r.sequence(),
+                            r.mediaTimestamp(), composer.width, composer.height, FrameComposer.MAX_LOOP);
                 }
             }
             case IDLE_OVERLAY -> {

@@ -44,6 +44,16 @@ final class Media {
                 .payload(plane(W, H, BASE_LUMA));
     }
 
+    /** Idle loop frame {@code index} of {@code length}: the whole frame has luma {@link #loopLuma}(index). */
+    static BusRecord loopFrame(String session, int fps, int index, int length) {
+        return BusRecord.of(RecordKind.IDLE_BASE, session, 0).sequence(index).mediaTimestamp(length).frameSize(W, H)
+                .region(0, 0, W, H).fps(fps).payload(plane(W, H, loopLuma(index)));
+    }
+
+    static int loopLuma(int index) {
+        return 200 + 10 * index;
+    }
+
     static BusRecord eyesClosed(String session) {
         return BusRecord.of(RecordKind.IDLE_OVERLAY, session, 0).sequence(0).frameSize(W, H)
                 .region(EYES_X, EYES_Y, EYES_W, EYES_H).payload(plane(EYES_W, EYES_H, EYES_LUMA));

@@ -11,6 +11,8 @@ final class RecordingSink implements MediaSink {
     int[] mouthLuma = new int[1024];
     int[] eyesLuma = new int[1024];
     int[] meanLuma = new int[1024];
+    /** Luma of the top-left 8x8 block: outside eyes and mouth, so it shows which idle loop frame is the base. */
+    int[] cornerLuma = new int[1024];
     int videoCount;
     long[] audioTimes = new long[1024];
     short[] audio = new short[48_000];
@@ -34,11 +36,13 @@ final class RecordingSink implements MediaSink {
             mouthLuma = Arrays.copyOf(mouthLuma, n);
             eyesLuma = Arrays.copyOf(eyesLuma, n);
             meanLuma = Arrays.copyOf(meanLuma, n);
+            cornerLuma = Arrays.copyOf(cornerLuma, n);
         }
         videoTimes[videoCount] = clock.nanoTime();
         mouthLuma[videoCount] = (int) Math.round(I420.meanLuma(i420, width, Media.MOUTH_X, Media.MOUTH_Y, Media.MOUTH_W, Media.MOUTH_H));
         eyesLuma[videoCount] = (int) Math.round(I420.meanLuma(i420, width, Media.EYES_X, Media.EYES_Y, Media.EYES_W, Media.EYES_H));
         meanLuma[videoCount] = (int) Math.round(I420.meanLuma(i420, width, 0, 0, width, height));
+        cornerLuma[videoCount] = (int) Math.round(I420.meanLuma(i420, width, 0, 0, 8, 8));
         videoCount++;
     }
 

@@ -46,6 +46,11 @@ public final class AvatarPack {
         return idle.get(0);
     }
 
+    /** Idle frame {@code i} (0 is {@link #base()}). Do not modify. */
+    BufferedImage idle(int i) {
+        return idle.get(i);
+    }
+
     /** A new full frame: the first idle frame with the mouth of {@code shape} (null: as idle) and the eyes open or closed. */
     public BufferedImage frame(MouthShape shape, boolean eyesClosed) {
         BufferedImage f = new BufferedImage(width(), height(), BufferedImage.TYPE_INT_RGB);

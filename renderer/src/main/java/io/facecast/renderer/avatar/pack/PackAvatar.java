@@ -6,7 +6,9 @@ import io.facecast.renderer.avatar.Rgb2I420;
 import io.facecast.renderer.viseme.MouthParams;
 import io.facecast.renderer.viseme.MouthShape;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -14,13 +16,14 @@ import java.util.Map;
  * eyes-closed patch and one I420 patch per mouth shape, each cut from the fitted full frame so patches line up with
  * the base exactly at any scale. A mouth pose then costs one cross-fade of two prepared patches.
  *
- * <p>Idle loops: the bus carries one idle base frame and one eyes-closed overlay per session, so the first idle frame
- * is the base and further idle frames are validated but not streamed (see docs/avatar-packs.md).
+ * <p>Idle loops: every idle frame is fitted the same way and streamed as the session's idle loop; the eyes and mouth
+ * patches are cut from the first, the base (see docs/avatar-packs.md).
  */
 public final class PackAvatar implements Avatar {
     private final String name;
     private final int width, height;
     private final byte[] base;
+    private final List<byte[]> idle;
     private final Region eyes, mouth;
     private final byte[] eyesClosed;
     private final Map<MouthShape, byte[]> mouths = new EnumMap<>(MouthShape.class);
@@ -35,6 +38,12 @@ public final class PackAvatar implements Avatar {
         FrameFit fit = new FrameFit(pack.width(), pack.height(), width, height);
         Region full = new Region(0, 0, width, height);
         base = Rgb2I420.convert(fit.draw(pack.base(), full), width, height);
+        List<byte[]> frames = new ArrayList<>(pack.idleFrames());
+        frames.add(base);
+        for (int i = 1; i < pack.idleFrames(); i++) {
+            frames.add(Rgb2I420.convert(fit.draw(pack.idle(i), full), width, height));
+        }
+        idle = List.copyOf(frames);
         // A pack without blink still needs an overlay region on the bus: a tiny one showing the base itself.
         eyes = pack.eyesRegion() == null ? new Region(0, 0, 2, 2) : fit.map(pack.eyesRegion());
         mouth = fit.map(pack.mouthRegion());
@@ -50,6 +59,7 @@ public final class PackAvatar implements Avatar {
     @Override public int width() { return width; }
     @Override public int height() { return height; }
     @Override public byte[] idleBase() { return base.clone(); }
+    @Override public List<byte[]> idleFrames() { return idle.stream().map(byte[]::clone).toList(); }
     @Override public Region eyesRegion() { return eyes; }
     @Override public byte[] eyesClosedPatch() { return eyesClosed.clone(); }
     @Override public Region mouthRegion() { return mouth; }

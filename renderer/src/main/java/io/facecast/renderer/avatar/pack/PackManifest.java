@@ -37,6 +37,8 @@ public record PackManifest(String name, int width, int height, List<String> idle
     public static final int MAX_SIZE = 4096;
     /** Avatar names are folder names and travel in requests: keep them to safe characters. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** The longest idle loop the streamer accepts (its per-session limit). */
+    public static final int MAX_IDLE_FRAMES = 64;
     private static final Set<String> FIELDS = Set.of("format", "name", "width", "height", "idle", "blink", "eyes", "mouth",
             "visemes", "sheet");
 
@@ -134,6 +136,9 @@ public record PackManifest(String name, int width, int height, List<String> idle
             f.problem("field 'idle' is missing: list at least one idle frame, e.g. \"idle\": [\"idle/0.png\"]");
         } else if (!idleJson.isJsonArray() || idleJson.getAsJsonArray().isEmpty()) {
             f.problem("field 'idle' must be a non-empty array of PNG paths");
+        } else if (idleJson.getAsJsonArray().size() > MAX_IDLE_FRAMES) {
+            f.problem("field 'idle' lists " + idleJson.getAsJsonArray().size() + " frames but a loop may have at most "
+                    + MAX_IDLE_FRAMES + " (each is a full frame held in memory per session)");
         } else {
             JsonArray a = idleJson.getAsJsonArray();
             for (int i = 0; i < a.size(); i++) {

@@ -57,6 +57,17 @@ class PackLoaderTest {
     }
 
     @Test
+    void anIdleLoopMayRepeatFramesUpToTheStreamersLimit() throws IOException {
+        Path ok = PackFixture.pack(dir, "loop");
+        PackFixture.edit(ok, "\"idle/00.png\"", String.join(", ", java.util.Collections.nCopies(PackManifest.MAX_IDLE_FRAMES, "\"idle/00.png\"")));
+        assertEquals(PackManifest.MAX_IDLE_FRAMES, PackLoader.load(PackFiles.folder(ok)).idleFrames());
+
+        Path tooLong = PackFixture.pack(dir, "toolong");
+        PackFixture.edit(tooLong, "\"idle/00.png\"", String.join(", ", java.util.Collections.nCopies(PackManifest.MAX_IDLE_FRAMES + 1, "\"idle/00.png\"")));
+        assertProblem(problems(tooLong), "avatar.json", "'idle'", "65 frames", "at most 64");
+    }
+
+    @Test
     void wrongTypesAndUnknownFieldsNameTheField() throws IOException {
         Path p = PackFixture.pack(dir, "types");
         PackFixture.edit(p, "\"width\": 512,", "\"width\": \"wide\", \"colour\": 3,");
