@@ -125,7 +125,9 @@ class SpeakAudioPipelineTest {
             long from = started.arrivalNanos() + 200 * MS, to = finished.arrivalNanos() - 200 * MS;
             double speaking = mouth.maxActivity(from, to);
             double after = mouth.maxActivity(finished.arrivalNanos() + 400 * MS, System.nanoTime());
-            assertTrue(speaking > 8, "mouth activity while speaking " + speaking);
+            // Silence measures ~0.1 (codec noise); an audio-driven mouth cross-fading the pack's viseme images
+            // measures 7-10 on this signal. 4 is far above the noise and below every opening we saw.
+            assertTrue(speaking > 4, "mouth activity while speaking " + speaking);
             assertTrue(after < 3, "mouth activity after speech " + after);
             double rms = new AudioProbe(recording).rms(from, to);
             assertTrue(rms > 1000, "the supplied audio is what plays: RMS " + rms);
