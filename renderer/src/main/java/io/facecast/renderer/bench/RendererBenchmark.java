@@ -28,14 +28,13 @@ import java.util.concurrent.TimeUnit;
  * sentence through the real pipeline and a real queue in a temp directory. Run with the Chronicle JVM flags.
  */
 public final class RendererBenchmark {
-    private static final String TWENTY_WORDS =
-            "The quick brown fox jumps over the lazy dog while a small crowd of curious people watches the show today.";
+    private static final String TWENTY_WORDS = VoiceBenchmark.TWENTY_WORDS;
 
     public static void main(String[] args) throws Exception {
         System.setProperty("java.awt.headless", "true");
         patchRate();
         int runs = Integer.parseInt(args.length > 0 ? args[0] : "10");
-        speakLatency(runs);
+        VoiceBenchmark.measure(new FreeTtsSynthesizer(1), "default", runs); // 20-word sentence, embedded voice
         longTextLatency(runs);
         suppliedAudio(runs);
     }
@@ -212,54 +211,5 @@ public final class RendererBenchmark {
         double s = (System.nanoTime() - t0) / 1e9;
         System.out.printf("mouth patch %dx%d @512x512: %.0f patches/s on one thread%n",
                 a.mouthRegion().width(), a.mouthRegion().height(), n / s);
-    }
-
-    private static void speakLatency(int runs) throws Exception {
-        Path dir = Files.createTempDirectory("renderer-bench");
-        ExecutorService pool = Executors.newFixedThreadPool(2);
-        LinkedBlockingQueue<SegmentObserver.Outcome> done = new LinkedBlockingQueue<>();
-        try (BusTailer tailer = new BusTailer(dir); BusAppenders buses = new BusAppenders()) {
-            RenderSessions sessions = new RenderSessions(new FreeTtsSynthesizer(1), AvatarRegistry.builtIn(), buses, pool,
-                    (s, u, o) -> done.add(o));
-            sessions.open("bench", "", "", MediaSpec.getDefaultInstance(), dir.toString());
-            BusRecord r = new BusRecord();
-            double[] firstMs = new double[runs];
-            double[] wholeMs = new double[runs];
-            long frames = 0;
-            for (int i = 0; i <= runs; i++) {
-                while (tailer.next(r)) { /* skip what is there */ }
-                long t0 = System.nanoTime();
-                sessions.speak("bench", i + 1, TWENTY_WORDS, false);
-                long first = 0;
-                while (true) {
-                    if (tailer.next(r)) {
-                        if (r.kind() == RecordKind.VIDEO && first == 0) {
-                            first = System.nanoTime();
-                        }
-                        if (r.kind() == RecordKind.SEGMENT_END) {
-                            frames = r.sequence();
-                            break;
-                        }
-                    } else {
-                        Thread.onSpinWait();
-                    }
-                }
-                long end = System.nanoTime();
-                done.take();
-                if (i > 0) { // run 0 warms up the JIT
-                    firstMs[i - 1] = (first - t0) / 1e6;
-                    wholeMs[i - 1] = (end - t0) / 1e6;
-                }
-            }
-            Arrays.sort(firstMs);
-            Arrays.sort(wholeMs);
-            System.out.printf("20-word sentence (%d frames @30fps = %.1f s of video): speak -> first VIDEO median %.1f ms"
-                            + " (max %.1f), whole segment median %.1f ms, %d runs%n",
-                    frames, frames / 30.0, firstMs[runs / 2], firstMs[runs - 1], wholeMs[runs / 2], runs);
-            sessions.close();
-        } finally {
-            pool.shutdown();
-            pool.awaitTermination(5, TimeUnit.SECONDS);
-        }
     }
 }
