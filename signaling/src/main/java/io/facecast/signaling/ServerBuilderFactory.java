@@ -4,5 +4,5 @@ import io.grpc.ServerBuilder;
 
 /** Where the gRPC server listens: TCP in production, an in-process name in tests. */
 public interface ServerBuilderFactory {
-  ServerBuilder<?> create();
+    ServerBuilder<?> create();
 }

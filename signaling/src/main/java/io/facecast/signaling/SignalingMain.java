@@ -14,137 +14,137 @@ import picocli.CommandLine.Option;
 
 /** Starts the signaling process: the public Facecast API and the streamer registry. */
 @Command(name = "facecast-signaling", mixinStandardHelpOptions = true,
-    description = "Facecast signaling: public gRPC API, session placement, SDP/ICE brokering.")
+        description = "Facecast signaling: public gRPC API, session placement, SDP/ICE brokering.")
 public final class SignalingMain implements Callable<Integer> {
 
-  @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
-  String host = SignalingConfig.DEFAULT_HOST;
+    @Option(names = "--host", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host = SignalingConfig.DEFAULT_HOST;
 
-  @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
-  int port = SignalingConfig.DEFAULT_PORT;
+    @Option(names = "--port", description = "Port to listen on; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int port = SignalingConfig.DEFAULT_PORT;
 
-  @Option(names = "--renderer", description = "host:port of the renderer's control service (default: ${DEFAULT-VALUE}).")
-  String renderer = SignalingConfig.DEFAULT_RENDERER;
+    @Option(names = "--renderer", description = "host:port of the renderer's control service (default: ${DEFAULT-VALUE}).")
+    String renderer = SignalingConfig.DEFAULT_RENDERER;
 
-  @Option(names = "--ice-server", paramLabel = "URL",
-      description = "ICE server handed to clients and streamers, repeatable: stun:host:port or "
-          + "turn:host:port?transport=udp,user,credential. Default: none (loopback needs none).")
-  List<String> iceServers = new ArrayList<>();
+    @Option(names = "--ice-server", paramLabel = "URL",
+            description = "ICE server handed to clients and streamers, repeatable: stun:host:port or "
+                    + "turn:host:port?transport=udp,user,credential. Default: none (loopback needs none).")
+    List<String> iceServers = new ArrayList<>();
 
-  @Option(names = "--session-grace", paramLabel = "DURATION",
-      description = "How long a session may have no event stream and no connected peer before it is closed, "
-          + "e.g. 30 (seconds), 30s, 500ms or PT30S (default: 30).")
-  String sessionGrace = "30";
+    @Option(names = "--session-grace", paramLabel = "DURATION",
+            description = "How long a session may have no event stream and no connected peer before it is closed, "
+                    + "e.g. 30 (seconds), 30s, 500ms or PT30S (default: 30).")
+    String sessionGrace = "30";
 
-  @Option(names = "--heartbeat-interval-ms",
-      description = "Heartbeat period streamers are told to keep; 3 missed mean dead (default: ${DEFAULT-VALUE}).")
-  long heartbeatIntervalMs = SignalingConfig.DEFAULT_HEARTBEAT_INTERVAL.toMillis();
+    @Option(names = "--heartbeat-interval-ms",
+            description = "Heartbeat period streamers are told to keep; 3 missed mean dead (default: ${DEFAULT-VALUE}).")
+    long heartbeatIntervalMs = SignalingConfig.DEFAULT_HEARTBEAT_INTERVAL.toMillis();
 
-  @Option(names = "--http-port",
-      description = "Port of the browser-facing HTTP listener (WHEP, JSON API, demo page); 0 picks a free one, "
-          + "-1 turns it off (default: ${DEFAULT-VALUE}).")
-  int httpPort = HttpOptions.DEFAULT_PORT;
+    @Option(names = "--http-port",
+            description = "Port of the browser-facing HTTP listener (WHEP, JSON API, demo page); 0 picks a free one, "
+                    + "-1 turns it off (default: ${DEFAULT-VALUE}).")
+    int httpPort = HttpOptions.DEFAULT_PORT;
 
-  @Option(names = "--http-token", paramLabel = "TOKEN",
-      description = "Bearer token required on WHEP and the JSON API (default: none). Prefer the environment "
-          + "variable FACECAST_HTTP_TOKEN, which keeps it out of process listings.")
-  String httpToken = System.getenv().getOrDefault("FACECAST_HTTP_TOKEN", "");
+    @Option(names = "--http-token", paramLabel = "TOKEN",
+            description = "Bearer token required on WHEP and the JSON API (default: none). Prefer the environment "
+                    + "variable FACECAST_HTTP_TOKEN, which keeps it out of process listings.")
+    String httpToken = System.getenv().getOrDefault("FACECAST_HTTP_TOKEN", "");
 
-  @Option(names = "--cors-origin", paramLabel = "ORIGIN",
-      description = "Access-Control-Allow-Origin for the HTTP API (default: ${DEFAULT-VALUE}).")
-  String corsOrigin = "*";
+    @Option(names = "--cors-origin", paramLabel = "ORIGIN",
+            description = "Access-Control-Allow-Origin for the HTTP API (default: ${DEFAULT-VALUE}).")
+    String corsOrigin = "*";
 
-  @Option(names = "--turn-url", paramLabel = "URL",
-      description = "TURN server that gets time-limited REST credentials per session (coturn use-auth-secret), "
-          + "repeatable, e.g. turn:turn.example.com:3478?transport=udp. Needs --turn-secret.")
-  List<String> turnUrls = new ArrayList<>();
+    @Option(names = "--turn-url", paramLabel = "URL",
+            description = "TURN server that gets time-limited REST credentials per session (coturn use-auth-secret), "
+                    + "repeatable, e.g. turn:turn.example.com:3478?transport=udp. Needs --turn-secret.")
+    List<String> turnUrls = new ArrayList<>();
 
-  @Option(names = "--turn-secret", paramLabel = "SECRET",
-      description = "The TURN server's static-auth-secret. Prefer the environment variable FACECAST_TURN_SECRET.")
-  String turnSecret = System.getenv().getOrDefault("FACECAST_TURN_SECRET", "");
+    @Option(names = "--turn-secret", paramLabel = "SECRET",
+            description = "The TURN server's static-auth-secret. Prefer the environment variable FACECAST_TURN_SECRET.")
+    String turnSecret = System.getenv().getOrDefault("FACECAST_TURN_SECRET", "");
 
-  @Option(names = "--turn-ttl", paramLabel = "DURATION",
-      description = "Lifetime of a session's TURN credentials, e.g. 60m or 3600s (default: 60m).")
-  String turnTtl = "60m";
+    @Option(names = "--turn-ttl", paramLabel = "DURATION",
+            description = "Lifetime of a session's TURN credentials, e.g. 60m or 3600s (default: 60m).")
+    String turnTtl = "60m";
 
-  @Option(names = "--ice-transport-policy", paramLabel = "all|relay",
-      description = "relay: streamers gather TURN candidates only (media always through TURN); default: ${DEFAULT-VALUE}.")
-  String iceTransportPolicy = "all";
+    @Option(names = "--ice-transport-policy", paramLabel = "all|relay",
+            description = "relay: streamers gather TURN candidates only (media always through TURN); default: ${DEFAULT-VALUE}.")
+    String iceTransportPolicy = "all";
 
-  @CommandLine.Spec
-  CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
-  public static void main(String[] args) {
-    System.exit(new CommandLine(new SignalingMain()).execute(args));
-  }
-
-  @Override
-  public Integer call() throws Exception {
-    SignalingConfig config = toConfig();
-    SignalingServer server = Guice.createInjector(new SignalingModule(config, httpOptions(), iceOptions()))
-        .getInstance(SignalingServer.class)
-        .start();
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close, "signaling-shutdown"));
-    System.out.println("signaling listening on " + config.host() + ":" + server.port());
-    if (server.http().baseUrl() != null) {
-      // Worded so it never matches "listening on": launchers read the gRPC address from that line.
-      System.out.println("demo page: " + server.http().baseUrl() + "  (WHEP endpoint: " + server.http().baseUrl()
-          + "whep)");
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new SignalingMain()).execute(args));
     }
-    System.out.flush();
-    server.awaitTermination();
-    return 0;
-  }
 
-  SignalingConfig toConfig() {
-    List<IceServer> servers = new ArrayList<>();
-    for (String value : iceServers) {
-      try {
-        servers.add(IceServerOption.parse(value));
-      } catch (IllegalArgumentException e) {
-        throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-      }
+    @Override
+    public Integer call() throws Exception {
+        SignalingConfig config = toConfig();
+        SignalingServer server = Guice.createInjector(new SignalingModule(config, httpOptions(), iceOptions()))
+                .getInstance(SignalingServer.class)
+                .start();
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "signaling-shutdown"));
+        System.out.println("signaling listening on " + config.host() + ":" + server.port());
+        if (server.http().baseUrl() != null) {
+            // Worded so it never matches "listening on": launchers read the gRPC address from that line.
+            System.out.println("demo page: " + server.http().baseUrl() + "  (WHEP endpoint: " + server.http().baseUrl()
+                    + "whep)");
+        }
+        System.out.flush();
+        server.awaitTermination();
+        return 0;
     }
-    Duration grace = parseDuration("--session-grace", sessionGrace);
-    if (heartbeatIntervalMs <= 0) {
-      throw new CommandLine.ParameterException(spec.commandLine(), "--heartbeat-interval-ms must be positive");
-    }
-    return new SignalingConfig(host, port, renderer, servers, grace, Duration.ofMillis(heartbeatIntervalMs),
-        SignalingConfig.DEFAULT_CONTROL_DEADLINE);
-  }
 
-  IceOptions iceOptions() {
-    if (!iceTransportPolicy.equals("all") && !iceTransportPolicy.equals("relay")) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--ice-transport-policy '" + iceTransportPolicy + "' must be all or relay");
+    SignalingConfig toConfig() {
+        List<IceServer> servers = new ArrayList<>();
+        for (String value : iceServers) {
+            try {
+                servers.add(IceServerOption.parse(value));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+        }
+        Duration grace = parseDuration("--session-grace", sessionGrace);
+        if (heartbeatIntervalMs <= 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--heartbeat-interval-ms must be positive");
+        }
+        return new SignalingConfig(host, port, renderer, servers, grace, Duration.ofMillis(heartbeatIntervalMs),
+                SignalingConfig.DEFAULT_CONTROL_DEADLINE);
     }
-    for (String url : turnUrls) {
-      if (!url.startsWith("turn:") && !url.startsWith("turns:")) {
-        throw new CommandLine.ParameterException(spec.commandLine(), "--turn-url '" + url + "' must start with turn: or turns:");
-      }
-    }
-    if (!turnUrls.isEmpty() && turnSecret.isEmpty()) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--turn-url needs the TURN server's shared secret: --turn-secret or FACECAST_TURN_SECRET");
-    }
-    boolean relay = iceTransportPolicy.equals("relay");
-    if (relay && turnUrls.isEmpty() && iceServers.stream().noneMatch(s -> s.startsWith("turn"))) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          "--ice-transport-policy relay needs a TURN server (--turn-url or a turn: --ice-server)");
-    }
-    return new IceOptions(turnUrls, turnSecret, parseDuration("--turn-ttl", turnTtl), relay);
-  }
 
-  HttpOptions httpOptions() {
-    return new HttpOptions(host, httpPort < 0 ? -1 : httpPort, httpToken, corsOrigin);
-  }
-
-  private Duration parseDuration(String option, String value) {
-    Duration duration = DurationOption.parse(value);
-    if (duration == null || duration.isNegative() || duration.isZero()) {
-      throw new CommandLine.ParameterException(spec.commandLine(),
-          option + " '" + value + "' is not a positive duration; use e.g. 30, 30s, 500ms or PT30S");
+    IceOptions iceOptions() {
+        if (!iceTransportPolicy.equals("all") && !iceTransportPolicy.equals("relay")) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--ice-transport-policy '" + iceTransportPolicy + "' must be all or relay");
+        }
+        for (String url : turnUrls) {
+            if (!url.startsWith("turn:") && !url.startsWith("turns:")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--turn-url '" + url + "' must start with turn: or turns:");
+            }
+        }
+        if (!turnUrls.isEmpty() && turnSecret.isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--turn-url needs the TURN server's shared secret: --turn-secret or FACECAST_TURN_SECRET");
+        }
+        boolean relay = iceTransportPolicy.equals("relay");
+        if (relay && turnUrls.isEmpty() && iceServers.stream().noneMatch(s -> s.startsWith("turn"))) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--ice-transport-policy relay needs a TURN server (--turn-url or a turn: --ice-server)");
+        }
+        return new IceOptions(turnUrls, turnSecret, parseDuration("--turn-ttl", turnTtl), relay);
     }
-    return duration;
-  }
+
+    HttpOptions httpOptions() {
+        return new HttpOptions(host, httpPort < 0 ? -1 : httpPort, httpToken, corsOrigin);
+    }
+
+    private Duration parseDuration(String option, String value) {
+        Duration duration = DurationOption.parse(value);
+        if (duration == null || duration.isNegative() || duration.isZero()) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    option + " '" + value + "' is not a positive duration; use e.g. 30, 30s, 500ms or PT30S");
+        }
+        return duration;
+    }
 }

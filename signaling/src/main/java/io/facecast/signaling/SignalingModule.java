@@ -40,157 +40,157 @@ import java.util.function.LongSupplier;
  */
 public final class SignalingModule extends AbstractModule {
 
-  private final SignalingConfig config;
-  private final HttpOptions http;
-  private final IceOptions ice;
+    private final SignalingConfig config;
+    private final HttpOptions http;
+    private final IceOptions ice;
 
-  /** Without the browser-facing HTTP listener (gRPC only). */
-  public SignalingModule(SignalingConfig config) {
-    this(config, HttpOptions.disabled());
-  }
+    /** Without the browser-facing HTTP listener (gRPC only). */
+    public SignalingModule(SignalingConfig config) {
+        this(config, HttpOptions.disabled());
+    }
 
-  public SignalingModule(SignalingConfig config, HttpOptions http) {
-    this(config, http, IceOptions.none());
-  }
+    public SignalingModule(SignalingConfig config, HttpOptions http) {
+        this(config, http, IceOptions.none());
+    }
 
-  public SignalingModule(SignalingConfig config, HttpOptions http, IceOptions ice) {
-    this.config = config;
-    this.http = http;
-    this.ice = ice;
-  }
+    public SignalingModule(SignalingConfig config, HttpOptions http, IceOptions ice) {
+        this.config = config;
+        this.http = http;
+        this.ice = ice;
+    }
 
-  @Override
-  protected void configure() {
-    bind(SignalingConfig.class).toInstance(config);
-    bind(HttpOptions.class).toInstance(http);
-    bind(IceOptions.class).toInstance(ice);
-    bind(PlacementPolicy.class).to(LeastLoadedPlacement.class);
-    bind(SignalingServer.class).in(Singleton.class);
-  }
+    @Override
+    protected void configure() {
+        bind(SignalingConfig.class).toInstance(config);
+        bind(HttpOptions.class).toInstance(http);
+        bind(IceOptions.class).toInstance(ice);
+        bind(PlacementPolicy.class).to(LeastLoadedPlacement.class);
+        bind(SignalingServer.class).in(Singleton.class);
+    }
 
-  @Provides
-  @Singleton
-  Clock clock() {
-    return Clock.systemUTC();
-  }
+    @Provides
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
+    }
 
-  @Provides
-  @Singleton
-  @NanoTime
-  LongSupplier nanoTime() {
-    return System::nanoTime;
-  }
+    @Provides
+    @Singleton
+    @NanoTime
+    LongSupplier nanoTime() {
+        return System::nanoTime;
+    }
 
-  @Provides
-  @Singleton
-  ChannelFactory channels() {
-    return new NettyChannelFactory();
-  }
+    @Provides
+    @Singleton
+    ChannelFactory channels() {
+        return new NettyChannelFactory();
+    }
 
-  @Provides
-  @Singleton
-  ServerBuilderFactory serverBuilders(SignalingConfig config) {
-    return () -> NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));
-  }
+    @Provides
+    @Singleton
+    ServerBuilderFactory serverBuilders(SignalingConfig config) {
+        return () -> NettyServerBuilder.forAddress(new InetSocketAddress(config.host(), config.port()));
+    }
 
-  @Provides
-  @Singleton
-  ScheduledExecutorService scheduler() {
-    return Executors.newScheduledThreadPool(2, daemonThreads("signaling-scheduler"));
-  }
+    @Provides
+    @Singleton
+    ScheduledExecutorService scheduler() {
+        return Executors.newScheduledThreadPool(2, daemonThreads("signaling-scheduler"));
+    }
 
-  /** Best-effort cleanup calls to streamers and the renderer, off the threads that decided to close. */
-  @Provides
-  @Singleton
-  @Named("cleanup")
-  Executor cleanupExecutor() {
-    ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("signaling-cleanup"));
-    return pool;
-  }
+    /** Best-effort cleanup calls to streamers and the renderer, off the threads that decided to close. */
+    @Provides
+    @Singleton
+    @Named("cleanup")
+    Executor cleanupExecutor() {
+        ExecutorService pool = Executors.newCachedThreadPool(daemonThreads("signaling-cleanup"));
+        return pool;
+    }
 
-  @Provides
-  @Singleton
-  RendererBackend renderer(SignalingConfig config, ChannelFactory channels) {
-    return new GrpcRendererBackend(config.rendererAddress(), channels, config.controlDeadline());
-  }
+    @Provides
+    @Singleton
+    RendererBackend renderer(SignalingConfig config, ChannelFactory channels) {
+        return new GrpcRendererBackend(config.rendererAddress(), channels, config.controlDeadline());
+    }
 
-  @Provides
-  @Singleton
-  StreamerBackendFactory streamerBackends(SignalingConfig config, ChannelFactory channels) {
-    return new GrpcStreamerBackendFactory(channels, config.controlDeadline());
-  }
+    @Provides
+    @Singleton
+    StreamerBackendFactory streamerBackends(SignalingConfig config, ChannelFactory channels) {
+        return new GrpcStreamerBackendFactory(channels, config.controlDeadline());
+    }
 
-  @Provides
-  @Singleton
-  StreamerRegistry streamerRegistry(PlacementPolicy policy, @NanoTime LongSupplier nanoTime, SignalingConfig config) {
-    return new StreamerRegistry(policy, nanoTime, config.streamerTimeout());
-  }
+    @Provides
+    @Singleton
+    StreamerRegistry streamerRegistry(PlacementPolicy policy, @NanoTime LongSupplier nanoTime, SignalingConfig config) {
+        return new StreamerRegistry(policy, nanoTime, config.streamerTimeout());
+    }
 
-  @Provides
-  @Singleton
-  SessionEvents sessionEvents(Clock clock) {
-    return new SessionEvents(clock);
-  }
+    @Provides
+    @Singleton
+    SessionEvents sessionEvents(Clock clock) {
+        return new SessionEvents(clock);
+    }
 
-  @Provides
-  @Singleton
-  Tombstones tombstones(@NanoTime LongSupplier nanoTime) {
-    return new Tombstones(nanoTime, Tombstones.DEFAULT_TTL, Tombstones.DEFAULT_CAPACITY);
-  }
+    @Provides
+    @Singleton
+    Tombstones tombstones(@NanoTime LongSupplier nanoTime) {
+        return new Tombstones(nanoTime, Tombstones.DEFAULT_TTL, Tombstones.DEFAULT_CAPACITY);
+    }
 
-  /** The configured ICE servers, plus TURN credentials minted for each session when a shared secret is set. */
-  @Provides
-  @Singleton
-  IceServerSource iceServers(SignalingConfig config, IceOptions ice, Clock clock) {
-    return new TurnRestCredentials(config.iceServers(), ice.turnUrls(), ice.turnSecret(), ice.credentialTtl(), clock,
-        ice.relayOnly());
-  }
+    /** The configured ICE servers, plus TURN credentials minted for each session when a shared secret is set. */
+    @Provides
+    @Singleton
+    IceServerSource iceServers(SignalingConfig config, IceOptions ice, Clock clock) {
+        return new TurnRestCredentials(config.iceServers(), ice.turnUrls(), ice.turnSecret(), ice.credentialTtl(), clock,
+                ice.relayOnly());
+    }
 
-  @Provides
-  @Singleton
-  SessionManager sessionManager(
-      StreamerRegistry registry,
-      RendererBackend renderer,
-      SessionEvents events,
-      Tombstones tombstones,
-      @NanoTime LongSupplier nanoTime,
-      SignalingConfig config,
-      IceServerSource iceServers,
-      @Named("cleanup") Executor cleanup) {
-    return new SessionManager(
-        registry, renderer, events, tombstones, nanoTime, iceServers, config.sessionGrace(), cleanup);
-  }
+    @Provides
+    @Singleton
+    SessionManager sessionManager(
+            StreamerRegistry registry,
+            RendererBackend renderer,
+            SessionEvents events,
+            Tombstones tombstones,
+            @NanoTime LongSupplier nanoTime,
+            SignalingConfig config,
+            IceServerSource iceServers,
+            @Named("cleanup") Executor cleanup) {
+        return new SessionManager(
+                registry, renderer, events, tombstones, nanoTime, iceServers, config.sessionGrace(), cleanup);
+    }
 
-  @Provides
-  @Singleton
-  StreamerLifecycle streamerLifecycle(
-      StreamerRegistry registry,
-      SessionManager sessions,
-      StreamerBackendFactory backends,
-      ScheduledExecutorService scheduler,
-      SignalingConfig config) {
-    return new StreamerLifecycle(
-        registry, sessions, backends, scheduler, config.heartbeatInterval(), config.streamerTimeout());
-  }
+    @Provides
+    @Singleton
+    StreamerLifecycle streamerLifecycle(
+            StreamerRegistry registry,
+            SessionManager sessions,
+            StreamerBackendFactory backends,
+            ScheduledExecutorService scheduler,
+            SignalingConfig config) {
+        return new StreamerLifecycle(
+                registry, sessions, backends, scheduler, config.heartbeatInterval(), config.streamerTimeout());
+    }
 
-  @Provides
-  @Singleton
-  Reaper reaper(StreamerLifecycle streamers, SessionManager sessions) {
-    return new Reaper(streamers, sessions);
-  }
+    @Provides
+    @Singleton
+    Reaper reaper(StreamerLifecycle streamers, SessionManager sessions) {
+        return new Reaper(streamers, sessions);
+    }
 
-  @Provides
-  @Singleton
-  HttpApiServer httpApi(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler) {
-    return new HttpApiServer(options, sessions, scheduler);
-  }
+    @Provides
+    @Singleton
+    HttpApiServer httpApi(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler) {
+        return new HttpApiServer(options, sessions, scheduler);
+    }
 
-  private static ThreadFactory daemonThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
 }

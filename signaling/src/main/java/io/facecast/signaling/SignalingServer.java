@@ -22,99 +22,99 @@ import org.slf4j.LoggerFactory;
 /** The signaling gRPC server: public API, registry, health, reflection, and the periodic reaper. */
 public final class SignalingServer implements AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
+    private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
 
-  private final ServerBuilderFactory builders;
-  private final FacecastService facecast;
-  private final RegistryService registry;
-  private final Reaper reaper;
-  private final StreamerLifecycle streamers;
-  private final RendererBackend renderer;
-  private final ScheduledExecutorService scheduler;
-  private final HttpApiServer http;
-  private final HealthStatusManager health = new HealthStatusManager();
-  private Server server;
+    private final ServerBuilderFactory builders;
+    private final FacecastService facecast;
+    private final RegistryService registry;
+    private final Reaper reaper;
+    private final StreamerLifecycle streamers;
+    private final RendererBackend renderer;
+    private final ScheduledExecutorService scheduler;
+    private final HttpApiServer http;
+    private final HealthStatusManager health = new HealthStatusManager();
+    private Server server;
 
-  @Inject
-  SignalingServer(
-      ServerBuilderFactory builders,
-      FacecastService facecast,
-      RegistryService registry,
-      Reaper reaper,
-      StreamerLifecycle streamers,
-      RendererBackend renderer,
-      ScheduledExecutorService scheduler,
-      HttpApiServer http) {
-    this.builders = builders;
-    this.facecast = facecast;
-    this.registry = registry;
-    this.reaper = reaper;
-    this.streamers = streamers;
-    this.renderer = renderer;
-    this.scheduler = scheduler;
-    this.http = http;
-  }
-
-  public synchronized SignalingServer start() {
-    try {
-      server = builders.create()
-          .addService(facecast)
-          .addService(registry)
-          .addService(health.getHealthService())
-          .addService(ProtoReflectionServiceV1.newInstance())
-          .build()
-          .start();
-    } catch (IOException e) {
-      throw new UncheckedIOException("signaling could not listen: " + e.getMessage(), e);
+    @Inject
+    SignalingServer(
+            ServerBuilderFactory builders,
+            FacecastService facecast,
+            RegistryService registry,
+            Reaper reaper,
+            StreamerLifecycle streamers,
+            RendererBackend renderer,
+            ScheduledExecutorService scheduler,
+            HttpApiServer http) {
+        this.builders = builders;
+        this.facecast = facecast;
+        this.registry = registry;
+        this.reaper = reaper;
+        this.streamers = streamers;
+        this.renderer = renderer;
+        this.scheduler = scheduler;
+        this.http = http;
     }
-    health.setStatus("", ServingStatus.SERVING);
-    health.setStatus(facecast.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
-    health.setStatus(registry.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
-    reaper.start(scheduler);
-    http.start();
-    return this;
-  }
 
-  /** The TCP port actually bound (useful with port 0), or -1 for an in-process server. */
-  public synchronized int port() {
-    return server.getPort();
-  }
+    public synchronized SignalingServer start() {
+        try {
+            server = builders.create()
+                    .addService(facecast)
+                    .addService(registry)
+                    .addService(health.getHealthService())
+                    .addService(ProtoReflectionServiceV1.newInstance())
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("signaling could not listen: " + e.getMessage(), e);
+        }
+        health.setStatus("", ServingStatus.SERVING);
+        health.setStatus(facecast.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+        health.setStatus(registry.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+        reaper.start(scheduler);
+        http.start();
+        return this;
+    }
 
-  /** The browser-facing listener (WHEP, JSON API, demo page); {@code http().baseUrl()} is null when disabled. */
-  public HttpApiServer http() {
-    return http;
-  }
+    /** The TCP port actually bound (useful with port 0), or -1 for an in-process server. */
+    public synchronized int port() {
+        return server.getPort();
+    }
 
-  public void awaitTermination() throws InterruptedException {
-    Server s;
-    synchronized (this) {
-      s = server;
+    /** The browser-facing listener (WHEP, JSON API, demo page); {@code http().baseUrl()} is null when disabled. */
+    public HttpApiServer http() {
+        return http;
     }
-    s.awaitTermination();
-  }
 
-  @Override
-  public synchronized void close() {
-    if (server == null) {
-      return;
+    public void awaitTermination() throws InterruptedException {
+        Server s;
+        synchronized (this) {
+            s = server;
+        }
+        s.awaitTermination();
     }
-    health.enterTerminalState();
-    http.close();
-    reaper.stop();
-    server.shutdown();
-    try {
-      if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
-        server.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      server.shutdownNow();
-      Thread.currentThread().interrupt();
+
+    @Override
+    public synchronized void close() {
+        if (server == null) {
+            return;
+        }
+        health.enterTerminalState();
+        http.close();
+        reaper.stop();
+        server.shutdown();
+        try {
+            if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
+                server.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            server.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+        streamers.shutdown();
+        if (renderer instanceof GrpcRendererBackend grpcRenderer) {
+            grpcRenderer.close();
+        }
+        scheduler.shutdownNow();
+        log.info("signaling stopped");
     }
-    streamers.shutdown();
-    if (renderer instanceof GrpcRendererBackend grpcRenderer) {
-      grpcRenderer.close();
-    }
-    scheduler.shutdownNow();
-    log.info("signaling stopped");
-  }
 }

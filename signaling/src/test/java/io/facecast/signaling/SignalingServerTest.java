@@ -20,24 +20,24 @@ import org.junit.jupiter.api.Test;
 /** The production wiring (Netty on loopback, real Guice module) boots, reports healthy and answers. */
 class SignalingServerTest {
 
-  @Test
-  void productionWiringServesHealthAndTheApiOnLoopback() throws Exception {
-    SignalingConfig config = SignalingConfig.defaults().withPort(0).withRendererAddress("127.0.0.1:1");
-    try (SignalingServer server = Guice.createInjector(new SignalingModule(config)).getInstance(SignalingServer.class)) {
-      server.start();
-      assertTrue(server.port() > 0);
-      ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-      try {
-        HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
-            .check(HealthCheckRequest.newBuilder().setService("facecast.v1.Facecast").build());
-        assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-            () -> FacecastGrpc.newBlockingStub(channel).createSession(CreateSessionRequest.getDefaultInstance()));
-        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
-        assertEquals("no streamer is registered", e.getStatus().getDescription());
-      } finally {
-        channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
-      }
+    @Test
+    void productionWiringServesHealthAndTheApiOnLoopback() throws Exception {
+        SignalingConfig config = SignalingConfig.defaults().withPort(0).withRendererAddress("127.0.0.1:1");
+        try (SignalingServer server = Guice.createInjector(new SignalingModule(config)).getInstance(SignalingServer.class)) {
+            server.start();
+            assertTrue(server.port() > 0);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            try {
+                HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
+                        .check(HealthCheckRequest.newBuilder().setService("facecast.v1.Facecast").build());
+                assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
+                StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                        () -> FacecastGrpc.newBlockingStub(channel).createSession(CreateSessionRequest.getDefaultInstance()));
+                assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
+                assertEquals("no streamer is registered", e.getStatus().getDescription());
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
     }
-  }
 }

@@ -12,24 +12,24 @@ import jakarta.inject.Inject;
 /** Streamers register and keep their registration alive here. */
 public final class RegistryService extends RegistryGrpc.RegistryImplBase {
 
-  private final StreamerLifecycle streamers;
+    private final StreamerLifecycle streamers;
 
-  @Inject
-  public RegistryService(StreamerLifecycle streamers) {
-    this.streamers = streamers;
-  }
+    @Inject
+    public RegistryService(StreamerLifecycle streamers) {
+        this.streamers = streamers;
+    }
 
-  @Override
-  public void registerStreamer(RegisterStreamerRequest request, StreamObserver<RegisterStreamerResponse> response) {
-    Rpc.unary("RegisterStreamer", response, () -> RegisterStreamerResponse.newBuilder()
-        .setHeartbeatIntervalMs((int) streamers.register(request).toMillis())
-        .build());
-  }
+    @Override
+    public void registerStreamer(RegisterStreamerRequest request, StreamObserver<RegisterStreamerResponse> response) {
+        Rpc.unary("RegisterStreamer", response, () -> RegisterStreamerResponse.newBuilder()
+                .setHeartbeatIntervalMs((int) streamers.register(request).toMillis())
+                .build());
+    }
 
-  @Override
-  public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
-    Rpc.unary("Heartbeat", response, () -> HeartbeatResponse.newBuilder()
-        .setKnown(streamers.heartbeat(request.getStreamerId(), request.getActiveSessions()))
-        .build());
-  }
+    @Override
+    public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
+        Rpc.unary("Heartbeat", response, () -> HeartbeatResponse.newBuilder()
+                .setKnown(streamers.heartbeat(request.getStreamerId(), request.getActiveSessions()))
+                .build());
+    }
 }

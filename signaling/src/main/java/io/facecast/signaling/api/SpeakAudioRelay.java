@@ -13,99 +13,99 @@ import io.grpc.stub.StreamObserver;
  */
 final class SpeakAudioRelay implements StreamObserver<SpeakAudioRequest> {
 
-  private final SessionManager sessions;
-  private final StreamObserver<SpeakResponse> response;
-  private SessionManager.AudioUtterance utterance;
-  private boolean answered; // guarded by this: the renderer's answer arrives on another thread
+    private final SessionManager sessions;
+    private final StreamObserver<SpeakResponse> response;
+    private SessionManager.AudioUtterance utterance;
+    private boolean answered; // guarded by this: the renderer's answer arrives on another thread
 
-  SpeakAudioRelay(SessionManager sessions, StreamObserver<SpeakResponse> response) {
-    this.sessions = sessions;
-    this.response = response;
-  }
-
-  @Override
-  public void onNext(SpeakAudioRequest request) {
-    if (isAnswered()) {
-      return;
+    SpeakAudioRelay(SessionManager sessions, StreamObserver<SpeakResponse> response) {
+        this.sessions = sessions;
+        this.response = response;
     }
-    try {
-      switch (request.getMessageCase()) {
-        case START -> {
-          if (utterance != null) {
-            throw invalid("SpeakAudio got a second start message; send one start, then only chunks");
-          }
-          utterance = sessions.speakAudio(request.getStart());
-          long id = utterance.utteranceId();
-          utterance.upload().result().whenComplete((ok, error) -> {
-            if (error != null) {
-              fail(error instanceof RuntimeException re ? re : Status.INTERNAL.withCause(error).asRuntimeException());
-            } else {
-              answer(id);
+
+    @Override
+    public void onNext(SpeakAudioRequest request) {
+        if (isAnswered()) {
+            return;
+        }
+        try {
+            switch (request.getMessageCase()) {
+                case START -> {
+                    if (utterance != null) {
+                        throw invalid("SpeakAudio got a second start message; send one start, then only chunks");
+                    }
+                    utterance = sessions.speakAudio(request.getStart());
+                    long id = utterance.utteranceId();
+                    utterance.upload().result().whenComplete((ok, error) -> {
+                        if (error != null) {
+                            fail(error instanceof RuntimeException re ? re : Status.INTERNAL.withCause(error).asRuntimeException());
+                        } else {
+                            answer(id);
+                        }
+                    });
+                }
+                case CHUNK -> {
+                    if (utterance == null) {
+                        throw invalid("the first SpeakAudio message must be a start (session_id and format), not a chunk");
+                    }
+                    utterance.upload().send(request.getChunk());
+                }
+                default -> throw invalid("SpeakAudio message carries neither a start nor a chunk");
             }
-          });
+        } catch (RuntimeException e) {
+            fail(e);
         }
-        case CHUNK -> {
-          if (utterance == null) {
-            throw invalid("the first SpeakAudio message must be a start (session_id and format), not a chunk");
-          }
-          utterance.upload().send(request.getChunk());
+    }
+
+    @Override
+    public void onError(Throwable t) {
+        synchronized (this) {
+            answered = true;
         }
-        default -> throw invalid("SpeakAudio message carries neither a start nor a chunk");
-      }
-    } catch (RuntimeException e) {
-      fail(e);
+        if (utterance != null) {
+            utterance.upload().abort("client cancelled SpeakAudio");
+        }
     }
-  }
 
-  @Override
-  public void onError(Throwable t) {
-    synchronized (this) {
-      answered = true;
+    @Override
+    public void onCompleted() {
+        if (isAnswered()) {
+            return;
+        }
+        if (utterance == null) {
+            fail(invalid("SpeakAudio ended without a start message"));
+            return;
+        }
+        utterance.upload().finish(); // the renderer's answer completes the call
     }
-    if (utterance != null) {
-      utterance.upload().abort("client cancelled SpeakAudio");
-    }
-  }
 
-  @Override
-  public void onCompleted() {
-    if (isAnswered()) {
-      return;
+    private synchronized boolean isAnswered() {
+        return answered;
     }
-    if (utterance == null) {
-      fail(invalid("SpeakAudio ended without a start message"));
-      return;
-    }
-    utterance.upload().finish(); // the renderer's answer completes the call
-  }
 
-  private synchronized boolean isAnswered() {
-    return answered;
-  }
-
-  private synchronized void answer(long utteranceId) {
-    if (answered) {
-      return;
+    private synchronized void answer(long utteranceId) {
+        if (answered) {
+            return;
+        }
+        answered = true;
+        response.onNext(SpeakResponse.newBuilder().setUtteranceId(utteranceId).build());
+        response.onCompleted();
     }
-    answered = true;
-    response.onNext(SpeakResponse.newBuilder().setUtteranceId(utteranceId).build());
-    response.onCompleted();
-  }
 
-  private void fail(RuntimeException e) {
-    synchronized (this) {
-      if (answered) {
-        return;
-      }
-      answered = true;
-      response.onError(Rpc.toClient("SpeakAudio", e));
+    private void fail(RuntimeException e) {
+        synchronized (this) {
+            if (answered) {
+                return;
+            }
+            answered = true;
+            response.onError(Rpc.toClient("SpeakAudio", e));
+        }
+        if (utterance != null) {
+            utterance.upload().abort("SpeakAudio failed");
+        }
     }
-    if (utterance != null) {
-      utterance.upload().abort("SpeakAudio failed");
-    }
-  }
 
-  private static RuntimeException invalid(String message) {
-    return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
-  }
+    private static RuntimeException invalid(String message) {
+        return Status.INVALID_ARGUMENT.withDescription(message).asRuntimeException();
+    }
 }

@@ -11,28 +11,28 @@ import java.util.function.Supplier;
  */
 final class BackendCall {
 
-  private BackendCall() {}
+    private BackendCall() {}
 
-  static <T> T run(String peer, Supplier<T> call) {
-    try {
-      return call.get();
-    } catch (StatusRuntimeException e) {
-      throw translate(peer, e);
+    static <T> T run(String peer, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (StatusRuntimeException e) {
+            throw translate(peer, e);
+        }
     }
-  }
 
-  static StatusRuntimeException translate(String peer, StatusRuntimeException e) {
-    Status status = e.getStatus();
-    return switch (status.getCode()) {
-      case UNAVAILABLE -> Status.UNAVAILABLE.withDescription(peer + " is unreachable").withCause(e).asRuntimeException();
-      case DEADLINE_EXCEEDED -> Status.UNAVAILABLE
-          .withDescription(peer + " did not answer in time").withCause(e).asRuntimeException();
-      case UNKNOWN, INTERNAL, DATA_LOSS, UNIMPLEMENTED, CANCELLED -> Status.INTERNAL
-          .withDescription(peer + " failed (" + status.getCode() + "; see its log)").withCause(e).asRuntimeException();
-      default -> Status.fromCode(status.getCode())
-          .withDescription(status.getDescription() == null ? peer + " refused: " + status.getCode() : status.getDescription())
-          .withCause(e)
-          .asRuntimeException();
-    };
-  }
+    static StatusRuntimeException translate(String peer, StatusRuntimeException e) {
+        Status status = e.getStatus();
+        return switch (status.getCode()) {
+            case UNAVAILABLE -> Status.UNAVAILABLE.withDescription(peer + " is unreachable").withCause(e).asRuntimeException();
+            case DEADLINE_EXCEEDED -> Status.UNAVAILABLE
+                    .withDescription(peer + " did not answer in time").withCause(e).asRuntimeException();
+            case UNKNOWN, INTERNAL, DATA_LOSS, UNIMPLEMENTED, CANCELLED -> Status.INTERNAL
+                    .withDescription(peer + " failed (" + status.getCode() + "; see its log)").withCause(e).asRuntimeException();
+            default -> Status.fromCode(status.getCode())
+                    .withDescription(status.getDescription() == null ? peer + " refused: " + status.getCode() : status.getDescription())
+                    .withCause(e)
+                    .asRuntimeException();
+        };
+    }
 }

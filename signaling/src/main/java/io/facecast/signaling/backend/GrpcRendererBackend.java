@@ -14,66 +14,66 @@ import java.util.concurrent.TimeUnit;
 /** RendererControl over one long-lived channel; every call carries the control deadline. */
 public final class GrpcRendererBackend implements RendererBackend, AutoCloseable {
 
-  /** The renderer's limit per utterance (documented on Facecast.SpeakAudio). */
-  static final int MAX_AUDIO_SECONDS = 600;
+    /** The renderer's limit per utterance (documented on Facecast.SpeakAudio). */
+    static final int MAX_AUDIO_SECONDS = 600;
 
-  private final String description;
-  private final ManagedChannel channel;
-  private final RendererControlGrpc.RendererControlBlockingStub stub;
-  private final long deadlineMillis;
-  private final RendererControlGrpc.RendererControlStub asyncStub;
+    private final String description;
+    private final ManagedChannel channel;
+    private final RendererControlGrpc.RendererControlBlockingStub stub;
+    private final long deadlineMillis;
+    private final RendererControlGrpc.RendererControlStub asyncStub;
 
-  public GrpcRendererBackend(String address, ChannelFactory channels, Duration deadline) {
-    this.description = "renderer at " + address;
-    this.channel = channels.open(address);
-    this.stub = RendererControlGrpc.newBlockingStub(channel);
-    this.deadlineMillis = deadline.toMillis();
-    this.asyncStub = RendererControlGrpc.newStub(channel);
-  }
+    public GrpcRendererBackend(String address, ChannelFactory channels, Duration deadline) {
+        this.description = "renderer at " + address;
+        this.channel = channels.open(address);
+        this.stub = RendererControlGrpc.newBlockingStub(channel);
+        this.deadlineMillis = deadline.toMillis();
+        this.asyncStub = RendererControlGrpc.newStub(channel);
+    }
 
-  private RendererControlGrpc.RendererControlBlockingStub call() {
-    return stub.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
-  }
+    private RendererControlGrpc.RendererControlBlockingStub call() {
+        return stub.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
 
-  @Override
-  public String describe() {
-    return description;
-  }
+    @Override
+    public String describe() {
+        return description;
+    }
 
-  @Override
-  public RendererOpenResponse openSession(RendererOpenRequest request) {
-    return BackendCall.run(description, () -> call().openSession(request));
-  }
+    @Override
+    public RendererOpenResponse openSession(RendererOpenRequest request) {
+        return BackendCall.run(description, () -> call().openSession(request));
+    }
 
-  @Override
-  public void speak(String sessionId, long utteranceId, String text, boolean syncMarkers) {
-    RendererSpeakRequest request = RendererSpeakRequest.newBuilder()
-        .setSessionId(sessionId).setUtteranceId(utteranceId).setText(text).setSyncMarkers(syncMarkers).build();
-    BackendCall.run(description, () -> call().speak(request));
-  }
+    @Override
+    public void speak(String sessionId, long utteranceId, String text, boolean syncMarkers) {
+        RendererSpeakRequest request = RendererSpeakRequest.newBuilder()
+                .setSessionId(sessionId).setUtteranceId(utteranceId).setText(text).setSyncMarkers(syncMarkers).build();
+        BackendCall.run(description, () -> call().speak(request));
+    }
 
-  /** The upload lasts as long as the speech: its deadline is the longest utterance plus the control deadline. */
-  @Override
-  public RendererAudioUpload speakAudio(RendererSpeakAudioStart start) {
-    return GrpcAudioUpload.open(description,
-        asyncStub.withDeadlineAfter(TimeUnit.SECONDS.toMillis(MAX_AUDIO_SECONDS) + deadlineMillis, TimeUnit.MILLISECONDS),
-        start);
-  }
+    /** The upload lasts as long as the speech: its deadline is the longest utterance plus the control deadline. */
+    @Override
+    public RendererAudioUpload speakAudio(RendererSpeakAudioStart start) {
+        return GrpcAudioUpload.open(description,
+                asyncStub.withDeadlineAfter(TimeUnit.SECONDS.toMillis(MAX_AUDIO_SECONDS) + deadlineMillis, TimeUnit.MILLISECONDS),
+                start);
+    }
 
-  @Override
-  public void interrupt(String sessionId, long discardThroughUtteranceId) {
-    RendererInterruptRequest request = RendererInterruptRequest.newBuilder()
-        .setSessionId(sessionId).setDiscardThroughUtteranceId(discardThroughUtteranceId).build();
-    BackendCall.run(description, () -> call().interrupt(request));
-  }
+    @Override
+    public void interrupt(String sessionId, long discardThroughUtteranceId) {
+        RendererInterruptRequest request = RendererInterruptRequest.newBuilder()
+                .setSessionId(sessionId).setDiscardThroughUtteranceId(discardThroughUtteranceId).build();
+        BackendCall.run(description, () -> call().interrupt(request));
+    }
 
-  @Override
-  public void closeSession(String sessionId) {
-    BackendCall.run(description, () -> call().closeSession(SessionRef.newBuilder().setSessionId(sessionId).build()));
-  }
+    @Override
+    public void closeSession(String sessionId) {
+        BackendCall.run(description, () -> call().closeSession(SessionRef.newBuilder().setSessionId(sessionId).build()));
+    }
 
-  @Override
-  public void close() {
-    channel.shutdownNow();
-  }
+    @Override
+    public void close() {
+        channel.shutdownNow();
+    }
 }

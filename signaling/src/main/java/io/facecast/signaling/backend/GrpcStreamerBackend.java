@@ -19,69 +19,69 @@ import java.util.concurrent.TimeUnit;
 /** StreamerControl over a channel owned by this registration; unary calls carry the control deadline. */
 public final class GrpcStreamerBackend implements StreamerBackend {
 
-  private final String description;
-  private final ManagedChannel channel;
-  private final StreamerControlGrpc.StreamerControlBlockingStub blocking;
-  private final StreamerControlGrpc.StreamerControlStub async;
-  private final long deadlineMillis;
+    private final String description;
+    private final ManagedChannel channel;
+    private final StreamerControlGrpc.StreamerControlBlockingStub blocking;
+    private final StreamerControlGrpc.StreamerControlStub async;
+    private final long deadlineMillis;
 
-  public GrpcStreamerBackend(String streamerId, String address, ChannelFactory channels, Duration deadline) {
-    this.description = "streamer " + streamerId + " at " + address;
-    this.channel = channels.open(address);
-    this.blocking = StreamerControlGrpc.newBlockingStub(channel);
-    this.async = StreamerControlGrpc.newStub(channel);
-    this.deadlineMillis = deadline.toMillis();
-  }
+    public GrpcStreamerBackend(String streamerId, String address, ChannelFactory channels, Duration deadline) {
+        this.description = "streamer " + streamerId + " at " + address;
+        this.channel = channels.open(address);
+        this.blocking = StreamerControlGrpc.newBlockingStub(channel);
+        this.async = StreamerControlGrpc.newStub(channel);
+        this.deadlineMillis = deadline.toMillis();
+    }
 
-  private StreamerControlGrpc.StreamerControlBlockingStub call() {
-    return blocking.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
-  }
+    private StreamerControlGrpc.StreamerControlBlockingStub call() {
+        return blocking.withDeadlineAfter(deadlineMillis, TimeUnit.MILLISECONDS);
+    }
 
-  @Override
-  public String describe() {
-    return description;
-  }
+    @Override
+    public String describe() {
+        return description;
+    }
 
-  @Override
-  public void openSession(StreamerOpenRequest request) {
-    BackendCall.run(description, () -> call().openSession(request));
-  }
+    @Override
+    public void openSession(StreamerOpenRequest request) {
+        BackendCall.run(description, () -> call().openSession(request));
+    }
 
-  @Override
-  public String negotiate(String sessionId, String sdpOffer) {
-    StreamerNegotiateRequest request =
-        StreamerNegotiateRequest.newBuilder().setSessionId(sessionId).setSdpOffer(sdpOffer).build();
-    return BackendCall.run(description, () -> call().negotiate(request)).getSdpAnswer();
-  }
+    @Override
+    public String negotiate(String sessionId, String sdpOffer) {
+        StreamerNegotiateRequest request =
+                StreamerNegotiateRequest.newBuilder().setSessionId(sessionId).setSdpOffer(sdpOffer).build();
+        return BackendCall.run(description, () -> call().negotiate(request)).getSdpAnswer();
+    }
 
-  @Override
-  public void addIceCandidate(String sessionId, IceCandidate candidate) {
-    StreamerIceRequest request = StreamerIceRequest.newBuilder().setSessionId(sessionId).setCandidate(candidate).build();
-    BackendCall.run(description, () -> call().addIceCandidate(request));
-  }
+    @Override
+    public void addIceCandidate(String sessionId, IceCandidate candidate) {
+        StreamerIceRequest request = StreamerIceRequest.newBuilder().setSessionId(sessionId).setCandidate(candidate).build();
+        BackendCall.run(description, () -> call().addIceCandidate(request));
+    }
 
-  @Override
-  public StreamerInterruptResponse interrupt(String sessionId, long discardThroughUtteranceId) {
-    StreamerInterruptRequest request = StreamerInterruptRequest.newBuilder()
-        .setSessionId(sessionId).setDiscardThroughUtteranceId(discardThroughUtteranceId).build();
-    return BackendCall.run(description, () -> call().interrupt(request));
-  }
+    @Override
+    public StreamerInterruptResponse interrupt(String sessionId, long discardThroughUtteranceId) {
+        StreamerInterruptRequest request = StreamerInterruptRequest.newBuilder()
+                .setSessionId(sessionId).setDiscardThroughUtteranceId(discardThroughUtteranceId).build();
+        return BackendCall.run(description, () -> call().interrupt(request));
+    }
 
-  @Override
-  public void closeSession(String sessionId) {
-    BackendCall.run(description, () -> call().closeSession(SessionRef.newBuilder().setSessionId(sessionId).build()));
-  }
+    @Override
+    public void closeSession(String sessionId) {
+        BackendCall.run(description, () -> call().closeSession(SessionRef.newBuilder().setSessionId(sessionId).build()));
+    }
 
-  @Override
-  public Runnable watchEvents(StreamObserver<SessionEvent> observer) {
-    // A cancellable context detached from any caller: the stream lives as long as the registration, not a request.
-    Context.CancellableContext context = Context.ROOT.withCancellation();
-    context.run(() -> async.watchEvents(Empty.getDefaultInstance(), observer));
-    return () -> context.cancel(null);
-  }
+    @Override
+    public Runnable watchEvents(StreamObserver<SessionEvent> observer) {
+        // A cancellable context detached from any caller: the stream lives as long as the registration, not a request.
+        Context.CancellableContext context = Context.ROOT.withCancellation();
+        context.run(() -> async.watchEvents(Empty.getDefaultInstance(), observer));
+        return () -> context.cancel(null);
+    }
 
-  @Override
-  public void shutdown() {
-    channel.shutdownNow();
-  }
+    @Override
+    public void shutdown() {
+        channel.shutdownNow();
+    }
 }

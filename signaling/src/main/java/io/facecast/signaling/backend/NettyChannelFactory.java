@@ -5,8 +5,8 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 
 /** Plaintext channels: the control plane runs on loopback or a private network between our own processes. */
 public final class NettyChannelFactory implements ChannelFactory {
-  @Override
-  public ManagedChannel open(String address) {
-    return NettyChannelBuilder.forTarget(address).usePlaintext().build();
-  }
+    @Override
+    public ManagedChannel open(String address) {
+        return NettyChannelBuilder.forTarget(address).usePlaintext().build();
+    }
 }

@@ -10,13 +10,13 @@ import java.util.concurrent.CompletableFuture;
  */
 public interface RendererAudioUpload {
 
-  void send(ByteString chunk);
+    void send(ByteString chunk);
 
-  /** All chunks are sent. */
-  void finish();
+    /** All chunks are sent. */
+    void finish();
 
-  /** The client went away: the renderer speaks what it got and stops. */
-  void abort(String why);
+    /** The client went away: the renderer speaks what it got and stops. */
+    void abort(String why);
 
-  CompletableFuture<Void> result();
+    CompletableFuture<Void> result();
 }

@@ -11,22 +11,22 @@ import io.grpc.Status;
  */
 public interface RendererBackend {
 
-  /** What to call the renderer in messages, e.g. "renderer at 127.0.0.1:50061". */
-  String describe();
+    /** What to call the renderer in messages, e.g. "renderer at 127.0.0.1:50061". */
+    String describe();
 
-  RendererOpenResponse openSession(RendererOpenRequest request);
+    RendererOpenResponse openSession(RendererOpenRequest request);
 
-  void speak(String sessionId, long utteranceId, String text, boolean syncMarkers);
+    void speak(String sessionId, long utteranceId, String text, boolean syncMarkers);
 
-  /**
-   * Starts streaming a supplied-audio utterance (the start carries session, utterance id and format). Backends that
-   * cannot stream audio keep this default and refuse.
-   */
-  default RendererAudioUpload speakAudio(RendererSpeakAudioStart start) {
-    throw Status.UNIMPLEMENTED.withDescription(describe() + " does not accept supplied audio").asRuntimeException();
-  }
+    /**
+     * Starts streaming a supplied-audio utterance (the start carries session, utterance id and format). Backends that
+     * cannot stream audio keep this default and refuse.
+     */
+    default RendererAudioUpload speakAudio(RendererSpeakAudioStart start) {
+        throw Status.UNIMPLEMENTED.withDescription(describe() + " does not accept supplied audio").asRuntimeException();
+    }
 
-  void interrupt(String sessionId, long discardThroughUtteranceId);
+    void interrupt(String sessionId, long discardThroughUtteranceId);
 
-  void closeSession(String sessionId);
+    void closeSession(String sessionId);
 }

@@ -9,22 +9,22 @@ import io.grpc.stub.StreamObserver;
 /** One registered streamer's control API. Failures arrive translated for the client (see {@link BackendCall}). */
 public interface StreamerBackend {
 
-  /** What to call the streamer in messages, e.g. "streamer s1 at 127.0.0.1:50071". */
-  String describe();
+    /** What to call the streamer in messages, e.g. "streamer s1 at 127.0.0.1:50071". */
+    String describe();
 
-  void openSession(StreamerOpenRequest request);
+    void openSession(StreamerOpenRequest request);
 
-  String negotiate(String sessionId, String sdpOffer);
+    String negotiate(String sessionId, String sdpOffer);
 
-  void addIceCandidate(String sessionId, IceCandidate candidate);
+    void addIceCandidate(String sessionId, IceCandidate candidate);
 
-  StreamerInterruptResponse interrupt(String sessionId, long discardThroughUtteranceId);
+    StreamerInterruptResponse interrupt(String sessionId, long discardThroughUtteranceId);
 
-  void closeSession(String sessionId);
+    void closeSession(String sessionId);
 
-  /** Opens the streamer's event stream (no deadline); the returned handle cancels it. */
-  Runnable watchEvents(StreamObserver<SessionEvent> observer);
+    /** Opens the streamer's event stream (no deadline); the returned handle cancels it. */
+    Runnable watchEvents(StreamObserver<SessionEvent> observer);
 
-  /** Releases the channel; called when the streamer is replaced or declared dead. */
-  void shutdown();
+    /** Releases the channel; called when the streamer is replaced or declared dead. */
+    void shutdown();
 }

@@ -10,18 +10,18 @@ package io.facecast.signaling.http;
  */
 public record HttpOptions(String host, int port, String token, String corsOrigin) {
 
-  public static final int DEFAULT_PORT = 8080;
+    public static final int DEFAULT_PORT = 8080;
 
-  public HttpOptions {
-    token = token == null ? "" : token;
-    corsOrigin = corsOrigin == null || corsOrigin.isBlank() ? "*" : corsOrigin;
-  }
+    public HttpOptions {
+        token = token == null ? "" : token;
+        corsOrigin = corsOrigin == null || corsOrigin.isBlank() ? "*" : corsOrigin;
+    }
 
-  public static HttpOptions disabled() {
-    return new HttpOptions("127.0.0.1", -1, "", "*");
-  }
+    public static HttpOptions disabled() {
+        return new HttpOptions("127.0.0.1", -1, "", "*");
+    }
 
-  public boolean enabled() {
-    return port >= 0;
-  }
+    public boolean enabled() {
+        return port >= 0;
+    }
 }

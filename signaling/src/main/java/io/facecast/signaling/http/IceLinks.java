@@ -10,25 +10,25 @@ import java.util.List;
  */
 final class IceLinks {
 
-  private IceLinks() {}
+    private IceLinks() {}
 
-  static List<String> of(List<IceServer> servers) {
-    List<String> links = new ArrayList<>();
-    for (IceServer server : servers) {
-      for (String url : server.getUrlsList()) {
-        StringBuilder link = new StringBuilder().append('<').append(url).append(">; rel=\"ice-server\"");
-        if (!server.getUsername().isEmpty()) {
-          link.append("; username=").append(quoted(server.getUsername()))
-              .append("; credential=").append(quoted(server.getCredential()))
-              .append("; credential-type=\"password\"");
+    static List<String> of(List<IceServer> servers) {
+        List<String> links = new ArrayList<>();
+        for (IceServer server : servers) {
+            for (String url : server.getUrlsList()) {
+                StringBuilder link = new StringBuilder().append('<').append(url).append(">; rel=\"ice-server\"");
+                if (!server.getUsername().isEmpty()) {
+                    link.append("; username=").append(quoted(server.getUsername()))
+                            .append("; credential=").append(quoted(server.getCredential()))
+                            .append("; credential-type=\"password\"");
+                }
+                links.add(link.toString());
+            }
         }
-        links.add(link.toString());
-      }
+        return links;
     }
-    return links;
-  }
 
-  private static String quoted(String value) {
-    return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
-  }
+    private static String quoted(String value) {
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    }
 }

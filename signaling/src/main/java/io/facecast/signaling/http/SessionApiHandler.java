@@ -33,109 +33,109 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 final class SessionApiHandler {
 
-  static final String PREFIX = "/api/sessions";
-  static final String JSON = "application/json";
-  static final long KEEP_ALIVE_SECONDS = 15;
+    static final String PREFIX = "/api/sessions";
+    static final String JSON = "application/json";
+    static final long KEEP_ALIVE_SECONDS = 15;
 
-  private final SessionManager sessions;
-  private final WhepHandler whep;
-  private final ScheduledExecutorService scheduler;
+    private final SessionManager sessions;
+    private final WhepHandler whep;
+    private final ScheduledExecutorService scheduler;
 
-  SessionApiHandler(SessionManager sessions, WhepHandler whep, ScheduledExecutorService scheduler) {
-    this.sessions = sessions;
-    this.whep = whep;
-    this.scheduler = scheduler;
-  }
-
-  void handle(Exchange exchange) throws IOException {
-    String path = exchange.path();
-    if (!path.startsWith(PREFIX)) {
-      throw HttpProblem.notFound("no API at " + path + "; the session API is under " + PREFIX);
+    SessionApiHandler(SessionManager sessions, WhepHandler whep, ScheduledExecutorService scheduler) {
+        this.sessions = sessions;
+        this.whep = whep;
+        this.scheduler = scheduler;
     }
-    String rest = path.substring(PREFIX.length());
-    if (rest.isEmpty() || rest.equals("/")) {
-      require(exchange, "POST");
-      Session session = sessions.create(ProtoJson.parse(jsonBody(exchange), CreateSessionRequest.newBuilder()).build());
-      exchange.setHeader("Location", PREFIX + "/" + session.getSessionId());
-      exchange.send(201, JSON, ProtoJson.print(session));
-      return;
-    }
-    String[] parts = rest.substring(1).split("/", -1);
-    String id = parts[0];
-    if (parts.length == 1) {
-      switch (exchange.method()) {
-        case "GET" -> exchange.send(200, JSON, ProtoJson.print(sessions.get(id)));
-        case "DELETE" -> {
-          sessions.close(id);
-          exchange.sendEmpty(204);
+
+    void handle(Exchange exchange) throws IOException {
+        String path = exchange.path();
+        if (!path.startsWith(PREFIX)) {
+            throw HttpProblem.notFound("no API at " + path + "; the session API is under " + PREFIX);
         }
-        default -> throw HttpProblem.methodNotAllowed(exchange.method(), "GET or DELETE");
-      }
-      return;
+        String rest = path.substring(PREFIX.length());
+        if (rest.isEmpty() || rest.equals("/")) {
+            require(exchange, "POST");
+            Session session = sessions.create(ProtoJson.parse(jsonBody(exchange), CreateSessionRequest.newBuilder()).build());
+            exchange.setHeader("Location", PREFIX + "/" + session.getSessionId());
+            exchange.send(201, JSON, ProtoJson.print(session));
+            return;
+        }
+        String[] parts = rest.substring(1).split("/", -1);
+        String id = parts[0];
+        if (parts.length == 1) {
+            switch (exchange.method()) {
+                case "GET" -> exchange.send(200, JSON, ProtoJson.print(sessions.get(id)));
+                case "DELETE" -> {
+                    sessions.close(id);
+                    exchange.sendEmpty(204);
+                }
+                default -> throw HttpProblem.methodNotAllowed(exchange.method(), "GET or DELETE");
+            }
+            return;
+        }
+        if (parts.length != 2) {
+            throw HttpProblem.notFound("no API at " + path);
+        }
+        switch (parts[1]) {
+            case "negotiate" -> {
+                require(exchange, "POST");
+                NegotiateRequest request = ProtoJson.parse(jsonBody(exchange), NegotiateRequest.newBuilder()).build();
+                String answer = sessions.negotiate(id, request.getSdpOffer());
+                exchange.send(200, JSON, ProtoJson.print(NegotiateResponse.newBuilder().setSdpAnswer(answer).build()));
+            }
+            case "whep" -> {
+                require(exchange, "POST");
+                whep.offerToExisting(exchange, id);
+            }
+            case "candidates" -> {
+                require(exchange, "POST");
+                sessions.addIceCandidate(id, ProtoJson.parse(jsonBody(exchange), IceCandidate.newBuilder()).build());
+                exchange.sendEmpty(204);
+            }
+            case "speak" -> {
+                require(exchange, "POST");
+                SpeakRequest request = ProtoJson.parse(jsonBody(exchange), SpeakRequest.newBuilder()).build();
+                long utterance = sessions.speak(id, request.getText(), request.getSyncMarkers());
+                exchange.send(200, JSON, ProtoJson.print(SpeakResponse.newBuilder().setUtteranceId(utterance).build()));
+            }
+            case "interrupt" -> {
+                require(exchange, "POST");
+                long utterance = sessions.interrupt(id);
+                exchange.send(200, JSON, ProtoJson.print(InterruptResponse.newBuilder().setUtteranceId(utterance).build()));
+            }
+            case "events" -> {
+                require(exchange, "GET");
+                events(exchange, id);
+            }
+            default -> throw HttpProblem.notFound("no API at " + path
+                    + "; a session has negotiate, whep, candidates, speak, interrupt and events");
+        }
     }
-    if (parts.length != 2) {
-      throw HttpProblem.notFound("no API at " + path);
-    }
-    switch (parts[1]) {
-      case "negotiate" -> {
-        require(exchange, "POST");
-        NegotiateRequest request = ProtoJson.parse(jsonBody(exchange), NegotiateRequest.newBuilder()).build();
-        String answer = sessions.negotiate(id, request.getSdpOffer());
-        exchange.send(200, JSON, ProtoJson.print(NegotiateResponse.newBuilder().setSdpAnswer(answer).build()));
-      }
-      case "whep" -> {
-        require(exchange, "POST");
-        whep.offerToExisting(exchange, id);
-      }
-      case "candidates" -> {
-        require(exchange, "POST");
-        sessions.addIceCandidate(id, ProtoJson.parse(jsonBody(exchange), IceCandidate.newBuilder()).build());
-        exchange.sendEmpty(204);
-      }
-      case "speak" -> {
-        require(exchange, "POST");
-        SpeakRequest request = ProtoJson.parse(jsonBody(exchange), SpeakRequest.newBuilder()).build();
-        long utterance = sessions.speak(id, request.getText(), request.getSyncMarkers());
-        exchange.send(200, JSON, ProtoJson.print(SpeakResponse.newBuilder().setUtteranceId(utterance).build()));
-      }
-      case "interrupt" -> {
-        require(exchange, "POST");
-        long utterance = sessions.interrupt(id);
-        exchange.send(200, JSON, ProtoJson.print(InterruptResponse.newBuilder().setUtteranceId(utterance).build()));
-      }
-      case "events" -> {
-        require(exchange, "GET");
-        events(exchange, id);
-      }
-      default -> throw HttpProblem.notFound("no API at " + path
-          + "; a session has negotiate, whep, candidates, speak, interrupt and events");
-    }
-  }
 
-  private void events(Exchange exchange, String id) throws IOException {
-    sessions.get(id); // a precise 404 before the 200 of the event stream is sent
-    SseEventSink sink = new SseEventSink(exchange);
-    AtomicReference<ScheduledFuture<?>> keepAlive = new AtomicReference<>();
-    Runnable unsubscribe = sessions.watch(id, sink);
-    keepAlive.set(scheduler.scheduleWithFixedDelay(() -> {
-      if (!sink.keepAlive()) {
-        unsubscribe.run();
-        keepAlive.get().cancel(false);
-      }
-    }, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS));
-  }
-
-  private static String jsonBody(Exchange exchange) throws IOException {
-    String body = exchange.body();
-    if (!body.isBlank()) {
-      exchange.requireContentType(JSON);
+    private void events(Exchange exchange, String id) throws IOException {
+        sessions.get(id); // a precise 404 before the 200 of the event stream is sent
+        SseEventSink sink = new SseEventSink(exchange);
+        AtomicReference<ScheduledFuture<?>> keepAlive = new AtomicReference<>();
+        Runnable unsubscribe = sessions.watch(id, sink);
+        keepAlive.set(scheduler.scheduleWithFixedDelay(() -> {
+            if (!sink.keepAlive()) {
+                unsubscribe.run();
+                keepAlive.get().cancel(false);
+            }
+        }, KEEP_ALIVE_SECONDS, KEEP_ALIVE_SECONDS, TimeUnit.SECONDS));
     }
-    return body;
-  }
 
-  private static void require(Exchange exchange, String method) {
-    if (!exchange.method().equals(method)) {
-      throw HttpProblem.methodNotAllowed(exchange.method(), method);
+    private static String jsonBody(Exchange exchange) throws IOException {
+        String body = exchange.body();
+        if (!body.isBlank()) {
+            exchange.requireContentType(JSON);
+        }
+        return body;
     }
-  }
+
+    private static void require(Exchange exchange, String method) {
+        if (!exchange.method().equals(method)) {
+            throw HttpProblem.methodNotAllowed(exchange.method(), method);
+        }
+    }
 }

@@ -23,154 +23,154 @@ import org.slf4j.LoggerFactory;
  */
 final class WhepHandler {
 
-  private static final Logger log = LoggerFactory.getLogger(WhepHandler.class);
-  static final String ENDPOINT = "/whep";
-  static final String RESOURCE_PREFIX = "/whep/resource/";
-  static final String SDP = "application/sdp";
-  static final String TRICKLE = "application/trickle-ice-sdpfrag";
+    private static final Logger log = LoggerFactory.getLogger(WhepHandler.class);
+    static final String ENDPOINT = "/whep";
+    static final String RESOURCE_PREFIX = "/whep/resource/";
+    static final String SDP = "application/sdp";
+    static final String TRICKLE = "application/trickle-ice-sdpfrag";
 
-  private final SessionManager sessions;
-  private final Map<String, OfferFacts> resources = new ConcurrentHashMap<>();
+    private final SessionManager sessions;
+    private final Map<String, OfferFacts> resources = new ConcurrentHashMap<>();
 
-  WhepHandler(SessionManager sessions) {
-    this.sessions = sessions;
-  }
-
-  /** Handles a request below /whep; the caller has checked the token. */
-  void handle(Exchange exchange) throws IOException {
-    String path = exchange.path();
-    if (path.equals(ENDPOINT) || path.equals(ENDPOINT + "/")) {
-      if (!exchange.method().equals("POST")) {
-        throw HttpProblem.methodNotAllowed(exchange.method(), "POST (the SDP offer)");
-      }
-      String offer = readOffer(exchange);
-      Session session = sessions.create(createRequest(exchange));
-      try {
-        answer(exchange, session, offer);
-      } catch (RuntimeException e) {
-        closeQuietly(session.getSessionId());
-        throw e;
-      }
-      return;
+    WhepHandler(SessionManager sessions) {
+        this.sessions = sessions;
     }
-    if (path.startsWith(RESOURCE_PREFIX)) {
-      String id = path.substring(RESOURCE_PREFIX.length());
-      switch (exchange.method()) {
-        case "DELETE" -> {
-          sessions.close(id);
-          resources.remove(id);
-          exchange.sendEmpty(200);
+
+    /** Handles a request below /whep; the caller has checked the token. */
+    void handle(Exchange exchange) throws IOException {
+        String path = exchange.path();
+        if (path.equals(ENDPOINT) || path.equals(ENDPOINT + "/")) {
+            if (!exchange.method().equals("POST")) {
+                throw HttpProblem.methodNotAllowed(exchange.method(), "POST (the SDP offer)");
+            }
+            String offer = readOffer(exchange);
+            Session session = sessions.create(createRequest(exchange));
+            try {
+                answer(exchange, session, offer);
+            } catch (RuntimeException e) {
+                closeQuietly(session.getSessionId());
+                throw e;
+            }
+            return;
         }
-        case "PATCH" -> patch(exchange, id);
-        default -> {
-          exchange.setHeader("Allow", "PATCH, DELETE, OPTIONS");
-          throw HttpProblem.methodNotAllowed(exchange.method(), "PATCH (trickle ICE) or DELETE");
+        if (path.startsWith(RESOURCE_PREFIX)) {
+            String id = path.substring(RESOURCE_PREFIX.length());
+            switch (exchange.method()) {
+                case "DELETE" -> {
+                    sessions.close(id);
+                    resources.remove(id);
+                    exchange.sendEmpty(200);
+                }
+                case "PATCH" -> patch(exchange, id);
+                default -> {
+                    exchange.setHeader("Allow", "PATCH, DELETE, OPTIONS");
+                    throw HttpProblem.methodNotAllowed(exchange.method(), "PATCH (trickle ICE) or DELETE");
+                }
+            }
+            return;
         }
-      }
-      return;
+        throw HttpProblem.notFound("no WHEP endpoint at " + path + "; POST offers to " + ENDPOINT);
     }
-    throw HttpProblem.notFound("no WHEP endpoint at " + path + "; POST offers to " + ENDPOINT);
-  }
 
-  /** WHEP for a session created beforehand (JSON API or gRPC): the offer is negotiated on that session. */
-  void offerToExisting(Exchange exchange, String sessionId) throws IOException {
-    String offer = readOffer(exchange);
-    answer(exchange, sessions.get(sessionId), offer);
-  }
+    /** WHEP for a session created beforehand (JSON API or gRPC): the offer is negotiated on that session. */
+    void offerToExisting(Exchange exchange, String sessionId) throws IOException {
+        String offer = readOffer(exchange);
+        answer(exchange, sessions.get(sessionId), offer);
+    }
 
-  private void answer(Exchange exchange, Session session, String offer) throws IOException {
-    String id = session.getSessionId();
-    String answer = sessions.negotiate(id, offer);
-    resources.put(id, OfferFacts.of(offer));
-    pruneClosed();
-    exchange.setHeader("Location", RESOURCE_PREFIX + id);
-    exchange.setHeader("ETag", etag(id));
-    exchange.setHeader("Accept-Patch", TRICKLE);
-    for (String link : IceLinks.of(session.getIceServersList())) {
-      exchange.addHeader("Link", link);
+    private void answer(Exchange exchange, Session session, String offer) throws IOException {
+        String id = session.getSessionId();
+        String answer = sessions.negotiate(id, offer);
+        resources.put(id, OfferFacts.of(offer));
+        pruneClosed();
+        exchange.setHeader("Location", RESOURCE_PREFIX + id);
+        exchange.setHeader("ETag", etag(id));
+        exchange.setHeader("Accept-Patch", TRICKLE);
+        for (String link : IceLinks.of(session.getIceServersList())) {
+            exchange.addHeader("Link", link);
+        }
+        log.info("WHEP session {} answered", id);
+        exchange.send(201, SDP, answer);
     }
-    log.info("WHEP session {} answered", id);
-    exchange.send(201, SDP, answer);
-  }
 
-  private void patch(Exchange exchange, String id) throws IOException {
-    OfferFacts offer = resources.get(id);
-    if (offer == null) {
-      sessions.get(id); // NOT_FOUND for an unknown id; a known one was not negotiated through WHEP
-      throw HttpProblem.notFound("session " + id + " has no WHEP resource; POST an offer to " + ENDPOINT + " first");
+    private void patch(Exchange exchange, String id) throws IOException {
+        OfferFacts offer = resources.get(id);
+        if (offer == null) {
+            sessions.get(id); // NOT_FOUND for an unknown id; a known one was not negotiated through WHEP
+            throw HttpProblem.notFound("session " + id + " has no WHEP resource; POST an offer to " + ENDPOINT + " first");
+        }
+        exchange.requireContentType(TRICKLE);
+        String ifMatch = exchange.header("If-Match");
+        if (ifMatch != null && !ifMatch.strip().equals("*") && !ifMatch.strip().equals(etag(id))) {
+            throw new HttpProblem(412, "FAILED_PRECONDITION",
+                    "If-Match " + ifMatch + " does not match this resource's ETag " + etag(id));
+        }
+        TrickleFragment fragment = TrickleFragment.parse(exchange.body(), offer.mids());
+        if (fragment.iceUfrag() != null && offer.iceUfrag() != null && !fragment.iceUfrag().equals(offer.iceUfrag())) {
+            // RFC 9725: a resource that trickles but cannot restart ICE answers an ICE restart with 422.
+            throw new HttpProblem(422, "UNIMPLEMENTED",
+                    "ICE restart (a new ice-ufrag) is not supported; DELETE this resource and POST a new offer");
+        }
+        for (IceCandidate candidate : fragment.candidates()) {
+            sessions.addIceCandidate(id, candidate);
+        }
+        exchange.sendEmpty(204);
     }
-    exchange.requireContentType(TRICKLE);
-    String ifMatch = exchange.header("If-Match");
-    if (ifMatch != null && !ifMatch.strip().equals("*") && !ifMatch.strip().equals(etag(id))) {
-      throw new HttpProblem(412, "FAILED_PRECONDITION",
-          "If-Match " + ifMatch + " does not match this resource's ETag " + etag(id));
-    }
-    TrickleFragment fragment = TrickleFragment.parse(exchange.body(), offer.mids());
-    if (fragment.iceUfrag() != null && offer.iceUfrag() != null && !fragment.iceUfrag().equals(offer.iceUfrag())) {
-      // RFC 9725: a resource that trickles but cannot restart ICE answers an ICE restart with 422.
-      throw new HttpProblem(422, "UNIMPLEMENTED",
-          "ICE restart (a new ice-ufrag) is not supported; DELETE this resource and POST a new offer");
-    }
-    for (IceCandidate candidate : fragment.candidates()) {
-      sessions.addIceCandidate(id, candidate);
-    }
-    exchange.sendEmpty(204);
-  }
 
-  private static String readOffer(Exchange exchange) throws IOException {
-    exchange.requireContentType(SDP);
-    String offer = exchange.body();
-    // Checked before a session is created for it, so a bad offer costs no placement.
-    SdpOfferCheck.check(offer);
-    return offer;
-  }
-
-  private static CreateSessionRequest createRequest(Exchange exchange) {
-    CreateSessionRequest.Builder request = CreateSessionRequest.newBuilder();
-    if (exchange.query("avatar") != null) {
-      request.setAvatar(exchange.query("avatar"));
+    private static String readOffer(Exchange exchange) throws IOException {
+        exchange.requireContentType(SDP);
+        String offer = exchange.body();
+        // Checked before a session is created for it, so a bad offer costs no placement.
+        SdpOfferCheck.check(offer);
+        return offer;
     }
-    if (exchange.query("voice") != null) {
-      request.setVoice(exchange.query("voice"));
-    }
-    VideoOptions.Builder video = VideoOptions.newBuilder();
-    video.setWidth(intQuery(exchange, "width"));
-    video.setHeight(intQuery(exchange, "height"));
-    video.setFps(intQuery(exchange, "fps"));
-    return request.setVideo(video).build();
-  }
 
-  private static int intQuery(Exchange exchange, String name) {
-    String value = exchange.query(name);
-    if (value == null || value.isEmpty()) {
-      return 0;
+    private static CreateSessionRequest createRequest(Exchange exchange) {
+        CreateSessionRequest.Builder request = CreateSessionRequest.newBuilder();
+        if (exchange.query("avatar") != null) {
+            request.setAvatar(exchange.query("avatar"));
+        }
+        if (exchange.query("voice") != null) {
+            request.setVoice(exchange.query("voice"));
+        }
+        VideoOptions.Builder video = VideoOptions.newBuilder();
+        video.setWidth(intQuery(exchange, "width"));
+        video.setHeight(intQuery(exchange, "height"));
+        video.setFps(intQuery(exchange, "fps"));
+        return request.setVideo(video).build();
     }
-    try {
-      return Integer.parseInt(value);
-    } catch (NumberFormatException e) {
-      throw HttpProblem.badRequest("query parameter " + name + "='" + value + "' is not a whole number");
+
+    private static int intQuery(Exchange exchange, String name) {
+        String value = exchange.query(name);
+        if (value == null || value.isEmpty()) {
+            return 0;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw HttpProblem.badRequest("query parameter " + name + "='" + value + "' is not a whole number");
+        }
     }
-  }
 
-  static String etag(String sessionId) {
-    return "\"" + sessionId + "\"";
-  }
-
-  private void pruneClosed() {
-    resources.keySet().removeIf(id -> {
-      try {
-        return sessions.get(id).getState() == SessionState.SESSION_STATE_CLOSED;
-      } catch (RuntimeException e) {
-        return true;
-      }
-    });
-  }
-
-  private void closeQuietly(String sessionId) {
-    try {
-      sessions.close(sessionId);
-    } catch (RuntimeException e) {
-      log.warn("could not close session {} after a failed WHEP offer: {}", sessionId, e.getMessage());
+    static String etag(String sessionId) {
+        return "\"" + sessionId + "\"";
     }
-  }
+
+    private void pruneClosed() {
+        resources.keySet().removeIf(id -> {
+            try {
+                return sessions.get(id).getState() == SessionState.SESSION_STATE_CLOSED;
+            } catch (RuntimeException e) {
+                return true;
+            }
+        });
+    }
+
+    private void closeQuietly(String sessionId) {
+        try {
+            sessions.close(sessionId);
+        } catch (RuntimeException e) {
+            log.warn("could not close session {} after a failed WHEP offer: {}", sessionId, e.getMessage());
+        }
+    }
 }

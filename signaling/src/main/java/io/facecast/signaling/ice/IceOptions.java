@@ -9,14 +9,14 @@ import java.util.List;
  */
 public record IceOptions(List<String> turnUrls, String turnSecret, Duration credentialTtl, boolean relayOnly) {
 
-  public static final Duration DEFAULT_TTL = Duration.ofHours(1);
+    public static final Duration DEFAULT_TTL = Duration.ofHours(1);
 
-  public IceOptions {
-    turnUrls = List.copyOf(turnUrls);
-    turnSecret = turnSecret == null ? "" : turnSecret;
-  }
+    public IceOptions {
+        turnUrls = List.copyOf(turnUrls);
+        turnSecret = turnSecret == null ? "" : turnSecret;
+    }
 
-  public static IceOptions none() {
-    return new IceOptions(List.of(), "", DEFAULT_TTL, false);
-  }
+    public static IceOptions none() {
+        return new IceOptions(List.of(), "", DEFAULT_TTL, false);
+    }
 }

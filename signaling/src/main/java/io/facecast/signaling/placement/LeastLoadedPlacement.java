@@ -10,12 +10,12 @@ import java.util.Optional;
  */
 public final class LeastLoadedPlacement implements PlacementPolicy {
 
-  private static final Comparator<StreamerLoad> ORDER = Comparator.comparingInt(StreamerLoad::sessions)
-      .thenComparing(Comparator.comparingInt(StreamerLoad::freeSlots).reversed())
-      .thenComparing(StreamerLoad::streamerId);
+    private static final Comparator<StreamerLoad> ORDER = Comparator.comparingInt(StreamerLoad::sessions)
+            .thenComparing(Comparator.comparingInt(StreamerLoad::freeSlots).reversed())
+            .thenComparing(StreamerLoad::streamerId);
 
-  @Override
-  public Optional<String> choose(List<StreamerLoad> candidates) {
-    return candidates.stream().filter(StreamerLoad::hasRoom).min(ORDER).map(StreamerLoad::streamerId);
-  }
+    @Override
+    public Optional<String> choose(List<StreamerLoad> candidates) {
+        return candidates.stream().filter(StreamerLoad::hasRoom).min(ORDER).map(StreamerLoad::streamerId);
+    }
 }

@@ -5,5 +5,5 @@ import java.util.Optional;
 
 /** Picks the streamer for a new session among live ones; empty when none has room. */
 public interface PlacementPolicy {
-  Optional<String> choose(List<StreamerLoad> candidates);
+    Optional<String> choose(List<StreamerLoad> candidates);
 }

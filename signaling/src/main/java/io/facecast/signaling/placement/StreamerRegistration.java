@@ -9,76 +9,76 @@ import io.facecast.signaling.backend.StreamerBackend;
  */
 public final class StreamerRegistration {
 
-  private final String streamerId;
-  private final String controlAddress;
-  private final String busPath;
-  private final int maxSessions;
-  private final StreamerBackend backend;
-  private volatile long lastHeartbeatNanos;
-  private volatile int reportedSessions;
-  // Guarded by the StreamerRegistry's lock.
-  private int sessions;
+    private final String streamerId;
+    private final String controlAddress;
+    private final String busPath;
+    private final int maxSessions;
+    private final StreamerBackend backend;
+    private volatile long lastHeartbeatNanos;
+    private volatile int reportedSessions;
+    // Guarded by the StreamerRegistry's lock.
+    private int sessions;
 
-  public StreamerRegistration(
-      String streamerId, String controlAddress, String busPath, int maxSessions, StreamerBackend backend, long nowNanos) {
-    this.streamerId = streamerId;
-    this.controlAddress = controlAddress;
-    this.busPath = busPath;
-    this.maxSessions = maxSessions;
-    this.backend = backend;
-    this.lastHeartbeatNanos = nowNanos;
-  }
-
-  public String streamerId() {
-    return streamerId;
-  }
-
-  public String controlAddress() {
-    return controlAddress;
-  }
-
-  public String busPath() {
-    return busPath;
-  }
-
-  public int maxSessions() {
-    return maxSessions;
-  }
-
-  public StreamerBackend backend() {
-    return backend;
-  }
-
-  long lastHeartbeatNanos() {
-    return lastHeartbeatNanos;
-  }
-
-  void heartbeat(long nowNanos, int activeSessions) {
-    lastHeartbeatNanos = nowNanos;
-    reportedSessions = activeSessions;
-  }
-
-  /** What the streamer itself last said it holds; informational (placement uses signaling's own count). */
-  public int reportedSessions() {
-    return reportedSessions;
-  }
-
-  int sessions() {
-    return sessions;
-  }
-
-  void addSession() {
-    sessions++;
-  }
-
-  void removeSession() {
-    if (sessions > 0) {
-      sessions--;
+    public StreamerRegistration(
+            String streamerId, String controlAddress, String busPath, int maxSessions, StreamerBackend backend, long nowNanos) {
+        this.streamerId = streamerId;
+        this.controlAddress = controlAddress;
+        this.busPath = busPath;
+        this.maxSessions = maxSessions;
+        this.backend = backend;
+        this.lastHeartbeatNanos = nowNanos;
     }
-  }
 
-  @Override
-  public String toString() {
-    return "streamer " + streamerId + " at " + controlAddress;
-  }
+    public String streamerId() {
+        return streamerId;
+    }
+
+    public String controlAddress() {
+        return controlAddress;
+    }
+
+    public String busPath() {
+        return busPath;
+    }
+
+    public int maxSessions() {
+        return maxSessions;
+    }
+
+    public StreamerBackend backend() {
+        return backend;
+    }
+
+    long lastHeartbeatNanos() {
+        return lastHeartbeatNanos;
+    }
+
+    void heartbeat(long nowNanos, int activeSessions) {
+        lastHeartbeatNanos = nowNanos;
+        reportedSessions = activeSessions;
+    }
+
+    /** What the streamer itself last said it holds; informational (placement uses signaling's own count). */
+    public int reportedSessions() {
+        return reportedSessions;
+    }
+
+    int sessions() {
+        return sessions;
+    }
+
+    void addSession() {
+        sessions++;
+    }
+
+    void removeSession() {
+        if (sessions > 0) {
+            sessions--;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "streamer " + streamerId + " at " + controlAddress;
+    }
 }

@@ -13,47 +13,47 @@ import org.slf4j.LoggerFactory;
  */
 public final class EventFanout {
 
-  private static final Logger log = LoggerFactory.getLogger(EventFanout.class);
+    private static final Logger log = LoggerFactory.getLogger(EventFanout.class);
 
-  private final List<EventSink> sinks = new ArrayList<>();
+    private final List<EventSink> sinks = new ArrayList<>();
 
-  public void add(EventSink sink) {
-    sinks.add(sink);
-  }
+    public void add(EventSink sink) {
+        sinks.add(sink);
+    }
 
-  public boolean remove(EventSink sink) {
-    return sinks.remove(sink);
-  }
+    public boolean remove(EventSink sink) {
+        return sinks.remove(sink);
+    }
 
-  public int size() {
-    return sinks.size();
-  }
+    public int size() {
+        return sinks.size();
+    }
 
-  public void publish(SessionEvent event) {
-    sinks.removeIf(sink -> !deliver(sink, event));
-  }
+    public void publish(SessionEvent event) {
+        sinks.removeIf(sink -> !deliver(sink, event));
+    }
 
-  /** Sends the last event to everyone and ends every stream. */
-  public void closeAll(SessionEvent lastEvent) {
-    for (EventSink sink : sinks) {
-      if (deliver(sink, lastEvent)) {
-        try {
-          sink.complete();
-        } catch (RuntimeException e) {
-          log.debug("watcher of session {} failed to complete", lastEvent.getSessionId(), e);
+    /** Sends the last event to everyone and ends every stream. */
+    public void closeAll(SessionEvent lastEvent) {
+        for (EventSink sink : sinks) {
+            if (deliver(sink, lastEvent)) {
+                try {
+                    sink.complete();
+                } catch (RuntimeException e) {
+                    log.debug("watcher of session {} failed to complete", lastEvent.getSessionId(), e);
+                }
+            }
         }
-      }
+        sinks.clear();
     }
-    sinks.clear();
-  }
 
-  private static boolean deliver(EventSink sink, SessionEvent event) {
-    try {
-      sink.send(event);
-      return true;
-    } catch (RuntimeException e) {
-      log.debug("dropping a watcher of session {}: {}", event.getSessionId(), e.toString());
-      return false;
+    private static boolean deliver(EventSink sink, SessionEvent event) {
+        try {
+            sink.send(event);
+            return true;
+        } catch (RuntimeException e) {
+            log.debug("dropping a watcher of session {}: {}", event.getSessionId(), e.toString());
+            return false;
+        }
     }
-  }
 }

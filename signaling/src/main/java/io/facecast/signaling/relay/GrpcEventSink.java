@@ -10,27 +10,27 @@ import io.grpc.stub.ServerCallStreamObserver;
  */
 public final class GrpcEventSink implements EventSink {
 
-  private final ServerCallStreamObserver<SessionEvent> stream;
+    private final ServerCallStreamObserver<SessionEvent> stream;
 
-  public GrpcEventSink(ServerCallStreamObserver<SessionEvent> stream) {
-    this.stream = stream;
-  }
+    public GrpcEventSink(ServerCallStreamObserver<SessionEvent> stream) {
+        this.stream = stream;
+    }
 
-  @Override
-  public void send(SessionEvent event) {
-    if (stream.isCancelled()) {
-      throw new IllegalStateException("watcher went away");
+    @Override
+    public void send(SessionEvent event) {
+        if (stream.isCancelled()) {
+            throw new IllegalStateException("watcher went away");
+        }
+        if (event.hasStats() && !stream.isReady()) {
+            return;
+        }
+        stream.onNext(event);
     }
-    if (event.hasStats() && !stream.isReady()) {
-      return;
-    }
-    stream.onNext(event);
-  }
 
-  @Override
-  public void complete() {
-    if (!stream.isCancelled()) {
-      stream.onCompleted();
+    @Override
+    public void complete() {
+        if (!stream.isCancelled()) {
+            stream.onCompleted();
+        }
     }
-  }
 }

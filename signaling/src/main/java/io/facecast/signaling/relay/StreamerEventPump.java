@@ -18,74 +18,74 @@ import org.slf4j.LoggerFactory;
  */
 public final class StreamerEventPump {
 
-  private static final Logger log = LoggerFactory.getLogger(StreamerEventPump.class);
+    private static final Logger log = LoggerFactory.getLogger(StreamerEventPump.class);
 
-  private final StreamerBackend streamer;
-  private final Consumer<SessionEvent> router;
-  private final BooleanSupplier streamerAlive;
-  private final ScheduledExecutorService scheduler;
-  private final Duration reconnectDelay;
-  private volatile boolean stopped;
-  private volatile Runnable cancelCurrent = () -> {};
+    private final StreamerBackend streamer;
+    private final Consumer<SessionEvent> router;
+    private final BooleanSupplier streamerAlive;
+    private final ScheduledExecutorService scheduler;
+    private final Duration reconnectDelay;
+    private volatile boolean stopped;
+    private volatile Runnable cancelCurrent = () -> {};
 
-  public StreamerEventPump(
-      StreamerBackend streamer,
-      Consumer<SessionEvent> router,
-      BooleanSupplier streamerAlive,
-      ScheduledExecutorService scheduler,
-      Duration reconnectDelay) {
-    this.streamer = streamer;
-    this.router = router;
-    this.streamerAlive = streamerAlive;
-    this.scheduler = scheduler;
-    this.reconnectDelay = reconnectDelay;
-  }
-
-  public void start() {
-    open();
-  }
-
-  public void stop() {
-    stopped = true;
-    cancelCurrent.run();
-  }
-
-  private synchronized void open() {
-    if (stopped || !streamerAlive.getAsBoolean()) {
-      return;
+    public StreamerEventPump(
+            StreamerBackend streamer,
+            Consumer<SessionEvent> router,
+            BooleanSupplier streamerAlive,
+            ScheduledExecutorService scheduler,
+            Duration reconnectDelay) {
+        this.streamer = streamer;
+        this.router = router;
+        this.streamerAlive = streamerAlive;
+        this.scheduler = scheduler;
+        this.reconnectDelay = reconnectDelay;
     }
-    cancelCurrent = streamer.watchEvents(new StreamObserver<>() {
-      @Override
-      public void onNext(SessionEvent event) {
-        try {
-          router.accept(event);
-        } catch (RuntimeException e) {
-          // One bad event must not tear down the stream every other session depends on.
-          log.error("failed to route an event of session {} from {}", event.getSessionId(), streamer.describe(), e);
+
+    public void start() {
+        open();
+    }
+
+    public void stop() {
+        stopped = true;
+        cancelCurrent.run();
+    }
+
+    private synchronized void open() {
+        if (stopped || !streamerAlive.getAsBoolean()) {
+            return;
         }
-      }
+        cancelCurrent = streamer.watchEvents(new StreamObserver<>() {
+            @Override
+            public void onNext(SessionEvent event) {
+                try {
+                    router.accept(event);
+                } catch (RuntimeException e) {
+                    // One bad event must not tear down the stream every other session depends on.
+                    log.error("failed to route an event of session {} from {}", event.getSessionId(), streamer.describe(), e);
+                }
+            }
 
-      @Override
-      public void onError(Throwable t) {
-        reopenLater("broke: " + t.getMessage());
-      }
+            @Override
+            public void onError(Throwable t) {
+                reopenLater("broke: " + t.getMessage());
+            }
 
-      @Override
-      public void onCompleted() {
-        reopenLater("ended");
-      }
-    });
-  }
-
-  private void reopenLater(String why) {
-    if (stopped || !streamerAlive.getAsBoolean()) {
-      return;
+            @Override
+            public void onCompleted() {
+                reopenLater("ended");
+            }
+        });
     }
-    log.warn("event stream from {} {}; reopening in {} ms", streamer.describe(), why, reconnectDelay.toMillis());
-    try {
-      scheduler.schedule(this::open, reconnectDelay.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      log.debug("not reopening the event stream from {}: shutting down", streamer.describe());
+
+    private void reopenLater(String why) {
+        if (stopped || !streamerAlive.getAsBoolean()) {
+            return;
+        }
+        log.warn("event stream from {} {}; reopening in {} ms", streamer.describe(), why, reconnectDelay.toMillis());
+        try {
+            scheduler.schedule(this::open, reconnectDelay.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            log.debug("not reopening the event stream from {}: shutting down", streamer.describe());
+        }
     }
-  }
 }

@@ -6,15 +6,15 @@ import java.util.List;
 /** The ICE servers a new session is given (client and streamer alike), and whether it must use relays only. */
 public interface IceServerSource {
 
-  List<IceServer> forSession(String sessionId);
+    List<IceServer> forSession(String sessionId);
 
-  /** True when both ends must gather relay (TURN) candidates only. */
-  default boolean relayOnly() {
-    return false;
-  }
+    /** True when both ends must gather relay (TURN) candidates only. */
+    default boolean relayOnly() {
+        return false;
+    }
 
-  static IceServerSource fixed(List<IceServer> servers) {
-    List<IceServer> copy = List.copyOf(servers);
-    return sessionId -> copy;
-  }
+    static IceServerSource fixed(List<IceServer> servers) {
+        List<IceServer> copy = List.copyOf(servers);
+        return sessionId -> copy;
+    }
 }

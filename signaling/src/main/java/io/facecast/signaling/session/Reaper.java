@@ -13,42 +13,42 @@ import org.slf4j.LoggerFactory;
  */
 public final class Reaper {
 
-  private static final Logger log = LoggerFactory.getLogger(Reaper.class);
+    private static final Logger log = LoggerFactory.getLogger(Reaper.class);
 
-  private final StreamerLifecycle streamers;
-  private final SessionManager sessions;
-  private ScheduledFuture<?> task;
+    private final StreamerLifecycle streamers;
+    private final SessionManager sessions;
+    private ScheduledFuture<?> task;
 
-  public Reaper(StreamerLifecycle streamers, SessionManager sessions) {
-    this.streamers = streamers;
-    this.sessions = sessions;
-  }
-
-  /** @return how many sessions were reaped as abandoned (sessions of dead streamers are not counted) */
-  public int runOnce() {
-    streamers.expireDead();
-    return sessions.reapAbandoned();
-  }
-
-  public synchronized void start(ScheduledExecutorService scheduler) {
-    if (task == null) {
-      task = scheduler.scheduleWithFixedDelay(this::runSafely, 1, 1, TimeUnit.SECONDS);
+    public Reaper(StreamerLifecycle streamers, SessionManager sessions) {
+        this.streamers = streamers;
+        this.sessions = sessions;
     }
-  }
 
-  public synchronized void stop() {
-    if (task != null) {
-      task.cancel(false);
-      task = null;
+    /** @return how many sessions were reaped as abandoned (sessions of dead streamers are not counted) */
+    public int runOnce() {
+        streamers.expireDead();
+        return sessions.reapAbandoned();
     }
-  }
 
-  private void runSafely() {
-    try {
-      runOnce();
-    } catch (RuntimeException e) {
-      // A failure here must not cancel the periodic task (scheduleWithFixedDelay stops on an exception).
-      log.error("reaper pass failed", e);
+    public synchronized void start(ScheduledExecutorService scheduler) {
+        if (task == null) {
+            task = scheduler.scheduleWithFixedDelay(this::runSafely, 1, 1, TimeUnit.SECONDS);
+        }
     }
-  }
+
+    public synchronized void stop() {
+        if (task != null) {
+            task.cancel(false);
+            task = null;
+        }
+    }
+
+    private void runSafely() {
+        try {
+            runOnce();
+        } catch (RuntimeException e) {
+            // A failure here must not cancel the periodic task (scheduleWithFixedDelay stops on an exception).
+            log.error("reaper pass failed", e);
+        }
+    }
 }

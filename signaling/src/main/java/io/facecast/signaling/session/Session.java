@@ -18,162 +18,162 @@ import java.util.function.Function;
  */
 public final class Session {
 
-  private final String id;
-  private final StreamerRegistration streamer;
-  private final String avatar;
-  private final String voice;
-  private final MediaSpec media;
-  private final List<IceServer> iceServers;
-  private final EventFanout watchers = new EventFanout();
-  /** Serializes Speak/Interrupt so utterance ids reach the renderer in the order they were assigned. */
-  final Object speechLock = new Object();
+    private final String id;
+    private final StreamerRegistration streamer;
+    private final String avatar;
+    private final String voice;
+    private final MediaSpec media;
+    private final List<IceServer> iceServers;
+    private final EventFanout watchers = new EventFanout();
+    /** Serializes Speak/Interrupt so utterance ids reach the renderer in the order they were assigned. */
+    final Object speechLock = new Object();
 
-  private SessionState state = SessionState.SESSION_STATE_NEW;
-  private String reason = "created";
-  private long lastUtteranceId;
-  private long lastAttendedNanos;
-  private boolean closed;
+    private SessionState state = SessionState.SESSION_STATE_NEW;
+    private String reason = "created";
+    private long lastUtteranceId;
+    private long lastAttendedNanos;
+    private boolean closed;
 
-  Session(String id, StreamerRegistration streamer, String avatar, String voice, MediaSpec media,
-      List<IceServer> iceServers, long nowNanos) {
-    this.id = id;
-    this.streamer = streamer;
-    this.avatar = avatar;
-    this.voice = voice;
-    this.media = media;
-    this.iceServers = List.copyOf(iceServers);
-    this.lastAttendedNanos = nowNanos;
-  }
-
-  public String id() {
-    return id;
-  }
-
-  public StreamerRegistration streamer() {
-    return streamer;
-  }
-
-  public synchronized SessionState state() {
-    return state;
-  }
-
-  public synchronized io.facecast.api.v1.Session snapshot() {
-    return io.facecast.api.v1.Session.newBuilder()
-        .setSessionId(id)
-        .setState(state)
-        .setAvatar(avatar)
-        .setVoice(voice)
-        .setVideo(VideoOptions.newBuilder().setWidth(media.getWidth()).setHeight(media.getHeight()).setFps(media.getFps()))
-        .addAllIceServers(iceServers)
-        .setStreamerId(streamer.streamerId())
-        .build();
-  }
-
-  /** Assigns the next utterance id (1, 2, 3, ...). Caller holds {@link #speechLock}. */
-  long nextUtteranceId() {
-    synchronized (this) {
-      return ++lastUtteranceId;
+    Session(String id, StreamerRegistration streamer, String avatar, String voice, MediaSpec media,
+            List<IceServer> iceServers, long nowNanos) {
+        this.id = id;
+        this.streamer = streamer;
+        this.avatar = avatar;
+        this.voice = voice;
+        this.media = media;
+        this.iceServers = List.copyOf(iceServers);
+        this.lastAttendedNanos = nowNanos;
     }
-  }
 
-  synchronized long lastUtteranceId() {
-    return lastUtteranceId;
-  }
-
-  synchronized boolean isClosed() {
-    return closed;
-  }
-
-  /**
-   * Adds a watcher after sending it the current state.
-   *
-   * @return false when the session had already closed (the watcher got CLOSED and was completed)
-   */
-  synchronized boolean watch(EventSink sink, Function<SessionState, SessionEvent> currentStateEvent, long nowNanos) {
-    if (closed) {
-      EventFanout once = new EventFanout();
-      once.add(sink);
-      once.closeAll(currentStateEvent.apply(state));
-      return false;
+    public String id() {
+        return id;
     }
-    EventFanout first = new EventFanout();
-    first.add(sink);
-    first.publish(currentStateEvent.apply(state));
-    if (first.size() == 1) {
-      watchers.add(sink);
-    }
-    lastAttendedNanos = nowNanos;
-    return true;
-  }
 
-  synchronized void unwatch(EventSink sink, long nowNanos) {
-    if (watchers.remove(sink) && watchers.size() == 0) {
-      // The grace period starts when the last watcher leaves.
-      lastAttendedNanos = nowNanos;
+    public StreamerRegistration streamer() {
+        return streamer;
     }
-  }
 
-  synchronized String reason() {
-    return reason;
-  }
-
-  synchronized int watcherCount() {
-    return watchers.size();
-  }
-
-  /** Relays an event that does not change the state. */
-  synchronized void publish(SessionEvent event) {
-    if (!closed) {
-      watchers.publish(event);
+    public synchronized SessionState state() {
+        return state;
     }
-  }
 
-  /** Moves to a non-closed state and tells the watchers with the given event. */
-  synchronized void changeState(SessionState newState, String why, SessionEvent event, long nowNanos) {
-    if (closed) {
-      return;
+    public synchronized io.facecast.api.v1.Session snapshot() {
+        return io.facecast.api.v1.Session.newBuilder()
+                .setSessionId(id)
+                .setState(state)
+                .setAvatar(avatar)
+                .setVoice(voice)
+                .setVideo(VideoOptions.newBuilder().setWidth(media.getWidth()).setHeight(media.getHeight()).setFps(media.getFps()))
+                .addAllIceServers(iceServers)
+                .setStreamerId(streamer.streamerId())
+                .build();
     }
-    if (state == SessionState.SESSION_STATE_CONNECTED || newState == SessionState.SESSION_STATE_CONNECTED) {
-      lastAttendedNanos = nowNanos;
-    }
-    state = newState;
-    reason = why;
-    watchers.publish(event);
-  }
 
-  /** NEW becomes CONNECTING once the offer is answered; a later state reported by the streamer is kept. */
-  synchronized boolean changeStateIfNew(SessionState newState, String why, SessionEvent event, long nowNanos) {
-    if (state != SessionState.SESSION_STATE_NEW) {
-      return false;
+    /** Assigns the next utterance id (1, 2, 3, ...). Caller holds {@link #speechLock}. */
+    long nextUtteranceId() {
+        synchronized (this) {
+            return ++lastUtteranceId;
+        }
     }
-    changeState(newState, why, event, nowNanos);
-    return true;
-  }
 
-  /**
-   * Closes the session: the optional error and then the CLOSED state go to every watcher, and their streams end.
-   *
-   * @return false if it was already closed
-   */
-  synchronized boolean close(String why, SessionEvent errorOrNull, SessionEvent closedEvent) {
-    if (closed) {
-      return false;
+    synchronized long lastUtteranceId() {
+        return lastUtteranceId;
     }
-    closed = true;
-    state = SessionState.SESSION_STATE_CLOSED;
-    reason = why;
-    if (errorOrNull != null) {
-      watchers.publish(errorOrNull);
-    }
-    watchers.closeAll(closedEvent);
-    return true;
-  }
 
-  /** True when nobody watches, no peer is connected, and that has been so for longer than the grace period. */
-  synchronized boolean isAbandoned(long nowNanos, long graceNanos) {
-    return !closed
-        && watchers.size() == 0
-        && state != SessionState.SESSION_STATE_CONNECTED
-        && nowNanos - lastAttendedNanos > graceNanos;
-  }
+    synchronized boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Adds a watcher after sending it the current state.
+     *
+     * @return false when the session had already closed (the watcher got CLOSED and was completed)
+     */
+    synchronized boolean watch(EventSink sink, Function<SessionState, SessionEvent> currentStateEvent, long nowNanos) {
+        if (closed) {
+            EventFanout once = new EventFanout();
+            once.add(sink);
+            once.closeAll(currentStateEvent.apply(state));
+            return false;
+        }
+        EventFanout first = new EventFanout();
+        first.add(sink);
+        first.publish(currentStateEvent.apply(state));
+        if (first.size() == 1) {
+            watchers.add(sink);
+        }
+        lastAttendedNanos = nowNanos;
+        return true;
+    }
+
+    synchronized void unwatch(EventSink sink, long nowNanos) {
+        if (watchers.remove(sink) && watchers.size() == 0) {
+            // The grace period starts when the last watcher leaves.
+            lastAttendedNanos = nowNanos;
+        }
+    }
+
+    synchronized String reason() {
+        return reason;
+    }
+
+    synchronized int watcherCount() {
+        return watchers.size();
+    }
+
+    /** Relays an event that does not change the state. */
+    synchronized void publish(SessionEvent event) {
+        if (!closed) {
+            watchers.publish(event);
+        }
+    }
+
+    /** Moves to a non-closed state and tells the watchers with the given event. */
+    synchronized void changeState(SessionState newState, String why, SessionEvent event, long nowNanos) {
+        if (closed) {
+            return;
+        }
+        if (state == SessionState.SESSION_STATE_CONNECTED || newState == SessionState.SESSION_STATE_CONNECTED) {
+            lastAttendedNanos = nowNanos;
+        }
+        state = newState;
+        reason = why;
+        watchers.publish(event);
+    }
+
+    /** NEW becomes CONNECTING once the offer is answered; a later state reported by the streamer is kept. */
+    synchronized boolean changeStateIfNew(SessionState newState, String why, SessionEvent event, long nowNanos) {
+        if (state != SessionState.SESSION_STATE_NEW) {
+            return false;
+        }
+        changeState(newState, why, event, nowNanos);
+        return true;
+    }
+
+    /**
+     * Closes the session: the optional error and then the CLOSED state go to every watcher, and their streams end.
+     *
+     * @return false if it was already closed
+     */
+    synchronized boolean close(String why, SessionEvent errorOrNull, SessionEvent closedEvent) {
+        if (closed) {
+            return false;
+        }
+        closed = true;
+        state = SessionState.SESSION_STATE_CLOSED;
+        reason = why;
+        if (errorOrNull != null) {
+            watchers.publish(errorOrNull);
+        }
+        watchers.closeAll(closedEvent);
+        return true;
+    }
+
+    /** True when nobody watches, no peer is connected, and that has been so for longer than the grace period. */
+    synchronized boolean isAbandoned(long nowNanos, long graceNanos) {
+        return !closed
+                && watchers.size() == 0
+                && state != SessionState.SESSION_STATE_CONNECTED
+                && nowNanos - lastAttendedNanos > graceNanos;
+    }
 }

@@ -41,385 +41,385 @@ import org.slf4j.LoggerFactory;
  */
 public final class SessionManager {
 
-  private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
+    private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
 
-  private final Map<String, Session> sessions = new ConcurrentHashMap<>();
-  private final StreamerRegistry streamers;
-  private final RendererBackend renderer;
-  private final SessionEvents events;
-  private final Tombstones tombstones;
-  private final LongSupplier nanoTime;
-  private final IceServerSource iceServers;
-  private final long graceNanos;
-  private final Executor cleanup;
-  private final Supplier<String> idGenerator;
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final StreamerRegistry streamers;
+    private final RendererBackend renderer;
+    private final SessionEvents events;
+    private final Tombstones tombstones;
+    private final LongSupplier nanoTime;
+    private final IceServerSource iceServers;
+    private final long graceNanos;
+    private final Executor cleanup;
+    private final Supplier<String> idGenerator;
 
-  public SessionManager(
-      StreamerRegistry streamers,
-      RendererBackend renderer,
-      SessionEvents events,
-      Tombstones tombstones,
-      LongSupplier nanoTime,
-      List<IceServer> iceServers,
-      Duration grace,
-      Executor cleanup) {
-    this(streamers, renderer, events, tombstones, nanoTime, IceServerSource.fixed(iceServers), grace, cleanup,
-        () -> UUID.randomUUID().toString());
-  }
-
-  /** With ICE servers chosen per session (e.g. TURN credentials issued for each one). */
-  public SessionManager(
-      StreamerRegistry streamers,
-      RendererBackend renderer,
-      SessionEvents events,
-      Tombstones tombstones,
-      LongSupplier nanoTime,
-      IceServerSource iceServers,
-      Duration grace,
-      Executor cleanup) {
-    this(streamers, renderer, events, tombstones, nanoTime, iceServers, grace, cleanup, () -> UUID.randomUUID().toString());
-  }
-
-  SessionManager(
-      StreamerRegistry streamers,
-      RendererBackend renderer,
-      SessionEvents events,
-      Tombstones tombstones,
-      LongSupplier nanoTime,
-      IceServerSource iceServers,
-      Duration grace,
-      Executor cleanup,
-      Supplier<String> idGenerator) {
-    this.streamers = streamers;
-    this.renderer = renderer;
-    this.events = events;
-    this.tombstones = tombstones;
-    this.nanoTime = nanoTime;
-    this.iceServers = iceServers;
-    this.graceNanos = grace.toNanos();
-    this.cleanup = cleanup;
-    this.idGenerator = idGenerator;
-  }
-
-  // ---- client calls ----
-
-  public io.facecast.api.v1.Session create(CreateSessionRequest request) {
-    MediaSpec media = VideoOptionsCheck.toMediaSpec(request.getVideo());
-    String sessionId = idGenerator.get();
-    List<IceServer> iceServers = this.iceServers.forSession(sessionId);
-    StreamerRegistration streamer = openOnAStreamer(sessionId, media, iceServers);
-    RendererOpenResponse opened;
-    try {
-      opened = renderer.openSession(RendererOpenRequest.newBuilder()
-          .setSessionId(sessionId)
-          .setAvatar(request.getAvatar())
-          .setVoice(request.getVoice())
-          .setMedia(media)
-          .setBusPath(streamer.busPath())
-          .build());
-    } catch (RuntimeException e) {
-      bestEffort("close session " + sessionId + " on " + streamer, () -> streamer.backend().closeSession(sessionId));
-      streamers.release(streamer);
-      throw e;
+    public SessionManager(
+            StreamerRegistry streamers,
+            RendererBackend renderer,
+            SessionEvents events,
+            Tombstones tombstones,
+            LongSupplier nanoTime,
+            List<IceServer> iceServers,
+            Duration grace,
+            Executor cleanup) {
+        this(streamers, renderer, events, tombstones, nanoTime, IceServerSource.fixed(iceServers), grace, cleanup,
+                () -> UUID.randomUUID().toString());
     }
-    Session session = new Session(sessionId, streamer, opened.getAvatar(), opened.getVoice(), media, iceServers,
-        nanoTime.getAsLong());
-    synchronized (this) {
-      // The streamer may have died or re-registered while we were talking to it; its sessions were closed then.
-      if (streamers.isCurrent(streamer)) {
-        sessions.put(sessionId, session);
-        log.info("session {} created on {} ({}x{}@{}, avatar '{}', voice '{}')", sessionId, streamer,
-            media.getWidth(), media.getHeight(), media.getFps(), opened.getAvatar(), opened.getVoice());
-        return session.snapshot();
-      }
-    }
-    bestEffort("close session " + sessionId + " on the renderer", () -> renderer.closeSession(sessionId));
-    streamers.release(streamer);
-    throw Status.UNAVAILABLE
-        .withDescription(streamer + " was lost while the session was being created; try again")
-        .asRuntimeException();
-  }
 
-  /**
-   * Places the session and opens it on the chosen streamer, which must know the session before the renderer writes
-   * the first idle frames to its bus. A streamer that does not answer (crashed, not yet declared dead) is skipped
-   * in favour of the next one.
-   */
-  private StreamerRegistration openOnAStreamer(String sessionId, MediaSpec media, List<IceServer> iceServers) {
-    Set<String> unreachable = new HashSet<>();
-    while (true) {
-      StreamerRegistration streamer;
-      try {
-        streamer = streamers.reserve(unreachable);
-      } catch (StatusRuntimeException e) {
-        if (!unreachable.isEmpty() && e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
-          throw Status.UNAVAILABLE.withDescription("no streamer answered (tried " + String.join(", ", new TreeSet<>(unreachable)) + ")")
-              .asRuntimeException();
+    /** With ICE servers chosen per session (e.g. TURN credentials issued for each one). */
+    public SessionManager(
+            StreamerRegistry streamers,
+            RendererBackend renderer,
+            SessionEvents events,
+            Tombstones tombstones,
+            LongSupplier nanoTime,
+            IceServerSource iceServers,
+            Duration grace,
+            Executor cleanup) {
+        this(streamers, renderer, events, tombstones, nanoTime, iceServers, grace, cleanup, () -> UUID.randomUUID().toString());
+    }
+
+    SessionManager(
+            StreamerRegistry streamers,
+            RendererBackend renderer,
+            SessionEvents events,
+            Tombstones tombstones,
+            LongSupplier nanoTime,
+            IceServerSource iceServers,
+            Duration grace,
+            Executor cleanup,
+            Supplier<String> idGenerator) {
+        this.streamers = streamers;
+        this.renderer = renderer;
+        this.events = events;
+        this.tombstones = tombstones;
+        this.nanoTime = nanoTime;
+        this.iceServers = iceServers;
+        this.graceNanos = grace.toNanos();
+        this.cleanup = cleanup;
+        this.idGenerator = idGenerator;
+    }
+
+    // ---- client calls ----
+
+    public io.facecast.api.v1.Session create(CreateSessionRequest request) {
+        MediaSpec media = VideoOptionsCheck.toMediaSpec(request.getVideo());
+        String sessionId = idGenerator.get();
+        List<IceServer> iceServers = this.iceServers.forSession(sessionId);
+        StreamerRegistration streamer = openOnAStreamer(sessionId, media, iceServers);
+        RendererOpenResponse opened;
+        try {
+            opened = renderer.openSession(RendererOpenRequest.newBuilder()
+                    .setSessionId(sessionId)
+                    .setAvatar(request.getAvatar())
+                    .setVoice(request.getVoice())
+                    .setMedia(media)
+                    .setBusPath(streamer.busPath())
+                    .build());
+        } catch (RuntimeException e) {
+            bestEffort("close session " + sessionId + " on " + streamer, () -> streamer.backend().closeSession(sessionId));
+            streamers.release(streamer);
+            throw e;
         }
-        throw e;
-      }
-      try {
-        streamer.backend().openSession(StreamerOpenRequest.newBuilder()
-            .setSessionId(sessionId).setMedia(media).addAllIceServers(iceServers)
-            .setRelayOnly(this.iceServers.relayOnly()).build());
-        return streamer;
-      } catch (StatusRuntimeException e) {
+        Session session = new Session(sessionId, streamer, opened.getAvatar(), opened.getVoice(), media, iceServers,
+                nanoTime.getAsLong());
+        synchronized (this) {
+            // The streamer may have died or re-registered while we were talking to it; its sessions were closed then.
+            if (streamers.isCurrent(streamer)) {
+                sessions.put(sessionId, session);
+                log.info("session {} created on {} ({}x{}@{}, avatar '{}', voice '{}')", sessionId, streamer,
+                        media.getWidth(), media.getHeight(), media.getFps(), opened.getAvatar(), opened.getVoice());
+                return session.snapshot();
+            }
+        }
+        bestEffort("close session " + sessionId + " on the renderer", () -> renderer.closeSession(sessionId));
         streamers.release(streamer);
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
-          throw e;
+        throw Status.UNAVAILABLE
+                .withDescription(streamer + " was lost while the session was being created; try again")
+                .asRuntimeException();
+    }
+
+    /**
+     * Places the session and opens it on the chosen streamer, which must know the session before the renderer writes
+     * the first idle frames to its bus. A streamer that does not answer (crashed, not yet declared dead) is skipped
+     * in favour of the next one.
+     */
+    private StreamerRegistration openOnAStreamer(String sessionId, MediaSpec media, List<IceServer> iceServers) {
+        Set<String> unreachable = new HashSet<>();
+        while (true) {
+            StreamerRegistration streamer;
+            try {
+                streamer = streamers.reserve(unreachable);
+            } catch (StatusRuntimeException e) {
+                if (!unreachable.isEmpty() && e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
+                    throw Status.UNAVAILABLE.withDescription("no streamer answered (tried " + String.join(", ", new TreeSet<>(unreachable)) + ")")
+                            .asRuntimeException();
+                }
+                throw e;
+            }
+            try {
+                streamer.backend().openSession(StreamerOpenRequest.newBuilder()
+                        .setSessionId(sessionId).setMedia(media).addAllIceServers(iceServers)
+                        .setRelayOnly(this.iceServers.relayOnly()).build());
+                return streamer;
+            } catch (StatusRuntimeException e) {
+                streamers.release(streamer);
+                if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+                    throw e;
+                }
+                log.warn("{} did not take session {}: {}; trying another streamer", streamer, sessionId,
+                        e.getStatus().getDescription());
+                unreachable.add(streamer.streamerId());
+            } catch (RuntimeException e) {
+                streamers.release(streamer);
+                throw e;
+            }
         }
-        log.warn("{} did not take session {}: {}; trying another streamer", streamer, sessionId,
-            e.getStatus().getDescription());
-        unreachable.add(streamer.streamerId());
-      } catch (RuntimeException e) {
-        streamers.release(streamer);
-        throw e;
-      }
     }
-  }
 
-  public io.facecast.api.v1.Session get(String sessionId) {
-    requireId(sessionId);
-    Session session = sessions.get(sessionId);
-    if (session != null) {
-      return session.snapshot();
-    }
-    return tombstones.find(sessionId).orElseThrow(() -> notFound(sessionId));
-  }
-
-  /** Closes the session and waits for the streamer and renderer to let go of it. Idempotent for a closed session. */
-  public void close(String sessionId) {
-    requireId(sessionId);
-    Session session = sessions.get(sessionId);
-    if (session == null) {
-      if (tombstones.find(sessionId).isPresent()) {
-        return;
-      }
-      throw notFound(sessionId);
-    }
-    close(session, "closed by the client", null, true).join();
-  }
-
-  public String negotiate(String sessionId, String sdpOffer) {
-    Session session = live(sessionId);
-    SdpOfferCheck.check(sdpOffer);
-    String answer = session.streamer().backend().negotiate(sessionId, sdpOffer);
-    String why = "answer sent; waiting for ICE/DTLS";
-    session.changeStateIfNew(SessionState.SESSION_STATE_CONNECTING, why,
-        events.stateChanged(sessionId, SessionState.SESSION_STATE_CONNECTING, why), nanoTime.getAsLong());
-    return answer;
-  }
-
-  public void addIceCandidate(String sessionId, IceCandidate candidate) {
-    Session session = live(sessionId);
-    if (candidate.getCandidate().isBlank()) {
-      // An empty candidate is the browser's end-of-candidates marker; the streamer has nothing to add.
-      return;
-    }
-    session.streamer().backend().addIceCandidate(sessionId, candidate);
-  }
-
-  public long speak(String sessionId, String text) {
-    return speak(sessionId, text, false);
-  }
-
-  public long speak(String sessionId, String text, boolean syncMarkers) {
-    Session session = live(sessionId);
-    String normalized = SpeechText.normalize(text);
-    requireNegotiated(session);
-    synchronized (session.speechLock) {
-      long utteranceId = session.nextUtteranceId();
-      renderer.speak(sessionId, utteranceId, normalized, syncMarkers);
-      return utteranceId;
-    }
-  }
-
-  /** A supplied-audio utterance in progress: its id (already assigned) and the stream to the renderer. */
-  public record AudioUtterance(long utteranceId, RendererAudioUpload upload) {}
-
-  /**
-   * Starts a supplied-audio utterance. Its id is assigned now, under the same lock as text speech, so an Interrupt
-   * issued during the upload discards it like any earlier utterance.
-   */
-  public AudioUtterance speakAudio(SpeakAudioStart start) {
-    Session session = live(start.getSessionId());
-    RendererSpeakAudioStart.Builder toRenderer = RendererSpeakAudioStart.newBuilder()
-        .setSessionId(start.getSessionId());
-    switch (start.getEncodingCase()) {
-      case PCM -> toRenderer.setPcm(start.getPcm());
-      case WAV -> {
-        if (!start.getWav()) {
-          throw Status.INVALID_ARGUMENT.withDescription("wav is false; set wav=true or give a pcm format").asRuntimeException();
+    public io.facecast.api.v1.Session get(String sessionId) {
+        requireId(sessionId);
+        Session session = sessions.get(sessionId);
+        if (session != null) {
+            return session.snapshot();
         }
-        toRenderer.setWav(true);
-      }
-      default -> throw Status.INVALID_ARGUMENT
-          .withDescription("SpeakAudioStart needs the encoding: pcm {sample_rate, channels} or wav=true").asRuntimeException();
+        return tombstones.find(sessionId).orElseThrow(() -> notFound(sessionId));
     }
-    String caption = start.getText().strip();
-    if (caption.codePointCount(0, caption.length()) > SpeechText.MAX_TEXT_CHARS) {
-      throw Status.INVALID_ARGUMENT.withDescription("text (the caption) is over " + SpeechText.MAX_TEXT_CHARS + " characters")
-          .asRuntimeException();
-    }
-    requireNegotiated(session);
-    synchronized (session.speechLock) {
-      long utteranceId = session.nextUtteranceId();
-      RendererAudioUpload upload = renderer.speakAudio(toRenderer.setUtteranceId(utteranceId).setText(caption).build());
-      return new AudioUtterance(utteranceId, upload);
-    }
-  }
 
-  public long interrupt(String sessionId) {
-    Session session = live(sessionId);
-    requireNegotiated(session);
-    synchronized (session.speechLock) {
-      long discardThrough = session.lastUtteranceId();
-      // Streamer first: it takes speech off the wire at the next frame and ignores every record of these
-      // utterances still on their way, so the renderer can be told second without delaying the silence.
-      long cut = session.streamer().backend().interrupt(sessionId, discardThrough).getUtteranceId();
-      renderer.interrupt(sessionId, discardThrough);
-      return cut;
-    }
-  }
-
-  /**
-   * Subscribes a watcher: it first gets the current state, then live events, and its stream ends when the session
-   * closes.
-   *
-   * @return cancels the subscription (call when the client goes away)
-   */
-  public Runnable watch(String sessionId, EventSink sink) {
-    requireId(sessionId);
-    Session session = sessions.get(sessionId);
-    if (session == null) {
-      io.facecast.api.v1.Session closed = tombstones.find(sessionId).orElseThrow(() -> notFound(sessionId));
-      sink.send(events.stateChanged(sessionId, closed.getState(), "closed"));
-      sink.complete();
-      return () -> {};
-    }
-    String sid = session.id();
-    boolean added = session.watch(sink, state -> events.stateChanged(sid, state, session.reason()), nanoTime.getAsLong());
-    return added ? () -> session.unwatch(sink, nanoTime.getAsLong()) : () -> {};
-  }
-
-  // ---- events and housekeeping ----
-
-  /** Routes one event from a streamer's event stream to the session's watchers, tracking the state it reports. */
-  public void onStreamerEvent(StreamerRegistration from, SessionEvent event) {
-    Session session = sessions.get(event.getSessionId());
-    if (session == null || session.streamer() != from) {
-      log.debug("dropping an event for session '{}' that {} does not host here", event.getSessionId(), from);
-      return;
-    }
-    SessionEvent stamped = events.stamped(event);
-    if (!event.hasStateChanged()) {
-      session.publish(stamped);
-      return;
-    }
-    SessionState state = event.getStateChanged().getState();
-    String reason = event.getStateChanged().getReason();
-    if (state == SessionState.SESSION_STATE_CLOSED) {
-      close(session, reason.isEmpty() ? "closed by the streamer" : reason, null, true);
-    } else if (state == SessionState.SESSION_STATE_UNSPECIFIED) {
-      log.warn("{} sent an unspecified state for session {}; ignored", from, session.id());
-    } else {
-      session.changeState(state, reason, stamped, nanoTime.getAsLong());
-    }
-  }
-
-  /** The streamer is gone (no heartbeat, or it registered anew): its sessions are closed with an error event. */
-  public void closeSessionsOn(StreamerRegistration streamer, String reason, String errorMessage) {
-    List<Session> hosted = new ArrayList<>();
-    synchronized (this) {
-      for (Session session : sessions.values()) {
-        if (session.streamer() == streamer) {
-          hosted.add(session);
+    /** Closes the session and waits for the streamer and renderer to let go of it. Idempotent for a closed session. */
+    public void close(String sessionId) {
+        requireId(sessionId);
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            if (tombstones.find(sessionId).isPresent()) {
+                return;
+            }
+            throw notFound(sessionId);
         }
-      }
+        close(session, "closed by the client", null, true).join();
     }
-    for (Session session : hosted) {
-      close(session, reason, events.error(session.id(), "UNAVAILABLE", errorMessage), false);
+
+    public String negotiate(String sessionId, String sdpOffer) {
+        Session session = live(sessionId);
+        SdpOfferCheck.check(sdpOffer);
+        String answer = session.streamer().backend().negotiate(sessionId, sdpOffer);
+        String why = "answer sent; waiting for ICE/DTLS";
+        session.changeStateIfNew(SessionState.SESSION_STATE_CONNECTING, why,
+                events.stateChanged(sessionId, SessionState.SESSION_STATE_CONNECTING, why), nanoTime.getAsLong());
+        return answer;
     }
-  }
 
-  /** Closes sessions nobody watches and no peer is connected to, for longer than the grace period. */
-  public int reapAbandoned() {
-    long now = nanoTime.getAsLong();
-    int reaped = 0;
-    for (Session session : sessions.values()) {
-      if (session.isAbandoned(now, graceNanos)) {
-        log.info("reaping session {}: no watcher and no connected peer for over {} ms", session.id(), graceNanos / 1_000_000);
-        close(session, "abandoned: no event stream and no connected peer within the grace period", null, true);
-        reaped++;
-      }
+    public void addIceCandidate(String sessionId, IceCandidate candidate) {
+        Session session = live(sessionId);
+        if (candidate.getCandidate().isBlank()) {
+            // An empty candidate is the browser's end-of-candidates marker; the streamer has nothing to add.
+            return;
+        }
+        session.streamer().backend().addIceCandidate(sessionId, candidate);
     }
-    return reaped;
-  }
 
-  /** Open WatchEvents streams of a live session; 0 for an unknown or closed one. */
-  public int watcherCount(String sessionId) {
-    Session session = sessions.get(sessionId);
-    return session == null ? 0 : session.watcherCount();
-  }
-
-  public int liveSessionCount() {
-    return sessions.size();
-  }
-
-  // ---- internals ----
-
-  private CompletableFuture<Void> close(Session session, String reason, SessionEvent error, boolean streamerAlive) {
-    String id = session.id();
-    if (!session.close(reason, error, events.stateChanged(id, SessionState.SESSION_STATE_CLOSED, reason))) {
-      return CompletableFuture.completedFuture(null);
+    public long speak(String sessionId, String text) {
+        return speak(sessionId, text, false);
     }
-    sessions.remove(id, session);
-    tombstones.record(session.snapshot());
-    streamers.release(session.streamer());
-    log.info("session {} closed: {}", id, reason);
-    return CompletableFuture.runAsync(() -> {
-      if (streamerAlive) {
-        bestEffort("close session " + id + " on " + session.streamer(), () -> session.streamer().backend().closeSession(id));
-      }
-      bestEffort("close session " + id + " on the renderer", () -> renderer.closeSession(id));
-    }, cleanup);
-  }
 
-  private Session live(String sessionId) {
-    requireId(sessionId);
-    Session session = sessions.get(sessionId);
-    if (session != null) {
-      return session;
+    public long speak(String sessionId, String text, boolean syncMarkers) {
+        Session session = live(sessionId);
+        String normalized = SpeechText.normalize(text);
+        requireNegotiated(session);
+        synchronized (session.speechLock) {
+            long utteranceId = session.nextUtteranceId();
+            renderer.speak(sessionId, utteranceId, normalized, syncMarkers);
+            return utteranceId;
+        }
     }
-    if (tombstones.find(sessionId).isPresent()) {
-      throw Status.FAILED_PRECONDITION.withDescription("session " + sessionId + " is closed").asRuntimeException();
-    }
-    throw notFound(sessionId);
-  }
 
-  private static void requireNegotiated(Session session) {
-    if (session.state() == SessionState.SESSION_STATE_NEW) {
-      throw Status.FAILED_PRECONDITION
-          .withDescription("session " + session.id() + " is not negotiated yet; call Negotiate with the SDP offer first")
-          .asRuntimeException();
-    }
-  }
+    /** A supplied-audio utterance in progress: its id (already assigned) and the stream to the renderer. */
+    public record AudioUtterance(long utteranceId, RendererAudioUpload upload) {}
 
-  private static void requireId(String sessionId) {
-    if (sessionId == null || sessionId.isBlank()) {
-      throw Status.INVALID_ARGUMENT.withDescription("session_id is empty").asRuntimeException();
+    /**
+     * Starts a supplied-audio utterance. Its id is assigned now, under the same lock as text speech, so an Interrupt
+     * issued during the upload discards it like any earlier utterance.
+     */
+    public AudioUtterance speakAudio(SpeakAudioStart start) {
+        Session session = live(start.getSessionId());
+        RendererSpeakAudioStart.Builder toRenderer = RendererSpeakAudioStart.newBuilder()
+                .setSessionId(start.getSessionId());
+        switch (start.getEncodingCase()) {
+            case PCM -> toRenderer.setPcm(start.getPcm());
+            case WAV -> {
+                if (!start.getWav()) {
+                    throw Status.INVALID_ARGUMENT.withDescription("wav is false; set wav=true or give a pcm format").asRuntimeException();
+                }
+                toRenderer.setWav(true);
+            }
+            default -> throw Status.INVALID_ARGUMENT
+                    .withDescription("SpeakAudioStart needs the encoding: pcm {sample_rate, channels} or wav=true").asRuntimeException();
+        }
+        String caption = start.getText().strip();
+        if (caption.codePointCount(0, caption.length()) > SpeechText.MAX_TEXT_CHARS) {
+            throw Status.INVALID_ARGUMENT.withDescription("text (the caption) is over " + SpeechText.MAX_TEXT_CHARS + " characters")
+                    .asRuntimeException();
+        }
+        requireNegotiated(session);
+        synchronized (session.speechLock) {
+            long utteranceId = session.nextUtteranceId();
+            RendererAudioUpload upload = renderer.speakAudio(toRenderer.setUtteranceId(utteranceId).setText(caption).build());
+            return new AudioUtterance(utteranceId, upload);
+        }
     }
-  }
 
-  private static StatusRuntimeException notFound(String sessionId) {
-    return Status.NOT_FOUND.withDescription("session " + sessionId + " does not exist").asRuntimeException();
-  }
-
-  private static void bestEffort(String what, Runnable action) {
-    try {
-      action.run();
-    } catch (RuntimeException e) {
-      log.warn("could not {}: {}", what, e.getMessage());
+    public long interrupt(String sessionId) {
+        Session session = live(sessionId);
+        requireNegotiated(session);
+        synchronized (session.speechLock) {
+            long discardThrough = session.lastUtteranceId();
+            // Streamer first: it takes speech off the wire at the next frame and ignores every record of these
+            // utterances still on their way, so the renderer can be told second without delaying the silence.
+            long cut = session.streamer().backend().interrupt(sessionId, discardThrough).getUtteranceId();
+            renderer.interrupt(sessionId, discardThrough);
+            return cut;
+        }
     }
-  }
+
+    /**
+     * Subscribes a watcher: it first gets the current state, then live events, and its stream ends when the session
+     * closes.
+     *
+     * @return cancels the subscription (call when the client goes away)
+     */
+    public Runnable watch(String sessionId, EventSink sink) {
+        requireId(sessionId);
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            io.facecast.api.v1.Session closed = tombstones.find(sessionId).orElseThrow(() -> notFound(sessionId));
+            sink.send(events.stateChanged(sessionId, closed.getState(), "closed"));
+            sink.complete();
+            return () -> {};
+        }
+        String sid = session.id();
+        boolean added = session.watch(sink, state -> events.stateChanged(sid, state, session.reason()), nanoTime.getAsLong());
+        return added ? () -> session.unwatch(sink, nanoTime.getAsLong()) : () -> {};
+    }
+
+    // ---- events and housekeeping ----
+
+    /** Routes one event from a streamer's event stream to the session's watchers, tracking the state it reports. */
+    public void onStreamerEvent(StreamerRegistration from, SessionEvent event) {
+        Session session = sessions.get(event.getSessionId());
+        if (session == null || session.streamer() != from) {
+            log.debug("dropping an event for session '{}' that {} does not host here", event.getSessionId(), from);
+            return;
+        }
+        SessionEvent stamped = events.stamped(event);
+        if (!event.hasStateChanged()) {
+            session.publish(stamped);
+            return;
+        }
+        SessionState state = event.getStateChanged().getState();
+        String reason = event.getStateChanged().getReason();
+        if (state == SessionState.SESSION_STATE_CLOSED) {
+            close(session, reason.isEmpty() ? "closed by the streamer" : reason, null, true);
+        } else if (state == SessionState.SESSION_STATE_UNSPECIFIED) {
+            log.warn("{} sent an unspecified state for session {}; ignored", from, session.id());
+        } else {
+            session.changeState(state, reason, stamped, nanoTime.getAsLong());
+        }
+    }
+
+    /** The streamer is gone (no heartbeat, or it registered anew): its sessions are closed with an error event. */
+    public void closeSessionsOn(StreamerRegistration streamer, String reason, String errorMessage) {
+        List<Session> hosted = new ArrayList<>();
+        synchronized (this) {
+            for (Session session : sessions.values()) {
+                if (session.streamer() == streamer) {
+                    hosted.add(session);
+                }
+            }
+        }
+        for (Session session : hosted) {
+            close(session, reason, events.error(session.id(), "UNAVAILABLE", errorMessage), false);
+        }
+    }
+
+    /** Closes sessions nobody watches and no peer is connected to, for longer than the grace period. */
+    public int reapAbandoned() {
+        long now = nanoTime.getAsLong();
+        int reaped = 0;
+        for (Session session : sessions.values()) {
+            if (session.isAbandoned(now, graceNanos)) {
+                log.info("reaping session {}: no watcher and no connected peer for over {} ms", session.id(), graceNanos / 1_000_000);
+                close(session, "abandoned: no event stream and no connected peer within the grace period", null, true);
+                reaped++;
+            }
+        }
+        return reaped;
+    }
+
+    /** Open WatchEvents streams of a live session; 0 for an unknown or closed one. */
+    public int watcherCount(String sessionId) {
+        Session session = sessions.get(sessionId);
+        return session == null ? 0 : session.watcherCount();
+    }
+
+    public int liveSessionCount() {
+        return sessions.size();
+    }
+
+    // ---- internals ----
+
+    private CompletableFuture<Void> close(Session session, String reason, SessionEvent error, boolean streamerAlive) {
+        String id = session.id();
+        if (!session.close(reason, error, events.stateChanged(id, SessionState.SESSION_STATE_CLOSED, reason))) {
+            return CompletableFuture.completedFuture(null);
+        }
+        sessions.remove(id, session);
+        tombstones.record(session.snapshot());
+        streamers.release(session.streamer());
+        log.info("session {} closed: {}", id, reason);
+        return CompletableFuture.runAsync(() -> {
+            if (streamerAlive) {
+                bestEffort("close session " + id + " on " + session.streamer(), () -> session.streamer().backend().closeSession(id));
+            }
+            bestEffort("close session " + id + " on the renderer", () -> renderer.closeSession(id));
+        }, cleanup);
+    }
+
+    private Session live(String sessionId) {
+        requireId(sessionId);
+        Session session = sessions.get(sessionId);
+        if (session != null) {
+            return session;
+        }
+        if (tombstones.find(sessionId).isPresent()) {
+            throw Status.FAILED_PRECONDITION.withDescription("session " + sessionId + " is closed").asRuntimeException();
+        }
+        throw notFound(sessionId);
+    }
+
+    private static void requireNegotiated(Session session) {
+        if (session.state() == SessionState.SESSION_STATE_NEW) {
+            throw Status.FAILED_PRECONDITION
+                    .withDescription("session " + session.id() + " is not negotiated yet; call Negotiate with the SDP offer first")
+                    .asRuntimeException();
+        }
+    }
+
+    private static void requireId(String sessionId) {
+        if (sessionId == null || sessionId.isBlank()) {
+            throw Status.INVALID_ARGUMENT.withDescription("session_id is empty").asRuntimeException();
+        }
+    }
+
+    private static StatusRuntimeException notFound(String sessionId) {
+        return Status.NOT_FOUND.withDescription("session " + sessionId + " does not exist").asRuntimeException();
+    }
+
+    private static void bestEffort(String what, Runnable action) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            log.warn("could not {}: {}", what, e.getMessage());
+        }
+    }
 }

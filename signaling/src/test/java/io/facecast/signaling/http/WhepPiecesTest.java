@@ -10,51 +10,51 @@ import org.junit.jupiter.api.Test;
 
 class WhepPiecesTest {
 
-  @Test
-  void iceServersBecomeWhepLinkHeaders() {
-    List<String> links = IceLinks.of(List.of(
-        IceServer.newBuilder().addUrls("stun:127.0.0.1:3478").build(),
-        IceServer.newBuilder().addUrls("turn:127.0.0.1:3478?transport=udp").setUsername("1795000000:abc")
-            .setCredential("p\"w").build()));
-    assertEquals(List.of("<stun:127.0.0.1:3478>; rel=\"ice-server\"",
-        "<turn:127.0.0.1:3478?transport=udp>; rel=\"ice-server\"; username=\"1795000000:abc\"; "
-            + "credential=\"p\\\"w\"; credential-type=\"password\""), links);
-  }
+    @Test
+    void iceServersBecomeWhepLinkHeaders() {
+        List<String> links = IceLinks.of(List.of(
+                IceServer.newBuilder().addUrls("stun:127.0.0.1:3478").build(),
+                IceServer.newBuilder().addUrls("turn:127.0.0.1:3478?transport=udp").setUsername("1795000000:abc")
+                        .setCredential("p\"w").build()));
+        assertEquals(List.of("<stun:127.0.0.1:3478>; rel=\"ice-server\"",
+                "<turn:127.0.0.1:3478?transport=udp>; rel=\"ice-server\"; username=\"1795000000:abc\"; "
+                        + "credential=\"p\\\"w\"; credential-type=\"password\""), links);
+    }
 
-  @Test
-  void trickleFragmentCandidatesGetTheirMidAndIndex() {
-    TrickleFragment f = TrickleFragment.parse("a=ice-ufrag:EsAw\r\na=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1\r\n"
-        + "a=mid:1\r\na=candidate:1387637174 1 udp 2122260223 192.0.2.1 61764 typ host generation 0\r\n"
-        + "a=end-of-candidates\r\n", List.of("0", "1"));
-    assertEquals("EsAw", f.iceUfrag());
-    assertEquals(1, f.candidates().size());
-    assertEquals("1", f.candidates().get(0).getSdpMid());
-    assertEquals(1, f.candidates().get(0).getSdpMlineIndex());
-    assertTrue(f.candidates().get(0).getCandidate().startsWith("candidate:1387637174 1 udp"));
-    assertTrue(f.endOfCandidates());
-  }
+    @Test
+    void trickleFragmentCandidatesGetTheirMidAndIndex() {
+        TrickleFragment f = TrickleFragment.parse("a=ice-ufrag:EsAw\r\na=ice-pwd:P2uYro0UCOQ4zxjKXaWCBui1\r\n"
+                + "a=mid:1\r\na=candidate:1387637174 1 udp 2122260223 192.0.2.1 61764 typ host generation 0\r\n"
+                + "a=end-of-candidates\r\n", List.of("0", "1"));
+        assertEquals("EsAw", f.iceUfrag());
+        assertEquals(1, f.candidates().size());
+        assertEquals("1", f.candidates().get(0).getSdpMid());
+        assertEquals(1, f.candidates().get(0).getSdpMlineIndex());
+        assertTrue(f.candidates().get(0).getCandidate().startsWith("candidate:1387637174 1 udp"));
+        assertTrue(f.endOfCandidates());
+    }
 
-  @Test
-  void candidatesOutsideAKnownMidAreRefusedPrecisely() {
-    HttpProblem unknownMid = assertThrows(HttpProblem.class,
-        () -> TrickleFragment.parse("a=mid:7\r\na=candidate:1 1 udp 1 192.0.2.1 1 typ host\r\n", List.of("0", "1")));
-    assertEquals(400, unknownMid.status);
-    assertTrue(unknownMid.getMessage().contains("a=mid:7"), unknownMid.getMessage());
-    HttpProblem noMid = assertThrows(HttpProblem.class,
-        () -> TrickleFragment.parse("a=candidate:1 1 udp 1 192.0.2.1 1 typ host\r\n", List.of("0")));
-    assertEquals(400, noMid.status);
-  }
+    @Test
+    void candidatesOutsideAKnownMidAreRefusedPrecisely() {
+        HttpProblem unknownMid = assertThrows(HttpProblem.class,
+                () -> TrickleFragment.parse("a=mid:7\r\na=candidate:1 1 udp 1 192.0.2.1 1 typ host\r\n", List.of("0", "1")));
+        assertEquals(400, unknownMid.status);
+        assertTrue(unknownMid.getMessage().contains("a=mid:7"), unknownMid.getMessage());
+        HttpProblem noMid = assertThrows(HttpProblem.class,
+                () -> TrickleFragment.parse("a=candidate:1 1 udp 1 192.0.2.1 1 typ host\r\n", List.of("0")));
+        assertEquals(400, noMid.status);
+    }
 
-  @Test
-  void bearerTokenIsCheckedWithAPreciseReason() {
-    BearerToken token = new BearerToken("t0k");
-    token.check("Bearer t0k", null);
-    token.check(null, "t0k");
-    assertEquals("a bearer token is required: send 'Authorization: Bearer <token>'",
-        assertThrows(HttpProblem.class, () -> token.check(null, null)).getMessage());
-    assertEquals("the bearer token is not valid for this server",
-        assertThrows(HttpProblem.class, () -> token.check("Bearer nope", null)).getMessage());
-    assertEquals(401, assertThrows(HttpProblem.class, () -> token.check("Basic dXNlcg==", null)).status);
-    new BearerToken("").check(null, null); // no token configured: open
-  }
+    @Test
+    void bearerTokenIsCheckedWithAPreciseReason() {
+        BearerToken token = new BearerToken("t0k");
+        token.check("Bearer t0k", null);
+        token.check(null, "t0k");
+        assertEquals("a bearer token is required: send 'Authorization: Bearer <token>'",
+                assertThrows(HttpProblem.class, () -> token.check(null, null)).getMessage());
+        assertEquals("the bearer token is not valid for this server",
+                assertThrows(HttpProblem.class, () -> token.check("Bearer nope", null)).getMessage());
+        assertEquals(401, assertThrows(HttpProblem.class, () -> token.check("Basic dXNlcg==", null)).status);
+        new BearerToken("").check(null, null); // no token configured: open
+    }
 }

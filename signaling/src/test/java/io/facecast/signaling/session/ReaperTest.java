@@ -30,140 +30,140 @@ import org.junit.jupiter.api.Test;
 /** The reaper's decisions on a manual clock: no sleeps, no gRPC. */
 class ReaperTest {
 
-  static final Duration GRACE = Duration.ofSeconds(30);
+    static final Duration GRACE = Duration.ofSeconds(30);
 
-  final CallLog log = new CallLog();
-  final ManualNanoTime time = new ManualNanoTime();
-  final StreamerRegistry registry = new StreamerRegistry(new LeastLoadedPlacement(), time, Duration.ofSeconds(3));
-  final FakeBackends.StreamerFactory streamers = new FakeBackends.StreamerFactory(log);
-  final SessionManager sessions = new SessionManager(registry, new FakeBackends.Renderer(log),
-      new SessionEvents(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)), new Tombstones(time, Duration.ofMinutes(10), 100),
-      time, List.of(), GRACE, Runnable::run);
-  final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
-  final StreamerLifecycle lifecycle =
-      new StreamerLifecycle(registry, sessions, streamers, scheduler, Duration.ofSeconds(1), Duration.ofSeconds(3));
-  final Reaper reaper = new Reaper(lifecycle, sessions);
+    final CallLog log = new CallLog();
+    final ManualNanoTime time = new ManualNanoTime();
+    final StreamerRegistry registry = new StreamerRegistry(new LeastLoadedPlacement(), time, Duration.ofSeconds(3));
+    final FakeBackends.StreamerFactory streamers = new FakeBackends.StreamerFactory(log);
+    final SessionManager sessions = new SessionManager(registry, new FakeBackends.Renderer(log),
+            new SessionEvents(Clock.fixed(Instant.EPOCH, ZoneOffset.UTC)), new Tombstones(time, Duration.ofMinutes(10), 100),
+            time, List.of(), GRACE, Runnable::run);
+    final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    final StreamerLifecycle lifecycle =
+            new StreamerLifecycle(registry, sessions, streamers, scheduler, Duration.ofSeconds(1), Duration.ofSeconds(3));
+    final Reaper reaper = new Reaper(lifecycle, sessions);
 
-  @AfterEach
-  void stop() {
-    scheduler.shutdownNow();
-  }
-
-  static final class Recorder implements EventSink {
-    final List<SessionEvent> events = new ArrayList<>();
-    boolean completed;
-
-    @Override
-    public void send(SessionEvent event) {
-      events.add(event);
+    @AfterEach
+    void stop() {
+        scheduler.shutdownNow();
     }
 
-    @Override
-    public void complete() {
-      completed = true;
+    static final class Recorder implements EventSink {
+        final List<SessionEvent> events = new ArrayList<>();
+        boolean completed;
+
+        @Override
+        public void send(SessionEvent event) {
+            events.add(event);
+        }
+
+        @Override
+        public void complete() {
+            completed = true;
+        }
     }
-  }
 
-  void register(String id) {
-    lifecycle.register(RegisterStreamerRequest.newBuilder()
-        .setStreamerId(id).setControlAddress("127.0.0.1:5007").setBusPath("/tmp/" + id).setMaxSessions(2).build());
-  }
-
-  /** Moves the clock while the streamer keeps heartbeating, so only session rules can fire. */
-  void pass(Duration duration) {
-    for (long ms = 0; ms < duration.toMillis(); ms += 500) {
-      time.advance(Duration.ofMillis(Math.min(500, duration.toMillis() - ms)));
-      registry.heartbeat("s1", 0);
+    void register(String id) {
+        lifecycle.register(RegisterStreamerRequest.newBuilder()
+                .setStreamerId(id).setControlAddress("127.0.0.1:5007").setBusPath("/tmp/" + id).setMaxSessions(2).build());
     }
-  }
 
-  String create() {
-    return sessions.create(CreateSessionRequest.getDefaultInstance()).getSessionId();
-  }
+    /** Moves the clock while the streamer keeps heartbeating, so only session rules can fire. */
+    void pass(Duration duration) {
+        for (long ms = 0; ms < duration.toMillis(); ms += 500) {
+            time.advance(Duration.ofMillis(Math.min(500, duration.toMillis() - ms)));
+            registry.heartbeat("s1", 0);
+        }
+    }
 
-  void streamerSays(String sessionId, SessionState state) {
-    streamers.connected.get("s1").events.onNext(SessionEvent.newBuilder().setSessionId(sessionId)
-        .setStateChanged(StateChanged.newBuilder().setState(state).setReason("test")).build());
-  }
+    String create() {
+        return sessions.create(CreateSessionRequest.getDefaultInstance()).getSessionId();
+    }
 
-  @Test
-  void createOpensTheStreamerSideFirst() {
-    register("s1");
-    String id = create();
-    assertEquals(List.of("s1 OpenSession " + id, "renderer OpenSession " + id), log.all());
-  }
+    void streamerSays(String sessionId, SessionState state) {
+        streamers.connected.get("s1").events.onNext(SessionEvent.newBuilder().setSessionId(sessionId)
+                .setStateChanged(StateChanged.newBuilder().setState(state).setReason("test")).build());
+    }
 
-  @Test
-  void unwatchedSessionIsReapedJustAfterTheGracePeriod() {
-    register("s1");
-    String id = create();
-    pass(GRACE);
-    assertEquals(0, reaper.runOnce(), "exactly at the grace period it is kept");
-    pass(Duration.ofMillis(500));
-    assertEquals(1, reaper.runOnce());
-    assertEquals(SessionState.SESSION_STATE_CLOSED, sessions.get(id).getState());
-    assertTrue(log.all().contains("s1 CloseSession " + id));
-    assertTrue(log.all().contains("renderer CloseSession " + id));
-    create();
-    create(); // both slots free again
-  }
+    @Test
+    void createOpensTheStreamerSideFirst() {
+        register("s1");
+        String id = create();
+        assertEquals(List.of("s1 OpenSession " + id, "renderer OpenSession " + id), log.all());
+    }
 
-  @Test
-  void watcherOrConnectedPeerKeepsTheSessionAlive() {
-    register("s1");
-    String watched = create();
-    String connected = create();
-    Recorder watcher = new Recorder();
-    Runnable unwatch = sessions.watch(watched, watcher);
-    streamerSays(connected, SessionState.SESSION_STATE_CONNECTED);
+    @Test
+    void unwatchedSessionIsReapedJustAfterTheGracePeriod() {
+        register("s1");
+        String id = create();
+        pass(GRACE);
+        assertEquals(0, reaper.runOnce(), "exactly at the grace period it is kept");
+        pass(Duration.ofMillis(500));
+        assertEquals(1, reaper.runOnce());
+        assertEquals(SessionState.SESSION_STATE_CLOSED, sessions.get(id).getState());
+        assertTrue(log.all().contains("s1 CloseSession " + id));
+        assertTrue(log.all().contains("renderer CloseSession " + id));
+        create();
+        create(); // both slots free again
+    }
 
-    pass(GRACE.multipliedBy(3));
-    assertEquals(0, reaper.runOnce());
+    @Test
+    void watcherOrConnectedPeerKeepsTheSessionAlive() {
+        register("s1");
+        String watched = create();
+        String connected = create();
+        Recorder watcher = new Recorder();
+        Runnable unwatch = sessions.watch(watched, watcher);
+        streamerSays(connected, SessionState.SESSION_STATE_CONNECTED);
 
-    unwatch.run();
-    streamerSays(connected, SessionState.SESSION_STATE_CONNECTING);
-    pass(GRACE);
-    assertEquals(0, reaper.runOnce(), "the grace period restarts when the last watcher leaves / the peer drops");
-    pass(Duration.ofSeconds(1));
-    assertEquals(2, reaper.runOnce());
-    assertFalse(watcher.completed, "an unsubscribed watcher is not written to");
-  }
+        pass(GRACE.multipliedBy(3));
+        assertEquals(0, reaper.runOnce());
 
-  @Test
-  void silentStreamerIsDeclaredDeadAndItsSessionsClosed() {
-    register("s1");
-    String id = create();
-    Recorder watcher = new Recorder();
-    sessions.watch(id, watcher);
+        unwatch.run();
+        streamerSays(connected, SessionState.SESSION_STATE_CONNECTING);
+        pass(GRACE);
+        assertEquals(0, reaper.runOnce(), "the grace period restarts when the last watcher leaves / the peer drops");
+        pass(Duration.ofSeconds(1));
+        assertEquals(2, reaper.runOnce());
+        assertFalse(watcher.completed, "an unsubscribed watcher is not written to");
+    }
 
-    time.advance(Duration.ofSeconds(3));
-    reaper.runOnce();
-    assertFalse(watcher.completed, "3 s is the limit, not yet past it");
-    time.advance(Duration.ofMillis(1));
-    reaper.runOnce();
+    @Test
+    void silentStreamerIsDeclaredDeadAndItsSessionsClosed() {
+        register("s1");
+        String id = create();
+        Recorder watcher = new Recorder();
+        sessions.watch(id, watcher);
 
-    assertTrue(watcher.completed);
-    List<SessionEvent> events = watcher.events;
-    assertEquals(SessionState.SESSION_STATE_NEW, events.get(0).getStateChanged().getState());
-    assertEquals("UNAVAILABLE", events.get(1).getError().getCode());
-    assertEquals(SessionState.SESSION_STATE_CLOSED, events.get(2).getStateChanged().getState());
-    assertEquals("streamer lost", events.get(2).getStateChanged().getReason());
-    assertFalse(log.all().contains("s1 CloseSession " + id), "a dead streamer is not called");
-    assertTrue(log.all().contains("renderer CloseSession " + id));
-    assertTrue(streamers.connected.get("s1").shutDown, "its channel is released");
-  }
+        time.advance(Duration.ofSeconds(3));
+        reaper.runOnce();
+        assertFalse(watcher.completed, "3 s is the limit, not yet past it");
+        time.advance(Duration.ofMillis(1));
+        reaper.runOnce();
 
-  @Test
-  void eventsFromAStreamerThatDoesNotHostTheSessionAreDropped() {
-    register("s1");
-    String id = create();
-    register("s2");
-    Recorder watcher = new Recorder();
-    // s2 does not host this session; its claim that the session closed must be ignored.
-    sessions.watch(id, watcher);
-    streamers.connected.get("s2").events.onNext(SessionEvent.newBuilder().setSessionId(id)
-        .setStateChanged(StateChanged.newBuilder().setState(SessionState.SESSION_STATE_CLOSED)).build());
-    assertEquals(SessionState.SESSION_STATE_NEW, sessions.get(id).getState());
-    assertEquals(1, watcher.events.size());
-  }
+        assertTrue(watcher.completed);
+        List<SessionEvent> events = watcher.events;
+        assertEquals(SessionState.SESSION_STATE_NEW, events.get(0).getStateChanged().getState());
+        assertEquals("UNAVAILABLE", events.get(1).getError().getCode());
+        assertEquals(SessionState.SESSION_STATE_CLOSED, events.get(2).getStateChanged().getState());
+        assertEquals("streamer lost", events.get(2).getStateChanged().getReason());
+        assertFalse(log.all().contains("s1 CloseSession " + id), "a dead streamer is not called");
+        assertTrue(log.all().contains("renderer CloseSession " + id));
+        assertTrue(streamers.connected.get("s1").shutDown, "its channel is released");
+    }
+
+    @Test
+    void eventsFromAStreamerThatDoesNotHostTheSessionAreDropped() {
+        register("s1");
+        String id = create();
+        register("s2");
+        Recorder watcher = new Recorder();
+        // s2 does not host this session; its claim that the session closed must be ignored.
+        sessions.watch(id, watcher);
+        streamers.connected.get("s2").events.onNext(SessionEvent.newBuilder().setSessionId(id)
+                .setStateChanged(StateChanged.newBuilder().setState(SessionState.SESSION_STATE_CLOSED)).build());
+        assertEquals(SessionState.SESSION_STATE_NEW, sessions.get(id).getState());
+        assertEquals(1, watcher.events.size());
+    }
 }

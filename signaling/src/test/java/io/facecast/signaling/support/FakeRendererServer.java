@@ -22,113 +22,113 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** A RendererControl that knows avatar "default"/"ada" and voice "default"/"kevin", and records what it was told. */
 public final class FakeRendererServer extends RendererControlGrpc.RendererControlImplBase {
 
-  private final CallLog log;
-  public final Set<String> openSessions = ConcurrentHashMap.newKeySet();
-  public final Map<String, RendererOpenRequest> opened = new ConcurrentHashMap<>();
-  public final List<RendererSpeakRequest> spoken = new CopyOnWriteArrayList<>();
-  public final List<RendererInterruptRequest> interrupts = new CopyOnWriteArrayList<>();
-  public volatile boolean crashOnSpeak;
+    private final CallLog log;
+    public final Set<String> openSessions = ConcurrentHashMap.newKeySet();
+    public final Map<String, RendererOpenRequest> opened = new ConcurrentHashMap<>();
+    public final List<RendererSpeakRequest> spoken = new CopyOnWriteArrayList<>();
+    public final List<RendererInterruptRequest> interrupts = new CopyOnWriteArrayList<>();
+    public volatile boolean crashOnSpeak;
 
-  public FakeRendererServer(CallLog log) {
-    this.log = log;
-  }
-
-  @Override
-  public void openSession(RendererOpenRequest request, StreamObserver<RendererOpenResponse> response) {
-    log.add("renderer OpenSession " + request.getSessionId());
-    String avatar = request.getAvatar().isEmpty() ? "default" : request.getAvatar();
-    String voice = request.getVoice().isEmpty() ? "kevin" : request.getVoice();
-    if (!Set.of("default", "ada").contains(avatar)) {
-      response.onError(Status.NOT_FOUND.withDescription("avatar '" + avatar + "' does not exist").asRuntimeException());
-      return;
+    public FakeRendererServer(CallLog log) {
+        this.log = log;
     }
-    if (!Set.of("kevin", "alan").contains(voice)) {
-      response.onError(Status.NOT_FOUND.withDescription("voice '" + voice + "' does not exist").asRuntimeException());
-      return;
+
+    @Override
+    public void openSession(RendererOpenRequest request, StreamObserver<RendererOpenResponse> response) {
+        log.add("renderer OpenSession " + request.getSessionId());
+        String avatar = request.getAvatar().isEmpty() ? "default" : request.getAvatar();
+        String voice = request.getVoice().isEmpty() ? "kevin" : request.getVoice();
+        if (!Set.of("default", "ada").contains(avatar)) {
+            response.onError(Status.NOT_FOUND.withDescription("avatar '" + avatar + "' does not exist").asRuntimeException());
+            return;
+        }
+        if (!Set.of("kevin", "alan").contains(voice)) {
+            response.onError(Status.NOT_FOUND.withDescription("voice '" + voice + "' does not exist").asRuntimeException());
+            return;
+        }
+        openSessions.add(request.getSessionId());
+        opened.put(request.getSessionId(), request);
+        response.onNext(RendererOpenResponse.newBuilder().setAvatar(avatar).setVoice(voice).build());
+        response.onCompleted();
     }
-    openSessions.add(request.getSessionId());
-    opened.put(request.getSessionId(), request);
-    response.onNext(RendererOpenResponse.newBuilder().setAvatar(avatar).setVoice(voice).build());
-    response.onCompleted();
-  }
 
-  @Override
-  public void speak(RendererSpeakRequest request, StreamObserver<RendererSpeakResponse> response) {
-    log.add("renderer Speak " + request.getSessionId() + " " + request.getUtteranceId());
-    if (crashOnSpeak) {
-      throw new IllegalStateException("boom at com.example.Secret.method(Secret.java:42)");
+    @Override
+    public void speak(RendererSpeakRequest request, StreamObserver<RendererSpeakResponse> response) {
+        log.add("renderer Speak " + request.getSessionId() + " " + request.getUtteranceId());
+        if (crashOnSpeak) {
+            throw new IllegalStateException("boom at com.example.Secret.method(Secret.java:42)");
+        }
+        spoken.add(request);
+        response.onNext(RendererSpeakResponse.getDefaultInstance());
+        response.onCompleted();
     }
-    spoken.add(request);
-    response.onNext(RendererSpeakResponse.getDefaultInstance());
-    response.onCompleted();
-  }
 
-  /** What one SpeakAudio call delivered. */
-  public static final class AudioUpload {
-    public volatile RendererSpeakAudioStart start;
-    public final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
-    public volatile boolean completed;
-    public volatile boolean cancelled;
-  }
+    /** What one SpeakAudio call delivered. */
+    public static final class AudioUpload {
+        public volatile RendererSpeakAudioStart start;
+        public final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        public volatile boolean completed;
+        public volatile boolean cancelled;
+    }
 
-  public final List<AudioUpload> audioUploads = new CopyOnWriteArrayList<>();
+    public final List<AudioUpload> audioUploads = new CopyOnWriteArrayList<>();
 
-  /** Accepts any PCM; with wav=true, refuses a first chunk that does not start with RIFF, as the real renderer does. */
-  @Override
-  public StreamObserver<RendererSpeakAudioRequest> speakAudio(StreamObserver<RendererSpeakResponse> response) {
-    AudioUpload upload = new AudioUpload();
-    return new StreamObserver<>() {
-      boolean failed;
+    /** Accepts any PCM; with wav=true, refuses a first chunk that does not start with RIFF, as the real renderer does. */
+    @Override
+    public StreamObserver<RendererSpeakAudioRequest> speakAudio(StreamObserver<RendererSpeakResponse> response) {
+        AudioUpload upload = new AudioUpload();
+        return new StreamObserver<>() {
+            boolean failed;
 
-      @Override
-      public void onNext(RendererSpeakAudioRequest request) {
-        if (failed) {
-          return;
-        }
-        if (request.hasStart()) {
-          upload.start = request.getStart();
-          log.add("renderer SpeakAudio " + upload.start.getSessionId() + " " + upload.start.getUtteranceId());
-          audioUploads.add(upload);
-          return;
-        }
-        byte[] chunk = request.getChunk().toByteArray();
-        if (upload.start.getWav() && upload.bytes.size() == 0 && !new String(chunk, 0, Math.min(4, chunk.length)).equals("RIFF")) {
-          failed = true;
-          response.onError(Status.INVALID_ARGUMENT.withDescription("not a WAV file: expected 'RIFF'").asRuntimeException());
-          return;
-        }
-        upload.bytes.write(chunk, 0, chunk.length);
-      }
+            @Override
+            public void onNext(RendererSpeakAudioRequest request) {
+                if (failed) {
+                    return;
+                }
+                if (request.hasStart()) {
+                    upload.start = request.getStart();
+                    log.add("renderer SpeakAudio " + upload.start.getSessionId() + " " + upload.start.getUtteranceId());
+                    audioUploads.add(upload);
+                    return;
+                }
+                byte[] chunk = request.getChunk().toByteArray();
+                if (upload.start.getWav() && upload.bytes.size() == 0 && !new String(chunk, 0, Math.min(4, chunk.length)).equals("RIFF")) {
+                    failed = true;
+                    response.onError(Status.INVALID_ARGUMENT.withDescription("not a WAV file: expected 'RIFF'").asRuntimeException());
+                    return;
+                }
+                upload.bytes.write(chunk, 0, chunk.length);
+            }
 
-      @Override
-      public void onError(Throwable t) {
-        upload.cancelled = true;
-      }
+            @Override
+            public void onError(Throwable t) {
+                upload.cancelled = true;
+            }
 
-      @Override
-      public void onCompleted() {
-        if (!failed) {
-          upload.completed = true;
-          response.onNext(RendererSpeakResponse.getDefaultInstance());
-          response.onCompleted();
-        }
-      }
-    };
-  }
+            @Override
+            public void onCompleted() {
+                if (!failed) {
+                    upload.completed = true;
+                    response.onNext(RendererSpeakResponse.getDefaultInstance());
+                    response.onCompleted();
+                }
+            }
+        };
+    }
 
-  @Override
-  public void interrupt(RendererInterruptRequest request, StreamObserver<RendererInterruptResponse> response) {
-    log.add("renderer Interrupt " + request.getSessionId() + " " + request.getDiscardThroughUtteranceId());
-    interrupts.add(request);
-    response.onNext(RendererInterruptResponse.getDefaultInstance());
-    response.onCompleted();
-  }
+    @Override
+    public void interrupt(RendererInterruptRequest request, StreamObserver<RendererInterruptResponse> response) {
+        log.add("renderer Interrupt " + request.getSessionId() + " " + request.getDiscardThroughUtteranceId());
+        interrupts.add(request);
+        response.onNext(RendererInterruptResponse.getDefaultInstance());
+        response.onCompleted();
+    }
 
-  @Override
-  public void closeSession(SessionRef request, StreamObserver<Empty> response) {
-    log.add("renderer CloseSession " + request.getSessionId());
-    openSessions.remove(request.getSessionId());
-    response.onNext(Empty.getDefaultInstance());
-    response.onCompleted();
-  }
+    @Override
+    public void closeSession(SessionRef request, StreamObserver<Empty> response) {
+        log.add("renderer CloseSession " + request.getSessionId());
+        openSessions.remove(request.getSessionId());
+        response.onNext(Empty.getDefaultInstance());
+        response.onCompleted();
+    }
 }

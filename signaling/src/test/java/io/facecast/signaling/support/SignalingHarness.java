@@ -41,129 +41,129 @@ import java.util.function.LongSupplier;
  */
 public final class SignalingHarness implements AutoCloseable {
 
-  public static final Duration GRACE = Duration.ofSeconds(5);
-  public static final Duration HEARTBEAT = Duration.ofMillis(1000);
+    public static final Duration GRACE = Duration.ofSeconds(5);
+    public static final Duration HEARTBEAT = Duration.ofMillis(1000);
 
-  public final CallLog log = new CallLog();
-  public final ManualNanoTime time = new ManualNanoTime();
-  public final FakeRendererServer renderer = new FakeRendererServer(log);
-  public final Map<String, FakeStreamerServer> streamers = new HashMap<>();
-  public final String rendererAddress;
-  private final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
-  private final List<Server> servers = new ArrayList<>();
-  private final Map<String, Server> streamerServers = new HashMap<>();
-  private final List<ManagedChannel> channels = new ArrayList<>();
-  private final Injector injector;
-  private final SignalingServer signaling;
-  private final ManagedChannel signalingChannel;
+    public final CallLog log = new CallLog();
+    public final ManualNanoTime time = new ManualNanoTime();
+    public final FakeRendererServer renderer = new FakeRendererServer(log);
+    public final Map<String, FakeStreamerServer> streamers = new HashMap<>();
+    public final String rendererAddress;
+    private final String prefix = "t" + UUID.randomUUID().toString().substring(0, 8);
+    private final List<Server> servers = new ArrayList<>();
+    private final Map<String, Server> streamerServers = new HashMap<>();
+    private final List<ManagedChannel> channels = new ArrayList<>();
+    private final Injector injector;
+    private final SignalingServer signaling;
+    private final ManagedChannel signalingChannel;
 
-  public SignalingHarness() throws IOException {
-    rendererAddress = prefix + "-renderer:50061";
-    servers.add(InProcessServerBuilder.forName(rendererAddress).addService(renderer).build().start());
-    String signalingName = prefix + "-signaling";
-    SignalingConfig config = new SignalingConfig("127.0.0.1", 0, rendererAddress, List.of(), GRACE, HEARTBEAT,
-        Duration.ofSeconds(5));
-    ManualNanoTime nanoTime = time;
-    injector = Guice.createInjector(Modules.override(new SignalingModule(config)).with(new AbstractModule() {
-      @Provides
-      @Singleton
-      @NanoTime
-      LongSupplier nanoTime() {
-        return nanoTime;
-      }
+    public SignalingHarness() throws IOException {
+        rendererAddress = prefix + "-renderer:50061";
+        servers.add(InProcessServerBuilder.forName(rendererAddress).addService(renderer).build().start());
+        String signalingName = prefix + "-signaling";
+        SignalingConfig config = new SignalingConfig("127.0.0.1", 0, rendererAddress, List.of(), GRACE, HEARTBEAT,
+                Duration.ofSeconds(5));
+        ManualNanoTime nanoTime = time;
+        injector = Guice.createInjector(Modules.override(new SignalingModule(config)).with(new AbstractModule() {
+            @Provides
+            @Singleton
+            @NanoTime
+            LongSupplier nanoTime() {
+                return nanoTime;
+            }
 
-      @Provides
-      @Singleton
-      Clock clock() {
-        return Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
-      }
+            @Provides
+            @Singleton
+            Clock clock() {
+                return Clock.fixed(Instant.parse("2026-11-24T12:00:00Z"), ZoneOffset.UTC);
+            }
 
-      @Provides
-      @Singleton
-      ChannelFactory channels() {
-        return address -> InProcessChannelBuilder.forName(address).build();
-      }
+            @Provides
+            @Singleton
+            ChannelFactory channels() {
+                return address -> InProcessChannelBuilder.forName(address).build();
+            }
 
-      @Provides
-      @Singleton
-      ServerBuilderFactory serverBuilders() {
-        return () -> InProcessServerBuilder.forName(signalingName);
-      }
+            @Provides
+            @Singleton
+            ServerBuilderFactory serverBuilders() {
+                return () -> InProcessServerBuilder.forName(signalingName);
+            }
 
-      @Provides
-      @Singleton
-      @Named("cleanup")
-      Executor cleanup() {
-        // Cleanup runs inline so a test sees its effect as soon as the closing call returns.
-        return Runnable::run;
-      }
-    }));
-    signaling = injector.getInstance(SignalingServer.class).start();
-    // Tests drive the reaper by hand after moving the clock; the periodic one would race them (first run is 1 s away).
-    injector.getInstance(Reaper.class).stop();
-    signalingChannel = InProcessChannelBuilder.forName(signalingName).build();
-    channels.add(signalingChannel);
-  }
+            @Provides
+            @Singleton
+            @Named("cleanup")
+            Executor cleanup() {
+                // Cleanup runs inline so a test sees its effect as soon as the closing call returns.
+                return Runnable::run;
+            }
+        }));
+        signaling = injector.getInstance(SignalingServer.class).start();
+        // Tests drive the reaper by hand after moving the clock; the periodic one would race them (first run is 1 s away).
+        injector.getInstance(Reaper.class).stop();
+        signalingChannel = InProcessChannelBuilder.forName(signalingName).build();
+        channels.add(signalingChannel);
+    }
 
-  public FacecastGrpc.FacecastBlockingStub facecast() {
-    return FacecastGrpc.newBlockingStub(signalingChannel);
-  }
+    public FacecastGrpc.FacecastBlockingStub facecast() {
+        return FacecastGrpc.newBlockingStub(signalingChannel);
+    }
 
-  public FacecastGrpc.FacecastStub facecastAsync() {
-    return FacecastGrpc.newStub(signalingChannel);
-  }
+    public FacecastGrpc.FacecastStub facecastAsync() {
+        return FacecastGrpc.newStub(signalingChannel);
+    }
 
-  public RegistryGrpc.RegistryBlockingStub registry() {
-    return RegistryGrpc.newBlockingStub(signalingChannel);
-  }
+    public RegistryGrpc.RegistryBlockingStub registry() {
+        return RegistryGrpc.newBlockingStub(signalingChannel);
+    }
 
-  public String streamerAddress(String id) {
-    return prefix + "-" + id + ":50071";
-  }
+    public String streamerAddress(String id) {
+        return prefix + "-" + id + ":50071";
+    }
 
-  /** Starts a fake streamer, registers it, and waits until signaling holds its event stream. */
-  public FakeStreamerServer addStreamer(String id, int maxSessions) throws IOException, InterruptedException {
-    FakeStreamerServer streamer = new FakeStreamerServer(id, log);
-    Server server = InProcessServerBuilder.forName(streamerAddress(id)).addService(streamer).build().start();
-    servers.add(server);
-    streamerServers.put(id, server);
-    streamers.put(id, streamer);
-    register(id, maxSessions);
-    streamer.awaitSubscriptions(1);
-    return streamer;
-  }
+    /** Starts a fake streamer, registers it, and waits until signaling holds its event stream. */
+    public FakeStreamerServer addStreamer(String id, int maxSessions) throws IOException, InterruptedException {
+        FakeStreamerServer streamer = new FakeStreamerServer(id, log);
+        Server server = InProcessServerBuilder.forName(streamerAddress(id)).addService(streamer).build().start();
+        servers.add(server);
+        streamerServers.put(id, server);
+        streamers.put(id, streamer);
+        register(id, maxSessions);
+        streamer.awaitSubscriptions(1);
+        return streamer;
+    }
 
-  public void register(String id, int maxSessions) {
-    registry().registerStreamer(RegisterStreamerRequest.newBuilder()
-        .setStreamerId(id)
-        .setControlAddress(streamerAddress(id))
-        .setBusPath("/tmp/bus-" + id)
-        .setMaxSessions(maxSessions)
-        .build());
-  }
+    public void register(String id, int maxSessions) {
+        registry().registerStreamer(RegisterStreamerRequest.newBuilder()
+                .setStreamerId(id)
+                .setControlAddress(streamerAddress(id))
+                .setBusPath("/tmp/bus-" + id)
+                .setMaxSessions(maxSessions)
+                .build());
+    }
 
-  /** Stops the fake renderer's server, so signaling finds it unreachable. */
-  public void stopRenderer() throws InterruptedException {
-    servers.get(0).shutdownNow().awaitTermination();
-  }
+    /** Stops the fake renderer's server, so signaling finds it unreachable. */
+    public void stopRenderer() throws InterruptedException {
+        servers.get(0).shutdownNow().awaitTermination();
+    }
 
-  /** Stops a fake streamer's server without telling signaling, as a crash would. */
-  public void stopStreamer(String id) throws InterruptedException {
-    streamerServers.get(id).shutdownNow().awaitTermination();
-  }
+    /** Stops a fake streamer's server without telling signaling, as a crash would. */
+    public void stopStreamer(String id) throws InterruptedException {
+        streamerServers.get(id).shutdownNow().awaitTermination();
+    }
 
-  public Reaper reaper() {
-    return injector.getInstance(Reaper.class);
-  }
+    public Reaper reaper() {
+        return injector.getInstance(Reaper.class);
+    }
 
-  public SessionManager sessions() {
-    return injector.getInstance(SessionManager.class);
-  }
+    public SessionManager sessions() {
+        return injector.getInstance(SessionManager.class);
+    }
 
-  @Override
-  public void close() {
-    channels.forEach(ManagedChannel::shutdownNow);
-    signaling.close();
-    servers.forEach(Server::shutdownNow);
-  }
+    @Override
+    public void close() {
+        channels.forEach(ManagedChannel::shutdownNow);
+        signaling.close();
+        servers.forEach(Server::shutdownNow);
+    }
 }
