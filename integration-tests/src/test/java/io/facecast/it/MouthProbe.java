@@ -17,6 +17,11 @@ final class MouthProbe implements Recording.FrameAnalyzer {
     private volatile boolean armed;
     private final List<Sample> samples = new ArrayList<>();
 
+    /** The default avatar's mouth at 512x512, with a little margin around the region the renderer patches. */
+    static MouthProbe forDefaultAvatar() {
+        return new MouthProbe(180, 290, 152, 92);
+    }
+
     MouthProbe(int x, int y, int w, int h) {
         this.x = x; this.y = y; this.w = w; this.h = h;
     }

@@ -42,7 +42,7 @@ public final class PipelineBenchmark {
             List<MouthProbe> mouths = new ArrayList<>();
             for (int i = 0; i < sessions; i++) {
                 Recording r = new Recording(0);
-                MouthProbe m = new MouthProbe(180, 290, 152, 92);
+                MouthProbe m = MouthProbe.forDefaultAvatar();
                 r.addAnalyzer(m);
                 ReceiverSession s = ReceiverSession.open(client, CreateSessionRequest.getDefaultInstance(), r);
                 if (!s.awaitConnected(Duration.ofSeconds(30))) throw new IllegalStateException("session " + i + " did not connect");

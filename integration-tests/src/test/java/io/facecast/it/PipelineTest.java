@@ -27,8 +27,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * real webrtc-java receivers connected through the public gRPC API. Asserts on what arrives.
  */
 class PipelineTest {
-    /** The default avatar's mouth at 512x512 (a little margin around the region the renderer patches). */
-    private static final int[] MOUTH_BOX = {180, 290, 152, 92};
     private static final long SECOND = 1_000_000_000L;
 
     static LocalStack stack;
@@ -48,7 +46,7 @@ class PipelineTest {
 
     static final class Receiver {
         final Recording recording = new Recording(0);
-        final MouthProbe mouth = new MouthProbe(MOUTH_BOX[0], MOUTH_BOX[1], MOUTH_BOX[2], MOUTH_BOX[3]);
+        final MouthProbe mouth = MouthProbe.forDefaultAvatar();
         final ReceiverSession session;
 
         Receiver() {

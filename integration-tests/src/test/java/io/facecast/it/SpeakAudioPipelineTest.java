@@ -29,7 +29,6 @@ import static org.junit.jupiter.api.Assertions.*;
  * receiver. Then a broken upload is refused precisely and the session speaks on.
  */
 class SpeakAudioPipelineTest {
-    private static final int[] MOUTH_BOX = {180, 290, 152, 92};
     private static final long MS = 1_000_000L;
     private static final int RATE = 16000;
     private static final int CHUNK_MS = 40;
@@ -100,7 +99,7 @@ class SpeakAudioPipelineTest {
     @Test
     void streamedAudioIsLipSyncedAndPlayedAndBadAudioIsRefusedWithoutHarm() throws Exception {
         Recording recording = new Recording(0);
-        MouthProbe mouth = new MouthProbe(MOUTH_BOX[0], MOUTH_BOX[1], MOUTH_BOX[2], MOUTH_BOX[3]);
+        MouthProbe mouth = MouthProbe.forDefaultAvatar();
         recording.addAnalyzer(mouth);
         try (ReceiverSession session = ReceiverSession.open(client, CreateSessionRequest.getDefaultInstance(), recording)) {
             assertTrue(session.awaitConnected(Duration.ofSeconds(20)), "peer did not connect:\n" + stack.logs());
