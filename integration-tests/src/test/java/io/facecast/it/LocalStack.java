@@ -4,6 +4,8 @@ import io.facecast.api.v1.CreateSessionRequest;
 import io.facecast.client.FacecastClient;
 import io.facecast.security.ClusterCa;
 import io.facecast.security.FleetRole;
+import io.facecast.security.FleetTls;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -81,6 +83,12 @@ final class LocalStack implements AutoCloseable {
             stack.awaitStreamerRegistered();
         }
         return stack;
+    }
+
+    /** A channel to streamer {@code i}'s (from 1) control port as signaling: mutual TLS, the streamer's identity checked. */
+    ManagedChannel streamerControlAsSignaling(int i) throws IOException {
+        return FleetTls.load(tlsDir, FleetRole.SIGNALING, "signaling").channel(streamerControl.get(i - 1), FleetRole.STREAMER,
+                "streamer-" + i);
     }
 
     /** Signaling answers UNAVAILABLE until a streamer registered; the stack is ready once a session can be made. */

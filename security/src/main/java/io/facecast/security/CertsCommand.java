@@ -15,7 +15,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "facecast certs", mixinStandardHelpOptions = true,
         description = "Cluster CA and per-process certificates for the internal control plane (mutual TLS).",
-        subcommands = {CertsCommand.Init.class, CertsCommand.Issue.class, CertsCommand.Show.class})
+        subcommands = {CertsCommand.Init.class, CertsCommand.Issue.class, CertsCommand.Local.class, CertsCommand.Show.class})
 public final class CertsCommand implements Runnable {
 
     public static void main(String[] args) {
@@ -75,6 +75,31 @@ public final class CertsCommand implements Runnable {
             }
             FleetIdentity identity = ClusterCa.load(dir).issue(FleetRole.parse(role), id, Duration.ofDays(days), force);
             System.out.println("issued " + identity + ": " + TlsFiles.in(dir, id).cert() + " and " + TlsFiles.in(dir, id).key());
+            return 0;
+        }
+    }
+
+    @Command(name = "local", mixinStandardHelpOptions = true,
+            description = "For a stack on one machine: creates the CA in <dir> unless there is one, and issues "
+                    + "signaling, renderer and each --streamer their pair unless they have one. Prints nothing new.")
+    static final class Local implements Callable<Integer> {
+        @Option(names = "--dir", required = true, description = "Directory of the CA and every pair.")
+        Path dir;
+        @Option(names = "--streamer", defaultValue = "streamer-1", description = "A streamer id, repeatable (default ${DEFAULT-VALUE}).")
+        java.util.List<String> streamers;
+
+        @Override
+        public Integer call() throws Exception {
+            ClusterCa ca = java.nio.file.Files.exists(dir.resolve(ClusterCa.CA_CERT)) ? ClusterCa.load(dir) : ClusterCa.init(dir);
+            java.util.Map<String, FleetRole> wanted = new java.util.LinkedHashMap<>();
+            wanted.put("signaling", FleetRole.SIGNALING);
+            wanted.put("renderer", FleetRole.RENDERER);
+            streamers.forEach(id -> wanted.put(id, FleetRole.STREAMER));
+            for (var entry : wanted.entrySet()) {
+                if (!java.nio.file.Files.exists(TlsFiles.in(dir, entry.getKey()).cert())) {
+                    System.out.println("issued " + ca.issue(entry.getValue(), entry.getKey(), ClusterCa.DEFAULT_VALIDITY, false));
+                }
+            }
             return 0;
         }
     }

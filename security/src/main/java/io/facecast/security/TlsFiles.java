@@ -11,6 +11,12 @@ import java.nio.file.Path;
  */
 public record TlsFiles(Path ca, Path cert, Path key) {
 
+    /** Where processes look when not given {@code --tls-dir}: {@code $FACECAST_TLS_DIR}, else {@code ~/.facecast/tls}. */
+    public static Path defaultDir() {
+        String env = System.getenv("FACECAST_TLS_DIR");
+        return env != null && !env.isBlank() ? Path.of(env) : Path.of(System.getProperty("user.home"), ".facecast", "tls");
+    }
+
     public static TlsFiles in(Path dir, String id) {
         FleetIdentity.checkId(id);
         return new TlsFiles(dir.resolve(ClusterCa.CA_CERT), dir.resolve(id + ".crt"), dir.resolve(id + ".key"));

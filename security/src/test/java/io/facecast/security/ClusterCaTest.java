@@ -95,6 +95,12 @@ class ClusterCaTest {
         assertEquals(1, CertsCommand.run("issue", "--dir", dir.toString(), "--role", "janitor", "--id", "s2"), "no such role");
         assertEquals(2, CertsCommand.run("issue", "--dir", dir.toString()), "usage");
         assertEquals(0, CertsCommand.run("show", dir.resolve("s1.crt").toString()));
+        String before = FleetIdentity.fingerprint(Pem.readCertificate(dir.resolve("s1.crt")));
+        assertEquals(0, CertsCommand.run("local", "--dir", dir.toString(), "--streamer", "s1", "--streamer", "s2"));
+        assertEquals(before, FleetIdentity.fingerprint(Pem.readCertificate(dir.resolve("s1.crt"))), "kept, not replaced");
+        for (String id : List.of("signaling", "renderer", "s2")) {
+            assertTrue(Files.exists(dir.resolve(id + ".crt")) && Files.exists(dir.resolve(id + ".key")), id);
+        }
         assertEquals(FleetIdentity.uri(FleetRole.STREAMER, "s1"), FleetIdentity.of(Pem.readCertificate(dir.resolve("s1.crt"))).uri());
     }
 

@@ -97,7 +97,10 @@ public final class SignalingMain implements Callable<Integer> {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SignalingMain()).execute(args));
+        // "certs ...": the cluster CA tool from the signaling image too (docker-compose's one-shot certs service).
+        System.exit(args.length > 0 && args[0].equals("certs")
+                ? io.facecast.security.CertsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length))
+                : new CommandLine(new SignalingMain()).execute(args));
     }
 
     @Override
