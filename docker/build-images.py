@@ -204,7 +204,15 @@ def verify(out):
                 entry = config["config"]["Entrypoint"]
                 module = image["RepoTags"][0].split("/")[1].split(":")[0]
                 args = ["--help"] if module != "streamer" else \
-                    ["--port", "0", "--signaling", "127.0.0.1:1", "--bus-root", "/tmp/bus", "--id", "verify"]
+                    ["--port", "0", "--signaling", "127.0.0.1:1", "--bus-root", "/tmp/bus", "--id", "verify",
+                     "--tls-dir", "/tmp/tls"]
+                if module == "streamer":  # its control port is mutual TLS: it needs a CA and its own certificate
+                    tls = os.path.join(rootfs, "tmp", "tls")
+                    run(["java", "-jar", os.path.join(ROOT, "security", "target", "facecast-security.jar"), "local",
+                         "--dir", tls, "--streamer", "verify"])
+                    for d, _, files in os.walk(tls):
+                        for f in [d] + [os.path.join(d, f) for f in files]:
+                            os.chown(f, 1000, 1000)
                 expect = "listening on" if module == "streamer" else "Usage:"
                 proc = os.path.join(rootfs, "proc")
                 subprocess.run(["mount", "-t", "proc", "proc", proc], check=True)

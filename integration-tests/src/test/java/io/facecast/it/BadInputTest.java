@@ -46,7 +46,7 @@ class BadInputTest {
     static void startStack() throws Exception {
         stack = LocalStack.start("bad-input", 1, MAX_SESSIONS, Duration.ofSeconds(2));
         client = FacecastClient.connect(stack.signalingTarget);
-        streamerChannel = NettyChannelBuilder.forTarget(stack.streamerControl.get(0)).usePlaintext().build();
+        streamerChannel = stack.streamerControlAsSignaling(1);
     }
 
     @AfterAll

@@ -21,6 +21,8 @@ import java.util.regex.Pattern;
  */
 final class JvmProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on ([0-9.]+):(\\d+)");
+    /** Signaling's second line: its internal control plane (the streamers' registry, mutual TLS). */
+    private static final Pattern CONTROL_PLANE = Pattern.compile("control plane on ([0-9.]+):(\\d+)");
     /** The flags every Facecast JVM gets (Chronicle on JDK 17, no analytics); the same list as the launcher script. */
     static final List<String> JVM_FLAGS = List.of(
             "--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
@@ -37,6 +39,7 @@ final class JvmProcess implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final CompletableFuture<String> listening = new CompletableFuture<>();
+    private final CompletableFuture<String> controlPlane = new CompletableFuture<>();
 
     private JvmProcess(String name, Process process, Path log) {
         this.name = name;
@@ -84,11 +87,16 @@ final class JvmProcess implements AutoCloseable {
                     if (!listening.isDone() && m.find()) {
                         listening.complete(m.group(1) + ":" + m.group(2));
                     }
+                    Matcher c = CONTROL_PLANE.matcher(line);
+                    if (!controlPlane.isDone() && c.find()) {
+                        controlPlane.complete(c.group(1) + ":" + c.group(2));
+                    }
                 }
             } catch (IOException ignored) {
                 // the process ended
             } finally {
                 listening.completeExceptionally(new IllegalStateException(name + " exited before listening; see " + log));
+                controlPlane.completeExceptionally(new IllegalStateException(name + " exited before listening; see " + log));
             }
         }, name + "-output");
         t.setDaemon(true);
@@ -102,6 +110,16 @@ final class JvmProcess implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(name + " did not start listening within " + timeout + "; log " + log + ":\n"
                     + tail(), e);
+        }
+    }
+
+    /** host:port of signaling's internal control plane. */
+    String awaitControlPlane(Duration timeout) throws Exception {
+        try {
+            return controlPlane.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(name + " did not open its control plane within " + timeout + "; log " + log
+                    + ":\n" + tail(), e);
         }
     }
 

@@ -2,6 +2,10 @@ package io.facecast.it;
 
 import io.facecast.api.v1.CreateSessionRequest;
 import io.facecast.client.FacecastClient;
+import io.facecast.security.ClusterCa;
+import io.facecast.security.FleetRole;
+import io.facecast.security.FleetTls;
+import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 
@@ -15,20 +19,27 @@ import java.util.stream.Stream;
 
 /**
  * The three Facecast processes on loopback, as separate JVMs sharing one bus root directory: renderer, signaling and
- * one or more streamers (each tails its own queue below the bus root).
+ * one or more streamers (each tails its own queue below the bus root). The stack has its own cluster CA and a
+ * certificate per process in {@link #tlsDir}, as {@code ./facecast up} makes them; the internal control plane runs
+ * on mutual TLS exactly as in production.
  */
 final class LocalStack implements AutoCloseable {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
     final Path busRoot;
+    final Path tlsDir;
+    /** host:port of the renderer's control port and of signaling's internal control plane (both mutual TLS). */
+    String rendererTarget;
+    String signalingInternal;
     final JvmProcess renderer;
     final JvmProcess signaling;
     final List<JvmProcess> streamers = new ArrayList<>();
     final List<String> streamerControl = new ArrayList<>();
     final String signalingTarget;
 
-    private LocalStack(Path busRoot, JvmProcess renderer, JvmProcess signaling, String signalingTarget) {
+    private LocalStack(Path busRoot, Path tlsDir, JvmProcess renderer, JvmProcess signaling, String signalingTarget) {
         this.busRoot = busRoot;
+        this.tlsDir = tlsDir;
         this.renderer = renderer;
         this.signaling = signaling;
         this.signalingTarget = signalingTarget;
@@ -44,17 +55,27 @@ final class LocalStack implements AutoCloseable {
                             List<String> signalingArgs) throws Exception {
         Path logs = Path.of("target", "it-logs", name);
         Path busRoot = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")), "facecast-bus-");
-        JvmProcess renderer = JvmProcess.start("renderer", "renderer", logs, List.of("--port", "0"));
+        Path tlsDir = Files.createTempDirectory("facecast-tls-");
+        ClusterCa ca = ClusterCa.init(tlsDir);
+        ca.issue(FleetRole.RENDERER, "renderer", ClusterCa.DEFAULT_VALIDITY, false);
+        ca.issue(FleetRole.SIGNALING, "signaling", ClusterCa.DEFAULT_VALIDITY, false);
+        for (int i = 1; i <= streamers; i++) {
+            ca.issue(FleetRole.STREAMER, "streamer-" + i, ClusterCa.DEFAULT_VALIDITY, false);
+        }
+        JvmProcess renderer = JvmProcess.start("renderer", "renderer", logs, List.of("--port", "0",
+                "--tls-dir", tlsDir.toString(), "--bus-root", busRoot.toString()));
         String rendererAddr = renderer.awaitListening(START_TIMEOUT);
-        List<String> args = new ArrayList<>(List.of("--port", "0",
+        List<String> args = new ArrayList<>(List.of("--port", "0", "--internal-port", "0", "--tls-dir", tlsDir.toString(),
                 "--renderer", rendererAddr, "--session-grace", sessionGrace.toMillis() + "ms"));
         args.addAll(signalingArgs);
         JvmProcess signaling = JvmProcess.start("signaling", "signaling", logs, args);
-        LocalStack stack = new LocalStack(busRoot, renderer, signaling, signaling.awaitListening(START_TIMEOUT));
+        LocalStack stack = new LocalStack(busRoot, tlsDir, renderer, signaling, signaling.awaitListening(START_TIMEOUT));
+        stack.rendererTarget = rendererAddr;
+        stack.signalingInternal = signaling.awaitControlPlane(START_TIMEOUT);
         for (int i = 1; i <= streamers; i++) {
             JvmProcess s = JvmProcess.start("streamer-" + i, "streamer", logs, List.of("--port", "0",
-                    "--id", "streamer-" + i, "--signaling", stack.signalingTarget, "--bus-root", busRoot.toString(),
-                    "--max-sessions", Integer.toString(maxSessionsPerStreamer)));
+                    "--id", "streamer-" + i, "--signaling", stack.signalingInternal, "--bus-root", busRoot.toString(),
+                    "--tls-dir", tlsDir.toString(), "--max-sessions", Integer.toString(maxSessionsPerStreamer)));
             stack.streamers.add(s);
             stack.streamerControl.add(s.awaitListening(START_TIMEOUT));
         }
@@ -62,6 +83,12 @@ final class LocalStack implements AutoCloseable {
             stack.awaitStreamerRegistered();
         }
         return stack;
+    }
+
+    /** A channel to streamer {@code i}'s (from 1) control port as signaling: mutual TLS, the streamer's identity checked. */
+    ManagedChannel streamerControlAsSignaling(int i) throws IOException {
+        return FleetTls.load(tlsDir, FleetRole.SIGNALING, "signaling").channel(streamerControl.get(i - 1), FleetRole.STREAMER,
+                "streamer-" + i);
     }
 
     /** Signaling answers UNAVAILABLE until a streamer registered; the stack is ready once a session can be made. */
@@ -116,8 +143,10 @@ final class LocalStack implements AutoCloseable {
         for (JvmProcess p : all()) {
             p.close();
         }
-        try (Stream<Path> files = Files.walk(busRoot)) {
-            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        for (Path dir : List.of(busRoot, tlsDir)) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
         }
     }
 }

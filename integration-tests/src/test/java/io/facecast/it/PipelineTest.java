@@ -10,7 +10,6 @@ import io.facecast.internal.v1.Empty;
 import io.facecast.internal.v1.StreamerControlGrpc;
 import io.facecast.internal.v1.StreamerInspection;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -142,8 +141,8 @@ class PipelineTest {
         assertTrue(inspection.getBusRecordsRead() > 0, inspection.toString());
     }
 
-    static StreamerInspection awaitStreamerEmpty() throws InterruptedException {
-        ManagedChannel ch = NettyChannelBuilder.forTarget(stack.streamerControl.get(0)).usePlaintext().build();
+    static StreamerInspection awaitStreamerEmpty() throws InterruptedException, java.io.IOException {
+        ManagedChannel ch = stack.streamerControlAsSignaling(1);
         try {
             var stub = StreamerControlGrpc.newBlockingStub(ch);
             StreamerInspection last = null;

@@ -12,15 +12,20 @@ import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
 import io.facecast.renderer.tts.http.HttpTtsSettings;
+import io.facecast.security.FleetAuthorization;
+import io.facecast.security.FleetRole;
+import io.facecast.security.FleetTls;
+import io.facecast.security.PeerIdentitySource;
+import io.facecast.security.TlsFiles;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.InetSocketAddress;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
@@ -30,7 +35,8 @@ import java.util.concurrent.TimeUnit;
         description = "Turns text into lip-synced avatar frames and PCM on the streamers' media bus.",
         subcommands = PackCommand.class)
 public final class RendererMain implements Callable<Integer> {
-    @Option(names = "--port", defaultValue = "50061", description = "gRPC port (default ${DEFAULT-VALUE}).")
+    @Option(names = "--port", defaultValue = "50061",
+            description = "Control port (internal plane: mutual TLS, signaling only) (default ${DEFAULT-VALUE}).")
     int port;
 
     @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to bind (default ${DEFAULT-VALUE}).")
@@ -60,6 +66,23 @@ public final class RendererMain implements Callable<Integer> {
     @Option(names = "--tts-http-model", defaultValue = "tts-1", description = "Model sent to --tts-http-url (default ${DEFAULT-VALUE}).")
     String ttsHttpModel;
 
+    @Option(names = "--tls-dir", paramLabel = "DIR",
+            description = "TLS material: DIR/ca.crt and DIR/<id>.crt|key (facecast certs init|issue). "
+                    + "Default: $FACECAST_TLS_DIR, else ~/.facecast/tls.")
+    Path tlsDir = TlsFiles.defaultDir();
+
+    @Option(names = "--id", defaultValue = "renderer",
+            description = "The renderer's fleet id, the identity in its certificate (default ${DEFAULT-VALUE}).")
+    String id;
+
+    @Option(names = "--bus-root", description = "The streamers' bus root: sessions' queues must be directly under it "
+            + "(default: ${DEFAULT-VALUE}, the streamer's default).")
+    Path busRoot = Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm/facecast-bus"
+            : System.getProperty("java.io.tmpdir") + "/facecast-bus");
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new RendererMain()).execute(args));
@@ -76,17 +99,27 @@ public final class RendererMain implements Callable<Integer> {
             System.err.println("renderer: " + e.getMessage());
             return 2;
         }
-        Injector injector = Guice.createInjector(new RendererModule(avatarDir, lipSync, new HttpTtsSettings(ttsHttpUrl, key, ttsHttpModel)));
+        FleetTls tls;
+        try {
+            tls = FleetTls.load(tlsDir, FleetRole.RENDERER, id);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "internal control plane: " + e.getMessage());
+        }
+        Injector injector = Guice.createInjector(new RendererModule(avatarDir, lipSync,
+                new HttpTtsSettings(ttsHttpUrl, key, ttsHttpModel), busRoot));
         HealthStatusManager health = injector.getInstance(HealthStatusManager.class);
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .addService(injector.getInstance(RendererControlService.class))
+        // Only signaling drives the renderer: mutual TLS, and the signaling role (docs/security.md).
+        Server server = tls.serverBuilder(host, port)
+                .addService(FleetAuthorization.admit(injector.getInstance(RendererControlService.class),
+                        PeerIdentitySource.tls(), FleetRole.SIGNALING))
                 .addService(health.getHealthService())
                 .build()
                 .start();
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(RendererControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(injector, server, health), "renderer-shutdown"));
-        System.out.println("renderer listening on " + host + ":" + server.getPort());
+        System.out.println("renderer listening on " + host + ":" + server.getPort() + " (mutual TLS, as " + tls.self()
+                + "; bus root " + busRoot + ")");
         System.out.flush();
         server.awaitTermination();
         return 0;

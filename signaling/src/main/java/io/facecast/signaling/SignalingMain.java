@@ -4,6 +4,11 @@ import com.google.inject.Guice;
 import io.facecast.signaling.http.HttpOptions;
 import io.facecast.signaling.ice.IceOptions;
 import io.facecast.api.v1.IceServer;
+import io.facecast.security.FleetRole;
+import io.facecast.security.FleetTls;
+import io.facecast.security.TlsFiles;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,21 +76,45 @@ public final class SignalingMain implements Callable<Integer> {
             description = "relay: streamers gather TURN candidates only (media always through TURN); default: ${DEFAULT-VALUE}.")
     String iceTransportPolicy = "all";
 
+    @Option(names = "--internal-host",
+            description = "Address of the internal control plane (the streamers' registry, mutual TLS); keep it on "
+                    + "loopback or a private network (default: ${DEFAULT-VALUE}).")
+    String internalHost = InternalPlane.DEFAULT_HOST;
+
+    @Option(names = "--internal-port",
+            description = "Port of the internal control plane; 0 picks a free one (default: ${DEFAULT-VALUE}).")
+    int internalPort = InternalPlane.DEFAULT_PORT;
+
+    @Option(names = "--tls-dir", paramLabel = "DIR",
+            description = "The internal plane's TLS material: DIR/ca.crt and DIR/<id>.crt|key "
+                    + "(facecast certs init|issue). Default: $FACECAST_TLS_DIR, else ~/.facecast/tls.")
+    Path tlsDir = TlsFiles.defaultDir();
+
+    @Option(names = "--id", description = "Signaling's fleet id, the identity in its certificate (default: ${DEFAULT-VALUE}).")
+    String id = InternalPlane.DEFAULT_ID;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new SignalingMain()).execute(args));
+        // "certs ...": the cluster CA tool from the signaling image too (docker-compose's one-shot certs service).
+        System.exit(args.length > 0 && args[0].equals("certs")
+                ? io.facecast.security.CertsCommand.run(java.util.Arrays.copyOfRange(args, 1, args.length))
+                : new CommandLine(new SignalingMain()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
         SignalingConfig config = toConfig();
-        SignalingServer server = Guice.createInjector(new SignalingModule(config, httpOptions(), iceOptions()))
+        InternalPlane internal = internalPlane();
+        SignalingServer server = Guice.createInjector(new SignalingModule(config, httpOptions(), iceOptions(), internal))
                 .getInstance(SignalingServer.class)
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "signaling-shutdown"));
         System.out.println("signaling listening on " + config.host() + ":" + server.port());
+        // Worded so it never matches "listening on" (the public address); launchers read it for --signaling.
+        System.out.println("signaling control plane on " + internal.host() + ":" + server.internalPort()
+                + " (mutual TLS, as " + internal.tls().self() + ")");
         if (server.http().baseUrl() != null) {
             // Worded so it never matches "listening on": launchers read the gRPC address from that line.
             System.out.println("demo page: " + server.http().baseUrl() + "  (WHEP endpoint: " + server.http().baseUrl()
@@ -133,6 +162,14 @@ public final class SignalingMain implements Callable<Integer> {
                     "--ice-transport-policy relay needs a TURN server (--turn-url or a turn: --ice-server)");
         }
         return new IceOptions(turnUrls, turnSecret, parseDuration("--turn-ttl", turnTtl), relay);
+    }
+
+    InternalPlane internalPlane() {
+        try {
+            return new InternalPlane(internalHost, internalPort, FleetTls.load(tlsDir, FleetRole.SIGNALING, id));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "internal control plane: " + e.getMessage());
+        }
     }
 
     HttpOptions httpOptions() {

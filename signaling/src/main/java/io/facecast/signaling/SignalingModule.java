@@ -7,7 +7,7 @@ import com.google.inject.name.Named;
 import io.facecast.signaling.backend.ChannelFactory;
 import io.facecast.signaling.backend.GrpcRendererBackend;
 import io.facecast.signaling.backend.GrpcStreamerBackendFactory;
-import io.facecast.signaling.backend.NettyChannelFactory;
+import io.facecast.signaling.backend.TlsChannelFactory;
 import io.facecast.signaling.backend.RendererBackend;
 import io.facecast.signaling.backend.StreamerBackendFactory;
 import io.facecast.signaling.http.HttpApiServer;
@@ -23,6 +23,7 @@ import io.facecast.signaling.session.Reaper;
 import io.facecast.signaling.session.SessionManager;
 import io.facecast.signaling.session.StreamerLifecycle;
 import io.facecast.signaling.session.Tombstones;
+import io.facecast.security.PeerIdentitySource;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
 import java.time.Clock;
@@ -43,6 +44,7 @@ public final class SignalingModule extends AbstractModule {
     private final SignalingConfig config;
     private final HttpOptions http;
     private final IceOptions ice;
+    private final InternalPlane internal;
 
     /** Without the browser-facing HTTP listener (gRPC only). */
     public SignalingModule(SignalingConfig config) {
@@ -54,9 +56,25 @@ public final class SignalingModule extends AbstractModule {
     }
 
     public SignalingModule(SignalingConfig config, HttpOptions http, IceOptions ice) {
+        this(config, http, ice, null);
+    }
+
+    /**
+     * @param internal the internal control plane (mutual TLS); null only where a test replaces the channel factory,
+     *                 the internal server and the peer identity source
+     */
+    public SignalingModule(SignalingConfig config, HttpOptions http, IceOptions ice, InternalPlane internal) {
         this.config = config;
         this.http = http;
         this.ice = ice;
+        this.internal = internal;
+    }
+
+    private InternalPlane internal() {
+        if (internal == null) {
+            throw new IllegalStateException("signaling needs its internal control plane's TLS material (--tls-dir)");
+        }
+        return internal;
     }
 
     @Override
@@ -84,7 +102,22 @@ public final class SignalingModule extends AbstractModule {
     @Provides
     @Singleton
     ChannelFactory channels() {
-        return new NettyChannelFactory();
+        return new TlsChannelFactory(internal().tls());
+    }
+
+    /** The Registry's listener: mutual TLS, a client certificate from the cluster CA required. */
+    @Provides
+    @Singleton
+    @Named("internal")
+    ServerBuilderFactory internalServerBuilders() {
+        InternalPlane plane = internal();
+        return () -> plane.tls().serverBuilder(plane.host(), plane.port());
+    }
+
+    @Provides
+    @Singleton
+    PeerIdentitySource peerIdentities() {
+        return PeerIdentitySource.tls();
     }
 
     @Provides

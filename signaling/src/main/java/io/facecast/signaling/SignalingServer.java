@@ -7,11 +7,15 @@ import io.facecast.signaling.backend.RendererBackend;
 import io.facecast.signaling.http.HttpApiServer;
 import io.facecast.signaling.session.Reaper;
 import io.facecast.signaling.session.StreamerLifecycle;
+import io.facecast.security.FleetAuthorization;
+import io.facecast.security.FleetRole;
+import io.facecast.security.PeerIdentitySource;
 import io.grpc.Server;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import jakarta.inject.Inject;
+import jakarta.inject.Named;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -19,7 +23,11 @@ import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The signaling gRPC server: public API, registry, health, reflection, and the periodic reaper. */
+/**
+ * The signaling gRPC servers and the periodic reaper. Two planes: the public port carries the public API, health and
+ * reflection; the internal port carries the streamers' registry behind mutual TLS and the streamer role
+ * (docs/security.md).
+ */
 public final class SignalingServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SignalingServer.class);
@@ -33,7 +41,11 @@ public final class SignalingServer implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final HttpApiServer http;
     private final HealthStatusManager health = new HealthStatusManager();
+    private final ServerBuilderFactory internalBuilders;
+    private final PeerIdentitySource peers;
+    private final HealthStatusManager internalHealth = new HealthStatusManager();
     private Server server;
+    private Server internalServer;
 
     @Inject
     SignalingServer(
@@ -44,7 +56,11 @@ public final class SignalingServer implements AutoCloseable {
             StreamerLifecycle streamers,
             RendererBackend renderer,
             ScheduledExecutorService scheduler,
-            HttpApiServer http) {
+            HttpApiServer http,
+            @Named("internal") ServerBuilderFactory internalBuilders,
+            PeerIdentitySource peers) {
+        this.internalBuilders = internalBuilders;
+        this.peers = peers;
         this.builders = builders;
         this.facecast = facecast;
         this.registry = registry;
@@ -57,19 +73,29 @@ public final class SignalingServer implements AutoCloseable {
 
     public synchronized SignalingServer start() {
         try {
+            internalServer = internalBuilders.create()
+                    .addService(FleetAuthorization.admit(registry, peers, FleetRole.STREAMER))
+                    .addService(internalHealth.getHealthService())
+                    .build()
+                    .start();
+        } catch (IOException e) {
+            throw new UncheckedIOException("signaling could not listen on its internal port: " + e.getMessage(), e);
+        }
+        try {
             server = builders.create()
                     .addService(facecast)
-                    .addService(registry)
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()
                     .start();
         } catch (IOException e) {
+            internalServer.shutdownNow();
             throw new UncheckedIOException("signaling could not listen: " + e.getMessage(), e);
         }
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(facecast.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
-        health.setStatus(registry.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
+        internalHealth.setStatus("", ServingStatus.SERVING);
+        internalHealth.setStatus(registry.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
         reaper.start(scheduler);
         http.start();
         return this;
@@ -78,6 +104,11 @@ public final class SignalingServer implements AutoCloseable {
     /** The TCP port actually bound (useful with port 0), or -1 for an in-process server. */
     public synchronized int port() {
         return server.getPort();
+    }
+
+    /** The TCP port of the internal control plane (the Registry), or -1 for an in-process server. */
+    public synchronized int internalPort() {
+        return internalServer.getPort();
     }
 
     /** The browser-facing listener (WHEP, JSON API, demo page); {@code http().baseUrl()} is null when disabled. */
@@ -99,8 +130,10 @@ public final class SignalingServer implements AutoCloseable {
             return;
         }
         health.enterTerminalState();
+        internalHealth.enterTerminalState();
         http.close();
         reaper.stop();
+        internalServer.shutdown();
         server.shutdown();
         try {
             if (!server.awaitTermination(5, TimeUnit.SECONDS)) {
@@ -110,6 +143,7 @@ public final class SignalingServer implements AutoCloseable {
             server.shutdownNow();
             Thread.currentThread().interrupt();
         }
+        internalServer.shutdownNow();
         streamers.shutdown();
         if (renderer instanceof GrpcRendererBackend grpcRenderer) {
             grpcRenderer.close();

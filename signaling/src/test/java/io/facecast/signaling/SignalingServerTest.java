@@ -1,12 +1,20 @@
 package io.facecast.signaling;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.inject.Guice;
 import io.facecast.api.v1.CreateSessionRequest;
 import io.facecast.api.v1.FacecastGrpc;
+import io.facecast.internal.v1.RegisterStreamerRequest;
+import io.facecast.internal.v1.RegistryGrpc;
+import io.facecast.security.ClusterCa;
+import io.facecast.security.FleetRole;
+import io.facecast.security.FleetTls;
+import io.facecast.signaling.http.HttpOptions;
+import io.facecast.signaling.ice.IceOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -14,19 +22,36 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
-/** The production wiring (Netty on loopback, real Guice module) boots, reports healthy and answers. */
+/** The production wiring (Netty on loopback, real Guice module, real mutual TLS) boots, reports healthy and answers. */
 class SignalingServerTest {
 
+    @TempDir
+    Path tls;
+
     @Test
-    void productionWiringServesHealthAndTheApiOnLoopback() throws Exception {
+    void productionWiringServesHealthAndTheApiOnLoopbackAndTheRegistryOnlyBehindMutualTls() throws Exception {
+        ClusterCa ca = ClusterCa.init(tls);
+        ca.issue(FleetRole.SIGNALING, "signaling", Duration.ofDays(1), false);
+        ca.issue(FleetRole.STREAMER, "s1", Duration.ofDays(1), false);
         SignalingConfig config = SignalingConfig.defaults().withPort(0).withRendererAddress("127.0.0.1:1");
-        try (SignalingServer server = Guice.createInjector(new SignalingModule(config)).getInstance(SignalingServer.class)) {
+        InternalPlane internal = new InternalPlane("127.0.0.1", 0, FleetTls.load(tls, FleetRole.SIGNALING, "signaling"));
+        try (SignalingServer server = Guice.createInjector(
+                new SignalingModule(config, HttpOptions.disabled(), IceOptions.none(), internal)).getInstance(SignalingServer.class)) {
             server.start();
             assertTrue(server.port() > 0);
+            assertTrue(server.internalPort() > 0);
+            assertNotEquals(server.port(), server.internalPort());
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+            ManagedChannel plainInternal = NettyChannelBuilder.forAddress("127.0.0.1", server.internalPort()).usePlaintext().build();
+            ManagedChannel streamer = FleetTls.load(tls, FleetRole.STREAMER, "s1").channel("127.0.0.1:" + server.internalPort(), FleetRole.SIGNALING);
+            RegisterStreamerRequest register = RegisterStreamerRequest.newBuilder().setStreamerId("s1")
+                    .setControlAddress("127.0.0.1:1").setBusPath("/tmp/bus/s1").setMaxSessions(1).build();
             try {
                 HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
                         .check(HealthCheckRequest.newBuilder().setService("facecast.v1.Facecast").build());
@@ -35,8 +60,22 @@ class SignalingServerTest {
                         () -> FacecastGrpc.newBlockingStub(channel).createSession(CreateSessionRequest.getDefaultInstance()));
                 assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
                 assertEquals("no streamer is registered", e.getStatus().getDescription());
+
+                StatusRuntimeException onPublic = assertThrows(StatusRuntimeException.class,
+                        () -> RegistryGrpc.newBlockingStub(channel).registerStreamer(register));
+                assertEquals(Status.Code.UNIMPLEMENTED, onPublic.getStatus().getCode(), "no registry on the public port");
+                StatusRuntimeException plain = assertThrows(StatusRuntimeException.class,
+                        () -> RegistryGrpc.newBlockingStub(plainInternal).withDeadlineAfter(10, TimeUnit.SECONDS).registerStreamer(register));
+                assertEquals(Status.Code.UNAVAILABLE, plain.getStatus().getCode(), "plaintext never reaches the registry");
+
+                RegistryGrpc.newBlockingStub(streamer).withDeadlineAfter(10, TimeUnit.SECONDS).registerStreamer(register);
+                StatusRuntimeException full = assertThrows(StatusRuntimeException.class,
+                        () -> FacecastGrpc.newBlockingStub(channel).createSession(CreateSessionRequest.getDefaultInstance()));
+                assertNotEquals("no streamer is registered", full.getStatus().getDescription(), "the streamer registered over mTLS");
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                plainInternal.shutdownNow();
+                streamer.shutdownNow();
             }
         }
     }

@@ -11,10 +11,13 @@ import io.facecast.streamer.ingest.BusIngest;
 import io.facecast.streamer.registration.SignalingRegistration;
 import io.facecast.streamer.schedule.StreamerScheduler;
 import io.facecast.streamer.session.StreamerSessions;
+import io.facecast.security.FleetAuthorization;
+import io.facecast.security.FleetRole;
+import io.facecast.security.FleetTls;
+import io.facecast.security.PeerIdentitySource;
+import io.facecast.security.TlsFiles;
 import io.grpc.ManagedChannel;
 import io.grpc.Server;
-import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import org.slf4j.Logger;
@@ -23,7 +26,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -41,14 +44,18 @@ public final class StreamerMain implements Callable<Integer> {
     String id = "streamer-1";
     @Option(names = "--host", description = "Address to listen on and advertise (default: ${DEFAULT-VALUE})")
     String host = "127.0.0.1";
-    @Option(names = "--port", description = "Control port; 0 picks a free one (default: ${DEFAULT-VALUE})")
+    @Option(names = "--port", description = "Control port (internal plane: mutual TLS, signaling only); 0 picks a free one (default: ${DEFAULT-VALUE})")
     int port = 50071;
-    @Option(names = "--signaling", description = "Signaling address to register with (default: ${DEFAULT-VALUE})")
-    String signaling = "127.0.0.1:50051";
+    @Option(names = "--signaling", description = "Signaling's internal control plane (its --internal-port) to register with (default: ${DEFAULT-VALUE})")
+    String signaling = "127.0.0.1:50052";
     @Option(names = "--bus-root", description = "Bus root directory shared with the renderer (default: ${DEFAULT-VALUE})")
     Path busRoot = Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm/facecast-bus" : System.getProperty("java.io.tmpdir") + "/facecast-bus");
     @Option(names = "--max-sessions", description = "Sessions this streamer accepts (default: ${DEFAULT-VALUE})")
     int maxSessions = 8;
+    @Option(names = "--tls-dir", paramLabel = "DIR", description = "TLS material: DIR/ca.crt and DIR/<id>.crt|key "
+            + "(facecast certs init|issue); the certificate must name this streamer's --id. "
+            + "Default: $FACECAST_TLS_DIR, else ~/.facecast/tls.")
+    Path tlsDir = TlsFiles.defaultDir();
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamerMain()).execute(args));
@@ -58,6 +65,12 @@ public final class StreamerMain implements Callable<Integer> {
     public Integer call() throws Exception {
         if (maxSessions < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--max-sessions must be at least 1");
+        }
+        FleetTls tls;
+        try {
+            tls = FleetTls.load(tlsDir, FleetRole.STREAMER, id);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "internal control plane: " + e.getMessage());
         }
         StreamerConfig config = new StreamerConfig(id, host, port, signaling, busRoot, maxSessions);
         Files.createDirectories(config.busPath());
@@ -70,8 +83,11 @@ public final class StreamerMain implements Callable<Integer> {
 
         scheduler.start();
         ingest.start();
-        Server server = NettyServerBuilder.forAddress(new InetSocketAddress(host, port))
-                .addService(injector.getInstance(StreamerControlService.class))
+        // Only signaling controls the streamer and watches its events (every session's captions): mutual TLS, and
+        // the signaling role. The server certificate names this streamer, so signaling knows it dialled the right one.
+        Server server = tls.serverBuilder(host, port)
+                .addService(FleetAuthorization.admit(injector.getInstance(StreamerControlService.class),
+                        PeerIdentitySource.tls(), FleetRole.SIGNALING))
                 .addService(health.getHealthService())
                 .build().start();
         health.setStatus("", ServingStatus.SERVING);
@@ -82,11 +98,12 @@ public final class StreamerMain implements Callable<Integer> {
         });
         stats.scheduleAtFixedRate(sessions::publishStats, 2, 2, TimeUnit.SECONDS);
 
-        ManagedChannel toSignaling = NettyChannelBuilder.forTarget(signaling).usePlaintext().build();
+        ManagedChannel toSignaling = tls.channel(signaling, FleetRole.SIGNALING);
         SignalingRegistration registration = new SignalingRegistration(toSignaling, RegisterStreamerRequest.newBuilder()
                 .setStreamerId(id).setControlAddress(config.advertisedAddress(server.getPort()))
                 .setBusPath(config.busPath().toString()).setMaxSessions(maxSessions).build(), sessions::size, sessions::close);
-        System.out.println("streamer " + id + " listening on " + host + ":" + server.getPort() + " (bus " + config.busPath() + ")");
+        System.out.println("streamer " + id + " listening on " + host + ":" + server.getPort() + " (mutual TLS, as "
+                + tls.self() + "; bus " + config.busPath() + ")");
         System.out.flush();
         registration.start();
 

@@ -30,6 +30,7 @@ public final class RendererModule extends AbstractModule {
     private final Path avatarDir;
     private final LipSync lipSync;
     private final HttpTtsSettings httpTts;
+    private final Path busRoot;
 
     public RendererModule() {
         this(null, LipSync.NONE, HttpTtsSettings.NONE);
@@ -41,6 +42,12 @@ public final class RendererModule extends AbstractModule {
      * @param httpTts   the OpenAI-compatible speech endpoint behind "http:&lt;voice&gt;" voices, or NONE
      */
     public RendererModule(Path avatarDir, LipSync lipSync, HttpTtsSettings httpTts) {
+        this(avatarDir, lipSync, httpTts, null);
+    }
+
+    /** @param busRoot the only directory whose direct children may be queue directories (null: unconfined, tests) */
+    public RendererModule(Path avatarDir, LipSync lipSync, HttpTtsSettings httpTts, Path busRoot) {
+        this.busRoot = busRoot;
         this.avatarDir = avatarDir;
         this.lipSync = lipSync;
         this.httpTts = httpTts;
@@ -69,7 +76,7 @@ public final class RendererModule extends AbstractModule {
     @Provides
     @Singleton
     BusAppenders busAppenders() {
-        return new BusAppenders();
+        return busRoot == null ? new BusAppenders() : new BusAppenders(busRoot);
     }
 
     @Provides

@@ -5,11 +5,15 @@ import io.facecast.internal.v1.HeartbeatResponse;
 import io.facecast.internal.v1.RegisterStreamerRequest;
 import io.facecast.internal.v1.RegisterStreamerResponse;
 import io.facecast.internal.v1.RegistryGrpc;
+import io.facecast.security.FleetAuthorization;
 import io.facecast.signaling.session.StreamerLifecycle;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 
-/** Streamers register and keep their registration alive here. */
+/**
+ * Streamers register and keep their registration alive here, on the internal port only, each as the streamer its
+ * certificate names ({@link FleetAuthorization#caller()}).
+ */
 public final class RegistryService extends RegistryGrpc.RegistryImplBase {
 
     private final StreamerLifecycle streamers;
@@ -22,14 +26,14 @@ public final class RegistryService extends RegistryGrpc.RegistryImplBase {
     @Override
     public void registerStreamer(RegisterStreamerRequest request, StreamObserver<RegisterStreamerResponse> response) {
         Rpc.unary("RegisterStreamer", response, () -> RegisterStreamerResponse.newBuilder()
-                .setHeartbeatIntervalMs((int) streamers.register(request).toMillis())
+                .setHeartbeatIntervalMs((int) streamers.register(request, FleetAuthorization.caller()).toMillis())
                 .build());
     }
 
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
         Rpc.unary("Heartbeat", response, () -> HeartbeatResponse.newBuilder()
-                .setKnown(streamers.heartbeat(request.getStreamerId(), request.getActiveSessions()))
+                .setKnown(streamers.heartbeat(request.getStreamerId(), FleetAuthorization.caller(), request.getActiveSessions()))
                 .build());
     }
 }

@@ -20,7 +20,7 @@ final class GrpcAudioUpload implements RendererAudioUpload {
 
     private GrpcAudioUpload() {}
 
-    static GrpcAudioUpload open(String peer, RendererControlGrpc.RendererControlStub stub, RendererSpeakAudioStart start) {
+    static GrpcAudioUpload open(String peer, String address, RendererControlGrpc.RendererControlStub stub, RendererSpeakAudioStart start) {
         GrpcAudioUpload upload = new GrpcAudioUpload();
         stub.speakAudio(new ClientResponseObserver<RendererSpeakAudioRequest, RendererSpeakResponse>() {
             @Override
@@ -34,7 +34,7 @@ final class GrpcAudioUpload implements RendererAudioUpload {
             @Override
             public void onError(Throwable t) {
                 StatusRuntimeException e = t instanceof StatusRuntimeException sre ? sre : Status.fromThrowable(t).asRuntimeException();
-                upload.result.completeExceptionally(BackendCall.translate(peer, e));
+                upload.result.completeExceptionally(BackendCall.translate(peer, address, e));
             }
 
             @Override

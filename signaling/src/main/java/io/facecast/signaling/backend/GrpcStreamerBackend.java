@@ -10,6 +10,7 @@ import io.facecast.internal.v1.StreamerInterruptRequest;
 import io.facecast.internal.v1.StreamerInterruptResponse;
 import io.facecast.internal.v1.StreamerNegotiateRequest;
 import io.facecast.internal.v1.StreamerOpenRequest;
+import io.facecast.security.FleetRole;
 import io.grpc.Context;
 import io.grpc.ManagedChannel;
 import io.grpc.stub.StreamObserver;
@@ -20,14 +21,18 @@ import java.util.concurrent.TimeUnit;
 public final class GrpcStreamerBackend implements StreamerBackend {
 
     private final String description;
+    private final String address;
     private final ManagedChannel channel;
     private final StreamerControlGrpc.StreamerControlBlockingStub blocking;
     private final StreamerControlGrpc.StreamerControlStub async;
     private final long deadlineMillis;
 
     public GrpcStreamerBackend(String streamerId, String address, ChannelFactory channels, Duration deadline) {
-        this.description = "streamer " + streamerId + " at " + address;
-        this.channel = channels.open(address);
+        // Clients see "streamer <id>"; where it is stays in signaling's log (BackendCall).
+        this.description = "streamer " + streamerId;
+        this.address = address;
+        // The channel only talks to the process whose certificate says it is this streamer.
+        this.channel = channels.open(address, FleetRole.STREAMER, streamerId);
         this.blocking = StreamerControlGrpc.newBlockingStub(channel);
         this.async = StreamerControlGrpc.newStub(channel);
         this.deadlineMillis = deadline.toMillis();
@@ -44,32 +49,32 @@ public final class GrpcStreamerBackend implements StreamerBackend {
 
     @Override
     public void openSession(StreamerOpenRequest request) {
-        BackendCall.run(description, () -> call().openSession(request));
+        BackendCall.run(description, address, () -> call().openSession(request));
     }
 
     @Override
     public String negotiate(String sessionId, String sdpOffer) {
         StreamerNegotiateRequest request =
                 StreamerNegotiateRequest.newBuilder().setSessionId(sessionId).setSdpOffer(sdpOffer).build();
-        return BackendCall.run(description, () -> call().negotiate(request)).getSdpAnswer();
+        return BackendCall.run(description, address, () -> call().negotiate(request)).getSdpAnswer();
     }
 
     @Override
     public void addIceCandidate(String sessionId, IceCandidate candidate) {
         StreamerIceRequest request = StreamerIceRequest.newBuilder().setSessionId(sessionId).setCandidate(candidate).build();
-        BackendCall.run(description, () -> call().addIceCandidate(request));
+        BackendCall.run(description, address, () -> call().addIceCandidate(request));
     }
 
     @Override
     public StreamerInterruptResponse interrupt(String sessionId, long discardThroughUtteranceId) {
         StreamerInterruptRequest request = StreamerInterruptRequest.newBuilder()
                 .setSessionId(sessionId).setDiscardThroughUtteranceId(discardThroughUtteranceId).build();
-        return BackendCall.run(description, () -> call().interrupt(request));
+        return BackendCall.run(description, address, () -> call().interrupt(request));
     }
 
     @Override
     public void closeSession(String sessionId) {
-        BackendCall.run(description, () -> call().closeSession(SessionRef.newBuilder().setSessionId(sessionId).build()));
+        BackendCall.run(description, address, () -> call().closeSession(SessionRef.newBuilder().setSessionId(sessionId).build()));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.facecast.signaling.placement;
 
+import io.facecast.security.FleetIdentity;
 import io.facecast.signaling.backend.StreamerBackend;
 
 /**
@@ -14,6 +15,7 @@ public final class StreamerRegistration {
     private final String busPath;
     private final int maxSessions;
     private final StreamerBackend backend;
+    private final FleetIdentity owner;
     private volatile long lastHeartbeatNanos;
     private volatile int reportedSessions;
     // Guarded by the StreamerRegistry's lock.
@@ -21,6 +23,13 @@ public final class StreamerRegistration {
 
     public StreamerRegistration(
             String streamerId, String controlAddress, String busPath, int maxSessions, StreamerBackend backend, long nowNanos) {
+        this(streamerId, controlAddress, busPath, maxSessions, backend, nowNanos, null);
+    }
+
+    /** @param owner the certificate identity that made this registration; only it may heartbeat or replace it */
+    public StreamerRegistration(String streamerId, String controlAddress, String busPath, int maxSessions,
+                                StreamerBackend backend, long nowNanos, FleetIdentity owner) {
+        this.owner = owner;
         this.streamerId = streamerId;
         this.controlAddress = controlAddress;
         this.busPath = busPath;
@@ -43,6 +52,11 @@ public final class StreamerRegistration {
 
     public int maxSessions() {
         return maxSessions;
+    }
+
+    /** The certificate identity that registered (null in tests that build registrations by hand). */
+    public FleetIdentity owner() {
+        return owner;
     }
 
     public StreamerBackend backend() {

@@ -1,5 +1,6 @@
 package io.facecast.signaling.placement;
 
+import io.facecast.security.FleetIdentity;
 import io.grpc.Status;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongSupplier;
@@ -32,19 +34,44 @@ public final class StreamerRegistry {
         return nanoTime.getAsLong();
     }
 
-    /** Adds the registration and returns the one it replaces (same streamer id), if any. */
+    /**
+     * Adds the registration and returns the one it replaces (same streamer id), if any. A live registration is
+     * replaced only by its own certificate (the streamer restarted); another certificate for the same id waits until
+     * the live one expires.
+     *
+     * @throws io.grpc.StatusRuntimeException PERMISSION_DENIED when the live registration belongs to another certificate
+     */
     public synchronized Optional<StreamerRegistration> register(StreamerRegistration registration) {
+        StreamerRegistration live = streamers.get(registration.streamerId());
+        if (live != null && !sameOwner(live, registration.owner())) {
+            throw Status.PERMISSION_DENIED.withDescription("streamer " + registration.streamerId()
+                    + " is registered and alive under another certificate; a replacement is accepted once it stops "
+                    + "sending heartbeats").asRuntimeException();
+        }
         return Optional.ofNullable(streamers.put(registration.streamerId(), registration));
     }
 
     /** Records a heartbeat; false when the streamer is unknown (never registered, or already declared dead). */
     public synchronized boolean heartbeat(String streamerId, int activeSessions) {
+        return heartbeat(streamerId, null, activeSessions);
+    }
+
+    /**
+     * Records a heartbeat from {@code owner}; false when this streamer is unknown under that certificate (never
+     * registered, declared dead, or registered by another certificate): heartbeats keep alive only the registration
+     * their own certificate made.
+     */
+    public synchronized boolean heartbeat(String streamerId, FleetIdentity owner, int activeSessions) {
         StreamerRegistration registration = streamers.get(streamerId);
-        if (registration == null) {
+        if (registration == null || !sameOwner(registration, owner)) {
             return false;
         }
         registration.heartbeat(nanoTime.getAsLong(), activeSessions);
         return true;
+    }
+
+    private static boolean sameOwner(StreamerRegistration registration, FleetIdentity owner) {
+        return Objects.equals(registration.owner(), owner);
     }
 
     /** Removes and returns every streamer whose last heartbeat is older than the timeout. */

@@ -1,6 +1,8 @@
 package io.facecast.signaling.session;
 
 import io.facecast.internal.v1.RegisterStreamerRequest;
+import io.facecast.security.FleetIdentity;
+import io.facecast.security.FleetRole;
 import io.facecast.signaling.backend.StreamerBackend;
 import io.facecast.signaling.backend.StreamerBackendFactory;
 import io.facecast.signaling.placement.StreamerRegistration;
@@ -10,8 +12,10 @@ import io.grpc.Status;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +27,8 @@ public final class StreamerLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(StreamerLifecycle.class);
     private static final Duration EVENT_STREAM_RECONNECT_DELAY = Duration.ofMillis(500);
+    /** A host name, an IPv4 address or a bracketed IPv6 address; no scheme, path or user part. */
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9]([A-Za-z0-9.-]{0,252})|\\[[0-9A-Fa-f:.]{2,45}\\]");
 
     private final StreamerRegistry registry;
     private final SessionManager sessions;
@@ -47,12 +53,22 @@ public final class StreamerLifecycle {
         this.timeout = timeout;
     }
 
-    /** @return the heartbeat interval the streamer must keep */
+    /** As {@link #register(RegisterStreamerRequest, FleetIdentity)} without a caller identity: for unit tests. */
     public Duration register(RegisterStreamerRequest request) {
+        return register(request, null);
+    }
+
+    /**
+     * @param caller the certificate identity of the caller (the Registry's gate checked its role); a streamer
+     *               registers only as the id its certificate names
+     * @return the heartbeat interval the streamer must keep
+     */
+    public Duration register(RegisterStreamerRequest request, FleetIdentity caller) {
         String id = request.getStreamerId().strip();
         if (id.isEmpty()) {
             throw invalid("streamer_id is empty");
         }
+        requireSelf(caller, id);
         String address = request.getControlAddress().strip();
         if (!looksLikeHostPort(address)) {
             throw invalid("control_address '" + request.getControlAddress() + "' is not host:port");
@@ -65,8 +81,16 @@ public final class StreamerLifecycle {
         }
         StreamerBackend backend = backends.connect(id, address);
         StreamerRegistration registration = new StreamerRegistration(
-                id, address, request.getBusPath(), request.getMaxSessions(), backend, registry.now());
-        registry.register(registration).ifPresent(old -> retire(old, "streamer re-registered",
+                id, address, request.getBusPath(), request.getMaxSessions(), backend, registry.now(), caller);
+        Optional<StreamerRegistration> replaced;
+        try {
+            replaced = registry.register(registration);
+        } catch (RuntimeException refused) {
+            backend.shutdown();
+            log.warn("refused registration of streamer {} by {}: {}", id, caller, refused.getMessage());
+            throw refused;
+        }
+        replaced.ifPresent(old -> retire(old, "streamer re-registered",
                 old + " registered again (restarted?); its earlier sessions are gone"));
         StreamerEventPump pump = new StreamerEventPump(
                 backend,
@@ -83,6 +107,24 @@ public final class StreamerLifecycle {
     /** @return false when the streamer is unknown here and must register again */
     public boolean heartbeat(String streamerId, int activeSessions) {
         return registry.heartbeat(streamerId, activeSessions);
+    }
+
+    /**
+     * A heartbeat counts only for the registration the caller's own certificate made.
+     *
+     * @return false when the streamer is unknown here (under this certificate) and must register again
+     */
+    public boolean heartbeat(String streamerId, FleetIdentity caller, int activeSessions) {
+        requireSelf(caller, streamerId);
+        return registry.heartbeat(streamerId, caller, activeSessions);
+    }
+
+    private static void requireSelf(FleetIdentity caller, String streamerId) {
+        if (caller != null && !caller.is(FleetRole.STREAMER, streamerId)) {
+            throw Status.PERMISSION_DENIED.withDescription("the caller's certificate is " + caller
+                    + "; it may register and heartbeat only as streamer '" + caller.id() + "', not '" + streamerId + "'")
+                    .asRuntimeException();
+        }
     }
 
     /** Declares streamers without a recent heartbeat dead and closes their sessions. */
@@ -116,7 +158,7 @@ public final class StreamerLifecycle {
 
     private static boolean looksLikeHostPort(String address) {
         int colon = address.lastIndexOf(':');
-        if (colon <= 0 || colon == address.length() - 1) {
+        if (colon <= 0 || colon == address.length() - 1 || !HOST.matcher(address.substring(0, colon)).matches()) {
             return false;
         }
         try {

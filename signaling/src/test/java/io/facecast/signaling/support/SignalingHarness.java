@@ -18,8 +18,13 @@ import io.facecast.signaling.SignalingServer;
 import io.facecast.signaling.backend.ChannelFactory;
 import io.facecast.signaling.session.Reaper;
 import io.facecast.signaling.session.SessionManager;
+import io.facecast.security.FleetIdentity;
+import io.facecast.security.FleetRole;
+import io.facecast.security.PeerIdentitySource;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
@@ -31,18 +36,24 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 
 /**
  * The real signaling (its Guice module, services, session logic) over in-process gRPC, talking to a fake renderer
- * and fake streamers; only the clock, the transports and the cleanup executor are replaced.
+ * and fake streamers; only the clock, the transports and the cleanup executor are replaced. In-process calls carry
+ * no TLS session, so the caller's fleet identity comes from a test header ({@link #IDENTITY}) instead of a
+ * certificate; the authorization that follows is the real one. Real mutual TLS is tested in the security module and
+ * the integration tests.
  */
 public final class SignalingHarness implements AutoCloseable {
 
     public static final Duration GRACE = Duration.ofSeconds(5);
     public static final Duration HEARTBEAT = Duration.ofMillis(1000);
+    /** "role/id" or "role/id#certificate" of an in-process caller. */
+    public static final Metadata.Key<String> IDENTITY = Metadata.Key.of("x-test-fleet-identity", Metadata.ASCII_STRING_MARSHALLER);
 
     public final CallLog log = new CallLog();
     public final ManualNanoTime time = new ManualNanoTime();
@@ -56,11 +67,13 @@ public final class SignalingHarness implements AutoCloseable {
     private final Injector injector;
     private final SignalingServer signaling;
     private final ManagedChannel signalingChannel;
+    private final ManagedChannel internalChannel;
 
     public SignalingHarness() throws IOException {
         rendererAddress = prefix + "-renderer:50061";
         servers.add(InProcessServerBuilder.forName(rendererAddress).addService(renderer).build().start());
         String signalingName = prefix + "-signaling";
+        String internalName = prefix + "-signaling-internal";
         SignalingConfig config = new SignalingConfig("127.0.0.1", 0, rendererAddress, List.of(), GRACE, HEARTBEAT,
                 Duration.ofSeconds(5));
         ManualNanoTime nanoTime = time;
@@ -81,13 +94,26 @@ public final class SignalingHarness implements AutoCloseable {
             @Provides
             @Singleton
             ChannelFactory channels() {
-                return address -> InProcessChannelBuilder.forName(address).build();
+                return (address, role, id) -> InProcessChannelBuilder.forName(address).build();
             }
 
             @Provides
             @Singleton
             ServerBuilderFactory serverBuilders() {
                 return () -> InProcessServerBuilder.forName(signalingName);
+            }
+
+            @Provides
+            @Singleton
+            @Named("internal")
+            ServerBuilderFactory internalServerBuilders() {
+                return () -> InProcessServerBuilder.forName(internalName);
+            }
+
+            @Provides
+            @Singleton
+            PeerIdentitySource peers() {
+                return (call, headers) -> Optional.ofNullable(headers.get(IDENTITY)).map(SignalingHarness::identity);
             }
 
             @Provides
@@ -103,6 +129,14 @@ public final class SignalingHarness implements AutoCloseable {
         injector.getInstance(Reaper.class).stop();
         signalingChannel = InProcessChannelBuilder.forName(signalingName).build();
         channels.add(signalingChannel);
+        internalChannel = InProcessChannelBuilder.forName(internalName).build();
+        channels.add(internalChannel);
+    }
+
+    private static FleetIdentity identity(String header) {
+        String[] certificate = header.split("#", 2);
+        String[] roleId = certificate[0].split("/", 2);
+        return new FleetIdentity(FleetRole.parse(roleId[0]), roleId[1], certificate.length > 1 ? certificate[1] : "cert-1");
     }
 
     public FacecastGrpc.FacecastBlockingStub facecast() {
@@ -113,7 +147,25 @@ public final class SignalingHarness implements AutoCloseable {
         return FacecastGrpc.newStub(signalingChannel);
     }
 
+    /** The registry on the internal port, called without any fleet identity. */
     public RegistryGrpc.RegistryBlockingStub registry() {
+        return RegistryGrpc.newBlockingStub(internalChannel);
+    }
+
+    /** The registry as the holder of a streamer certificate for {@code id}. */
+    public RegistryGrpc.RegistryBlockingStub registry(String id) {
+        return registryAs("streamer/" + id);
+    }
+
+    /** The registry as any identity: "role/id", or "role/id#certificate" for a second certificate of one id. */
+    public RegistryGrpc.RegistryBlockingStub registryAs(String identity) {
+        Metadata headers = new Metadata();
+        headers.put(IDENTITY, identity);
+        return registry().withInterceptors(MetadataUtils.newAttachHeadersInterceptor(headers));
+    }
+
+    /** The public port's registry, which must not exist there. */
+    public RegistryGrpc.RegistryBlockingStub publicRegistry() {
         return RegistryGrpc.newBlockingStub(signalingChannel);
     }
 
@@ -134,7 +186,7 @@ public final class SignalingHarness implements AutoCloseable {
     }
 
     public void register(String id, int maxSessions) {
-        registry().registerStreamer(RegisterStreamerRequest.newBuilder()
+        registry(id).registerStreamer(RegisterStreamerRequest.newBuilder()
                 .setStreamerId(id)
                 .setControlAddress(streamerAddress(id))
                 .setBusPath("/tmp/bus-" + id)
