@@ -204,7 +204,7 @@ def verify(out):
                 entry = config["config"]["Entrypoint"]
                 module = image["RepoTags"][0].split("/")[1].split(":")[0]
                 args = ["--help"] if module != "streamer" else \
-                    ["--port", "0", "--signaling", "127.0.0.1:1", "--bus-root", "/tmp/bus", "--id", "verify"]
+                    ["--port", "0", "--signaling", "127.0.0.1:1", "--bus-root", "/tmp/bus", "--id", "verify", "--ops-port", "0"]
                 expect = "listening on" if module == "streamer" else "Usage:"
                 proc = os.path.join(rootfs, "proc")
                 subprocess.run(["mount", "-t", "proc", "proc", proc], check=True)

@@ -44,7 +44,8 @@ final class LocalStack implements AutoCloseable {
                             List<String> signalingArgs) throws Exception {
         Path logs = Path.of("target", "it-logs", name);
         Path busRoot = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")), "facecast-bus-");
-        JvmProcess renderer = JvmProcess.start("renderer", "renderer", logs, List.of("--port", "0"));
+        JvmProcess renderer = JvmProcess.start("renderer", "renderer", logs, List.of("--port", "0",
+                "--ops-port", "0")); // ops (metrics) listeners on free ports: stacks and streamers never collide
         String rendererAddr = renderer.awaitListening(START_TIMEOUT);
         List<String> args = new ArrayList<>(List.of("--port", "0",
                 "--renderer", rendererAddr, "--session-grace", sessionGrace.toMillis() + "ms"));
@@ -54,7 +55,7 @@ final class LocalStack implements AutoCloseable {
         for (int i = 1; i <= streamers; i++) {
             JvmProcess s = JvmProcess.start("streamer-" + i, "streamer", logs, List.of("--port", "0",
                     "--id", "streamer-" + i, "--signaling", stack.signalingTarget, "--bus-root", busRoot.toString(),
-                    "--max-sessions", Integer.toString(maxSessionsPerStreamer)));
+                    "--max-sessions", Integer.toString(maxSessionsPerStreamer), "--ops-port", "0"));
             stack.streamers.add(s);
             stack.streamerControl.add(s.awaitListening(START_TIMEOUT));
         }

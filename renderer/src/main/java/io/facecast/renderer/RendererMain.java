@@ -12,7 +12,9 @@ import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
 import io.facecast.renderer.tts.http.HttpTtsSettings;
+import io.facecast.ops.OpsServer;
 import io.grpc.Server;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -60,6 +62,10 @@ public final class RendererMain implements Callable<Integer> {
     @Option(names = "--tts-http-model", defaultValue = "tts-1", description = "Model sent to --tts-http-url (default ${DEFAULT-VALUE}).")
     String ttsHttpModel;
 
+    @Option(names = "--ops-port", defaultValue = "9461", description = "Port of the ops HTTP listener (/metrics, /healthz,"
+            + " /readyz) on --host; 0 picks a free one, -1 turns it off (default ${DEFAULT-VALUE}).")
+    int opsPort;
+
     public static void main(String[] args) {
         System.setProperty("java.awt.headless", "true");
         System.exit(new CommandLine(new RendererMain()).execute(args));
@@ -85,8 +91,13 @@ public final class RendererMain implements Callable<Integer> {
                 .start();
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(RendererControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        OpsServer ops = OpsServer.start("renderer", host, opsPort, injector.getInstance(MeterRegistry.class),
+                () -> !server.isShutdown());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(injector, server, health), "renderer-shutdown"));
         System.out.println("renderer listening on " + host + ":" + server.getPort());
+        if (ops != null) {
+            System.out.println("renderer ops on " + ops.baseUrl() + " (metrics, healthz, readyz)");
+        }
         System.out.flush();
         server.awaitTermination();
         return 0;
