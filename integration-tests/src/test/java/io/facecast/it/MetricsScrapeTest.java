@@ -58,8 +58,9 @@ class MetricsScrapeTest {
                 assertJvmAndProcess(signaling);
 
                 // Renderer: its stages once, TTS per sentence and render speed for the FreeTTS backend.
-                Scrape renderer = until(rendererUrl, s -> s.value("facecast_renderer_utterances_total", "outcome",
-                        "cancelled") + s.value("facecast_renderer_utterances_total", "outcome", "written") == 1);
+                Scrape renderer = until(rendererUrl, s -> s.value("facecast_renderer_utterances_total", "backend",
+                        "freetts", "outcome", "cancelled") + s.value("facecast_renderer_utterances_total", "backend",
+                        "freetts", "outcome", "written") == 1);
                 for (String stage : new String[] {"received_to_accepted", "received_to_first_sentence",
                         "received_to_first_frame_on_bus"}) {
                     assertEquals(1, renderer.value("facecast_utterance_stage_seconds_count", "stage", stage), stage);

@@ -18,11 +18,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * accepted (queued), first sentence synthesized, first frame on the bus.
  */
 public final class RendererMetrics {
-    /** Meters that go nowhere (a registry with no children). */
-    public static final RendererMetrics NONE = new RendererMetrics(new CompositeMeterRegistry());
-
     static final int ACCEPTED = 0, FIRST_SENTENCE = 1, FIRST_FRAME_ON_BUS = 2;
     static final String[] STAGES = {"received_to_accepted", "received_to_first_sentence", "received_to_first_frame_on_bus"};
+    /** Meters that go nowhere (a registry with no children). Declared after STAGES, which it needs. */
+    public static final RendererMetrics NONE = new RendererMetrics(new CompositeMeterRegistry());
 
     private final MeterRegistry registry;
     final UtteranceLog stages;

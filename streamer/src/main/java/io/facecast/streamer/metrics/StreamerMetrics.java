@@ -112,17 +112,24 @@ public final class StreamerMetrics implements PushMeters {
                 .serviceLevelObjectives(Metrics.PACING_BUCKETS).register(registry);
     }
 
-    /** Gauges on this streamer's queue directory and its sessions, read at scrape time. */
+    /**
+     * Gauges on this streamer's queue directory and its sessions, read at scrape time. Strong references: Micrometer
+     * holds a gauge's object weakly, and these suppliers are held by nothing else.
+     */
     public StreamerMetrics bind(Path busDir, java.util.function.IntSupplier sessions,
                                 java.util.function.IntSupplier peers) {
         Gauge.builder("facecast.streamer.bus.directory", busDir, d -> directory(d)[0]).baseUnit("bytes")
+                .strongReference(true)
                 .description("Apparent size of this streamer's queue directory (Chronicle cycle files are sparse)")
                 .register(registry);
         Gauge.builder("facecast.streamer.bus.directory.files", busDir, d -> directory(d)[1])
+                .strongReference(true)
                 .description("Files in this streamer's queue directory").register(registry);
         Gauge.builder("facecast.streamer.sessions", sessions, s -> s.getAsInt())
+                .strongReference(true)
                 .description("Sessions open on this streamer").register(registry);
         Gauge.builder("facecast.streamer.peers", peers, s -> s.getAsInt())
+                .strongReference(true)
                 .description("Open peer connections").register(registry);
         return this;
     }
