@@ -205,7 +205,7 @@ def verify(out):
                 module = image["RepoTags"][0].split("/")[1].split(":")[0]
                 args = ["--help"] if module != "streamer" else \
                     ["--port", "0", "--signaling", "127.0.0.1:1", "--bus-root", "/tmp/bus", "--id", "verify",
-                     "--tls-dir", "/tmp/tls"]
+                     "--tls-dir", "/tmp/tls", "--ops-port", "0"]
                 if module == "streamer":  # its control port is mutual TLS: it needs a CA and its own certificate
                     tls = os.path.join(rootfs, "tmp", "tls")
                     run(["java", "-jar", os.path.join(ROOT, "security", "target", "facecast-security.jar"), "local",

@@ -63,7 +63,8 @@ final class LocalStack implements AutoCloseable {
             ca.issue(FleetRole.STREAMER, "streamer-" + i, ClusterCa.DEFAULT_VALIDITY, false);
         }
         JvmProcess renderer = JvmProcess.start("renderer", "renderer", logs, List.of("--port", "0",
-                "--tls-dir", tlsDir.toString(), "--bus-root", busRoot.toString()));
+                "--tls-dir", tlsDir.toString(), "--bus-root", busRoot.toString(),
+                "--ops-port", "0")); // ops (metrics) listeners on free ports: stacks and streamers never collide
         String rendererAddr = renderer.awaitListening(START_TIMEOUT);
         List<String> args = new ArrayList<>(List.of("--port", "0", "--internal-port", "0", "--tls-dir", tlsDir.toString(),
                 "--renderer", rendererAddr, "--session-grace", sessionGrace.toMillis() + "ms"));
@@ -75,7 +76,7 @@ final class LocalStack implements AutoCloseable {
         for (int i = 1; i <= streamers; i++) {
             JvmProcess s = JvmProcess.start("streamer-" + i, "streamer", logs, List.of("--port", "0",
                     "--id", "streamer-" + i, "--signaling", stack.signalingInternal, "--bus-root", busRoot.toString(),
-                    "--tls-dir", tlsDir.toString(), "--max-sessions", Integer.toString(maxSessionsPerStreamer)));
+                    "--tls-dir", tlsDir.toString(), "--max-sessions", Integer.toString(maxSessionsPerStreamer), "--ops-port", "0"));
             stack.streamers.add(s);
             stack.streamerControl.add(s.awaitListening(START_TIMEOUT));
         }

@@ -17,7 +17,9 @@ import io.facecast.security.FleetRole;
 import io.facecast.security.FleetTls;
 import io.facecast.security.PeerIdentitySource;
 import io.facecast.security.TlsFiles;
+import io.facecast.ops.OpsServer;
 import io.grpc.Server;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
 import picocli.CommandLine;
@@ -80,6 +82,10 @@ public final class RendererMain implements Callable<Integer> {
     Path busRoot = Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm/facecast-bus"
             : System.getProperty("java.io.tmpdir") + "/facecast-bus");
 
+    @Option(names = "--ops-port", defaultValue = "9461", description = "Port of the ops HTTP listener (/metrics, /healthz,"
+            + " /readyz) on --host; 0 picks a free one, -1 turns it off (default ${DEFAULT-VALUE}).")
+    int opsPort;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -117,9 +123,14 @@ public final class RendererMain implements Callable<Integer> {
                 .start();
         health.setStatus("", ServingStatus.SERVING);
         health.setStatus(RendererControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
+        OpsServer ops = OpsServer.start("renderer", host, opsPort, injector.getInstance(MeterRegistry.class),
+                () -> !server.isShutdown());
         Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(injector, server, health), "renderer-shutdown"));
         System.out.println("renderer listening on " + host + ":" + server.getPort() + " (mutual TLS, as " + tls.self()
                 + "; bus root " + busRoot + ")");
+        if (ops != null) {
+            System.out.println("renderer ops on " + ops.baseUrl() + " (metrics, healthz, readyz)");
+        }
         System.out.flush();
         server.awaitTermination();
         return 0;

@@ -254,7 +254,13 @@ public final class SendingPeer implements AutoCloseable {
                 StatsValues.doubleOf(video, "framesPerSecond"),
                 StatsValues.stringOf(video, "qualityLimitationReason"),
                 StatsValues.longOf(audio, "packetsSent"),
-                StatsValues.longOf(audio, "bytesSent"));
+                StatsValues.longOf(audio, "bytesSent"),
+                StatsValues.longOf(video, "packetsSent"),
+                StatsValues.longOf(video, "retransmittedPacketsSent"),
+                StatsValues.longOf(video, "nackCount"),
+                StatsValues.longOf(video, "pliCount"),
+                StatsValues.longOf(video, "firCount"),
+                StatsValues.doubleOf(video, "totalEncodeTime"));
     }
 
     public boolean isClosed() {

@@ -12,6 +12,9 @@ import io.facecast.signaling.backend.RendererBackend;
 import io.facecast.signaling.backend.StreamerBackendFactory;
 import io.facecast.signaling.http.HttpApiServer;
 import io.facecast.signaling.http.HttpOptions;
+import io.facecast.signaling.metrics.SignalingMetrics;
+import io.facecast.ops.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.facecast.signaling.ice.IceOptions;
 import io.facecast.signaling.ice.TurnRestCredentials;
 import io.facecast.signaling.session.IceServerSource;
@@ -189,9 +192,25 @@ public final class SignalingModule extends AbstractModule {
             @NanoTime LongSupplier nanoTime,
             SignalingConfig config,
             IceServerSource iceServers,
-            @Named("cleanup") Executor cleanup) {
-        return new SessionManager(
+            @Named("cleanup") Executor cleanup,
+            SignalingMetrics metrics) {
+        SessionManager sessions = new SessionManager(
                 registry, renderer, events, tombstones, nanoTime, iceServers, config.sessionGrace(), cleanup);
+        sessions.observe(metrics.bind(sessions, registry));
+        return sessions;
+    }
+
+    /** The process's one meter registry (Prometheus, served at /metrics); tests override it with their own. */
+    @Provides
+    @Singleton
+    MeterRegistry meterRegistry() {
+        return Metrics.prometheus("signaling");
+    }
+
+    @Provides
+    @Singleton
+    SignalingMetrics signalingMetrics(MeterRegistry registry) {
+        return new SignalingMetrics(registry);
     }
 
     @Provides
@@ -214,8 +233,9 @@ public final class SignalingModule extends AbstractModule {
 
     @Provides
     @Singleton
-    HttpApiServer httpApi(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler) {
-        return new HttpApiServer(options, sessions, scheduler);
+    HttpApiServer httpApi(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler,
+                          MeterRegistry metrics) {
+        return new HttpApiServer(options, sessions, scheduler).withMetrics(metrics);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

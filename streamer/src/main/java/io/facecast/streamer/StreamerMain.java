@@ -4,7 +4,10 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import io.facecast.internal.v1.RegisterStreamerRequest;
+import io.facecast.ops.OpsServer;
 import io.facecast.rtc.PeerFactories;
+import io.facecast.streamer.metrics.StreamerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.facecast.streamer.control.StreamerControlService;
 import io.facecast.streamer.events.StreamerEvents;
 import io.facecast.streamer.ingest.BusIngest;
@@ -56,6 +59,9 @@ public final class StreamerMain implements Callable<Integer> {
             + "(facecast certs init|issue); the certificate must name this streamer's --id. "
             + "Default: $FACECAST_TLS_DIR, else ~/.facecast/tls.")
     Path tlsDir = TlsFiles.defaultDir();
+    @Option(names = "--ops-port", description = "Port of the ops HTTP listener (/metrics, /healthz, /readyz) on --host;"
+            + " 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE})")
+    int opsPort = 9471;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamerMain()).execute(args));
@@ -97,6 +103,10 @@ public final class StreamerMain implements Callable<Integer> {
             return t;
         });
         stats.scheduleAtFixedRate(sessions::publishStats, 2, 2, TimeUnit.SECONDS);
+        StreamerMetrics metrics = injector.getInstance(StreamerMetrics.class);
+        stats.scheduleAtFixedRate(() -> metrics.sample(sessions.samples()), 1, 2, TimeUnit.SECONDS);
+        OpsServer ops = OpsServer.start("streamer", host, opsPort, injector.getInstance(MeterRegistry.class),
+                () -> !server.isShutdown());
 
         ManagedChannel toSignaling = tls.channel(signaling, FleetRole.SIGNALING);
         SignalingRegistration registration = new SignalingRegistration(toSignaling, RegisterStreamerRequest.newBuilder()
@@ -104,6 +114,9 @@ public final class StreamerMain implements Callable<Integer> {
                 .setBusPath(config.busPath().toString()).setMaxSessions(maxSessions).build(), sessions::size, sessions::close);
         System.out.println("streamer " + id + " listening on " + host + ":" + server.getPort() + " (mutual TLS, as "
                 + tls.self() + "; bus " + config.busPath() + ")");
+        if (ops != null) {
+            System.out.println("streamer ops on " + ops.baseUrl() + " (metrics, healthz, readyz)");
+        }
         System.out.flush();
         registration.start();
 

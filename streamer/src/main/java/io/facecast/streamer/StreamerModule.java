@@ -9,7 +9,10 @@ import io.facecast.bus.MediaBus;
 import io.facecast.bus.PlaybackFeedback;
 import io.facecast.rtc.PeerFactories;
 import io.facecast.rtc.SenderOptions;
+import io.facecast.ops.Metrics;
 import io.facecast.streamer.events.StreamerEvents;
+import io.facecast.streamer.metrics.StreamerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.facecast.streamer.ingest.BusIngest;
 import io.facecast.streamer.schedule.SchedulerConfig;
 import io.facecast.streamer.schedule.StreamerScheduler;
@@ -32,16 +35,32 @@ public final class StreamerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    StreamerScheduler scheduler() {
-        return StreamerScheduler.realTime(SchedulerConfig.defaults());
+    StreamerScheduler scheduler(StreamerMetrics metrics) {
+        return StreamerScheduler.realTime(SchedulerConfig.defaults()).meters(metrics);
+    }
+
+    /** The process's one meter registry (Prometheus, served at /metrics on --ops-port); tests override it. */
+    @Provides
+    @Singleton
+    MeterRegistry meterRegistry() {
+        return Metrics.prometheus("streamer");
     }
 
     @Provides
     @Singleton
-    BusIngest ingest(StreamerScheduler scheduler) {
+    StreamerMetrics streamerMetrics(MeterRegistry registry) {
+        return new StreamerMetrics(registry);
+    }
+
+    @Provides
+    @Singleton
+    BusIngest ingest(StreamerScheduler scheduler, StreamerMetrics metrics) {
         // One tailer per session, paused while its session holds the scheduler's look-ahead (2 s) unplayed.
         return new BusIngest(session -> new BusTailer(config.busPath(), MediaBus.DEFAULT_ROLL_CYCLE, false),
-                scheduler::accept, session -> {
+                record -> {
+                    metrics.recordRead(record);
+                    scheduler.accept(record);
+                }, session -> {
                     try {
                         return scheduler.hasRoom(session);
                     } catch (UnknownSessionException notOpenYet) {
@@ -65,8 +84,10 @@ public final class StreamerModule extends AbstractModule {
     @Provides
     @Singleton
     StreamerSessions sessions(StreamerScheduler scheduler, BusIngest ingest, PeerConnectionFactory factory,
-                              StreamerEvents events) {
-        return new StreamerSessions(config.id(), config.maxSessions(), scheduler, ingest, factory,
-                SenderOptions.defaults(), events);
+                              StreamerEvents events, StreamerMetrics metrics) {
+        StreamerSessions sessions = new StreamerSessions(config.id(), config.maxSessions(), scheduler, ingest, factory,
+                SenderOptions.defaults(), events).observePeers(metrics::peerListener);
+        metrics.bind(config.busPath(), sessions::size, () -> sessions.inspect().getPeerConnections());
+        return sessions;
     }
 }

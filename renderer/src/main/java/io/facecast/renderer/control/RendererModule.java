@@ -8,6 +8,9 @@ import io.facecast.renderer.neural.LipSync;
 import io.facecast.renderer.playback.PlaybackGates;
 import io.facecast.renderer.session.BusAppenders;
 import io.facecast.renderer.session.RenderSessions;
+import io.facecast.renderer.session.RendererMetrics;
+import io.facecast.ops.Metrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.facecast.renderer.session.SegmentObserver;
 import io.facecast.renderer.tts.FreeTtsSynthesizer;
 import io.facecast.renderer.tts.SpeechSynthesizer;
@@ -102,8 +105,16 @@ public final class RendererModule extends AbstractModule {
     @Provides
     @Singleton
     RenderSessions renderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, ExecutorService pool,
-                                  PlaybackGates gates, LipSync lipSync) {
-        return new RenderSessions(tts, avatars, buses, pool, SegmentObserver.NONE, gates, lipSync);
+                                  PlaybackGates gates, LipSync lipSync, MeterRegistry registry) {
+        return new RenderSessions(tts, avatars, buses, pool, SegmentObserver.NONE, gates, lipSync)
+                .observe(new RendererMetrics(registry));
+    }
+
+    /** The process's one meter registry (Prometheus, served at /metrics on --ops-port); tests override it. */
+    @Provides
+    @Singleton
+    MeterRegistry meterRegistry() {
+        return Metrics.prometheus("renderer");
     }
 
     @Provides

@@ -41,6 +41,7 @@ public final class RenderSessions implements AutoCloseable {
     private final LookAheadGates gates;
     private final LipSync lipSync;
     private final Map<String, RenderSession> sessions = new ConcurrentHashMap<>();
+    private volatile RendererMetrics metrics = RendererMetrics.NONE;
 
     public RenderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, Executor pool,
                           SegmentObserver observer) {
@@ -62,6 +63,12 @@ public final class RenderSessions implements AutoCloseable {
         this.buses = buses;
         this.pool = pool;
         this.observer = observer;
+    }
+
+    /** Where utterance timings and render speed are reported (the process's metrics); none by default. */
+    public RenderSessions observe(RendererMetrics metrics) {
+        this.metrics = metrics.bind(this);
+        return this;
     }
 
     /** What {@link #open} resolved the requested names to. */
@@ -93,6 +100,7 @@ public final class RenderSessions implements AutoCloseable {
     }
 
     public void speak(String sessionId, long utteranceId, String text, boolean syncMarkers) {
+        long received = System.nanoTime();
         RenderSession s = session(sessionId);
         if (text == null || text.isBlank()) {
             throw RendererException.invalid("text is empty: nothing to say");
@@ -106,12 +114,14 @@ public final class RenderSessions implements AutoCloseable {
                     + " was already discarded by an interrupt; use a higher utterance id");
         }
         List<String> sentences = SentenceSplitter.split(text);
+        UtteranceTrace trace = metrics.trace(sessionId, utteranceId, RendererMetrics.backendOf(s.voice), received);
         // Sync-marker frames carry a white test patch that no model may replace.
-        TextSegmentRenderer render = new TextSegmentRenderer(tts, s.voice, sentences, text,
-                new SegmentStream(s.bus, s.id, utteranceId, s.avatar, s.format.fps(),
+        TextSegmentRenderer render = new TextSegmentRenderer(trace.tts(tts), s.voice, sentences, text,
+                new SegmentStream(trace.sink(s.bus), s.id, utteranceId, s.avatar, s.format.fps(),
                         syncMarkers ? null : lipSync.mouthFor(s.avatar, s.format.fps())), s.avatar, s.format.fps(),
                 syncMarkers, utteranceId, s.gate, s::wake);
-        RenderSession.Utterance u = new RenderSession.Utterance(utteranceId, render);
+        RenderSession.Utterance u = new RenderSession.Utterance(utteranceId, trace.renderer(render));
+        trace.accepted(); // before enqueue: a render thread may take it at once
         if (!s.enqueue(u, MAX_PENDING_UTTERANCES, () -> turn(s))) {
             throw new RendererException(Status.Code.RESOURCE_EXHAUSTED, "session '" + sessionId + "' already has "
                     + MAX_PENDING_UTTERANCES + " utterances waiting; wait for them or interrupt");
@@ -140,9 +150,11 @@ public final class RenderSessions implements AutoCloseable {
             return new AudioIntake(decoder, () -> true, () -> {});
         }
         AudioIntake in = new AudioIntake(decoder, () -> s.isCancelled(utteranceId), s::wake);
-        AudioSegmentRenderer render = new AudioSegmentRenderer(in, new SegmentStream(s.bus, s.id, utteranceId, s.avatar,
+        UtteranceTrace trace = metrics.trace(sessionId, utteranceId, "upload", System.nanoTime());
+        AudioSegmentRenderer render = new AudioSegmentRenderer(in, new SegmentStream(trace.sink(s.bus), s.id, utteranceId, s.avatar,
                 s.format.fps(), lipSync.mouthFor(s.avatar, s.format.fps())), s.avatar, caption, s.format.fps(), utteranceId, s.gate, s::wake);
-        if (!s.enqueue(new RenderSession.Utterance(utteranceId, render), MAX_PENDING_UTTERANCES, () -> turn(s))) {
+        trace.accepted();
+        if (!s.enqueue(new RenderSession.Utterance(utteranceId, trace.renderer(render)), MAX_PENDING_UTTERANCES, () -> turn(s))) {
             throw new RendererException(Status.Code.RESOURCE_EXHAUSTED, "session '" + sessionId + "' already has "
                     + MAX_PENDING_UTTERANCES + " utterances waiting; wait for them or interrupt");
         }

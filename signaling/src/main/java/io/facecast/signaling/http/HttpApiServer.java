@@ -2,7 +2,9 @@ package io.facecast.signaling.http;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.facecast.ops.PrometheusEndpoint;
 import io.facecast.signaling.session.SessionManager;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -27,6 +29,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final WhepHandler whep;
     private final SessionApiHandler api;
     private final PageHandler page;
+    private MeterRegistry metrics;
     private HttpServer server;
     private ExecutorService pool;
 
@@ -37,6 +40,12 @@ public final class HttpApiServer implements AutoCloseable {
         this.whep = new WhepHandler(sessions);
         this.api = new SessionApiHandler(sessions, whep, scheduler);
         this.page = new PageHandler();
+    }
+
+    /** Serves this registry at /metrics (Prometheus text format, no token: keep the port private or behind a proxy). */
+    public synchronized HttpApiServer withMetrics(MeterRegistry metrics) {
+        this.metrics = metrics;
+        return this;
     }
 
     /** Starts listening unless the options disable HTTP. */
@@ -59,6 +68,10 @@ public final class HttpApiServer implements AutoCloseable {
         });
         server.setExecutor(pool);
         server.createContext("/", this::dispatch);
+        if (metrics != null) {
+            MeterRegistry registry = metrics;
+            server.createContext("/metrics", exchange -> PrometheusEndpoint.serve(exchange, registry));
+        }
         server.start();
         log.info("HTTP (WHEP, JSON API, demo page) on {}", baseUrl());
         return this;

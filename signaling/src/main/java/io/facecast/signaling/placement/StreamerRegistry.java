@@ -147,4 +147,18 @@ public final class StreamerRegistry {
     public synchronized int sessionsOn(StreamerRegistration registration) {
         return registration.sessions();
     }
+
+    /** Seconds since the stalest registered streamer's last heartbeat; 0 with none registered. */
+    public synchronized double oldestHeartbeatAgeSeconds() {
+        long now = nanoTime.getAsLong();
+        long oldest = 0;
+        for (StreamerRegistration registration : streamers.values()) {
+            oldest = Math.max(oldest, now - registration.lastHeartbeatNanos());
+        }
+        return oldest / 1e9;
+    }
+
+    public synchronized int registeredCount() {
+        return streamers.size();
+    }
 }

@@ -53,6 +53,7 @@ public final class SessionManager {
     private final long graceNanos;
     private final Executor cleanup;
     private final Supplier<String> idGenerator;
+    private volatile SessionMetrics metrics = SessionMetrics.NONE;
 
     public SessionManager(
             StreamerRegistry streamers,
@@ -99,6 +100,29 @@ public final class SessionManager {
         this.graceNanos = grace.toNanos();
         this.cleanup = cleanup;
         this.idGenerator = idGenerator;
+    }
+
+    /** Where placement and speech timings are reported (the process's metrics); none by default. */
+    public void observe(SessionMetrics metrics) {
+        this.metrics = metrics;
+    }
+
+    /** Live sessions per state (for the sessions-by-state gauge). */
+    public Map<SessionState, Integer> countByState() {
+        Map<SessionState, Integer> counts = new java.util.EnumMap<>(SessionState.class);
+        for (Session session : sessions.values()) {
+            counts.merge(session.state(), 1, Integer::sum);
+        }
+        return counts;
+    }
+
+    /** Open event streams over all live sessions. */
+    public int watcherTotal() {
+        int n = 0;
+        for (Session session : sessions.values()) {
+            n += session.watcherCount();
+        }
+        return n;
     }
 
     // ---- client calls ----
@@ -152,6 +176,7 @@ public final class SessionManager {
             try {
                 streamer = streamers.reserve(unreachable);
             } catch (StatusRuntimeException e) {
+                metrics.placementRefused(e.getStatus().getCode());
                 if (!unreachable.isEmpty() && e.getStatus().getCode() == Status.Code.UNAVAILABLE) {
                     throw Status.UNAVAILABLE.withDescription("no streamer answered (tried " + String.join(", ", new TreeSet<>(unreachable)) + ")")
                             .asRuntimeException();
@@ -162,6 +187,7 @@ public final class SessionManager {
                 streamer.backend().openSession(StreamerOpenRequest.newBuilder()
                         .setSessionId(sessionId).setMedia(media).addAllIceServers(iceServers)
                         .setRelayOnly(this.iceServers.relayOnly()).build());
+                metrics.placed();
                 return streamer;
             } catch (StatusRuntimeException e) {
                 streamers.release(streamer);
@@ -224,12 +250,14 @@ public final class SessionManager {
     }
 
     public long speak(String sessionId, String text, boolean syncMarkers) {
+        long received = nanoTime.getAsLong();
         Session session = live(sessionId);
         String normalized = SpeechText.normalize(text);
         requireNegotiated(session);
         synchronized (session.speechLock) {
             long utteranceId = session.nextUtteranceId();
             renderer.speak(sessionId, utteranceId, normalized, syncMarkers);
+            metrics.speakAccepted(sessionId, utteranceId, received, nanoTime.getAsLong());
             return utteranceId;
         }
     }
@@ -270,6 +298,7 @@ public final class SessionManager {
     }
 
     public long interrupt(String sessionId) {
+        long received = nanoTime.getAsLong();
         Session session = live(sessionId);
         requireNegotiated(session);
         synchronized (session.speechLock) {
@@ -277,6 +306,7 @@ public final class SessionManager {
             // Streamer first: it takes speech off the wire at the next frame and ignores every record of these
             // utterances still on their way, so the renderer can be told second without delaying the silence.
             long cut = session.streamer().backend().interrupt(sessionId, discardThrough).getUtteranceId();
+            metrics.interruptConfirmed(sessionId, nanoTime.getAsLong() - received);
             renderer.interrupt(sessionId, discardThrough);
             return cut;
         }
@@ -312,6 +342,9 @@ public final class SessionManager {
             return;
         }
         SessionEvent stamped = events.stamped(event);
+        if (event.hasSpeechStarted()) {
+            metrics.speechStarted(session.id(), event.getSpeechStarted().getUtteranceId(), nanoTime.getAsLong());
+        }
         if (!event.hasStateChanged()) {
             session.publish(stamped);
             return;
@@ -374,6 +407,7 @@ public final class SessionManager {
             return CompletableFuture.completedFuture(null);
         }
         sessions.remove(id, session);
+        metrics.sessionClosed(id);
         tombstones.record(session.snapshot());
         streamers.release(session.streamer());
         log.info("session {} closed: {}", id, reason);

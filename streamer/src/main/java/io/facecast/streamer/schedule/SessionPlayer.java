@@ -61,6 +61,10 @@ final class SessionPlayer {
     private long rejectedId = Long.MIN_VALUE;
     private long nextDue;
     private long warnings;
+    /** Set by the scheduler thread before the first service. */
+    PushMeters meters = PushMeters.NONE;
+    /** When an interrupt that cut speech was posted; 0 once the next chunk (silence) went out. */
+    long silenceDueSince;
 
     SessionPlayer(SessionHandle handle, MediaSink sink, ScheduleListener listener, MediaClock clock,
                   SchedulerConfig config) {
@@ -127,6 +131,11 @@ final class SessionPlayer {
             }
             handle.pacing.recordPush(t - due);
             handle.audioChunksPushed++;
+            meters.audioPushed(t - due);
+            if (silenceDueSince != 0) {
+                meters.silencedAfterInterrupt(t - silenceDueSince);
+                silenceDueSince = 0;
+            }
         } finally {
             nextChunk++;
         }
@@ -159,8 +168,10 @@ final class SessionPlayer {
                 handle.pacing.recordPush(t - due);
                 handle.pacing.recordVideo(t);
                 handle.videoFramesPushed++;
+                meters.videoPushed(t - due);
             } else {
                 handle.videoFramesSkipped++;
+                meters.videoSkipped();
             }
             handle.state = kind == IDLE ? SpeechState.IDLE : SpeechState.SPEAKING;
             if (kind == SPEECH) {
@@ -171,6 +182,8 @@ final class SessionPlayer {
                     s.firstGlobalFrame = k;
                     onAir = s;
                     fireStarted(s, k);
+                    meters.firstFramePushed(sessionId, s.id,
+                            patch != null && patch.producedNanos() != 0 ? clock.nanoTime() - patch.producedNanos() : -1);
                 }
                 maybeFinish(s);
             }
@@ -222,8 +235,10 @@ final class SessionPlayer {
                 // Renderer late: hold this frame, and move the rest of the segment (audio and video) one frame on.
                 if (s.holdFrames++ == 0) {
                     handle.stalls++;
+                    meters.stallStarted();
                 }
                 handle.stalledFrames++;
+                meters.frameStalled();
                 s.frameBase++;
                 s.sampleBase = frameStartSample(s.frameBase);
                 set(k, HOLD, s, j);

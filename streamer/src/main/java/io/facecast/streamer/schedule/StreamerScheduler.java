@@ -44,6 +44,7 @@ public final class StreamerScheduler implements AutoCloseable {
 
     private volatile Thread thread;
     private volatile boolean running;
+    private volatile PushMeters meters = PushMeters.NONE;
 
     public StreamerScheduler(MediaClock clock, Waiter waiter, SchedulerConfig config) {
         this.clock = Objects.requireNonNull(clock);
@@ -59,6 +60,12 @@ public final class StreamerScheduler implements AutoCloseable {
 
     public static StreamerScheduler virtual(VirtualClock clock, SchedulerConfig config) {
         return new StreamerScheduler(clock, clock, config);
+    }
+
+    /** Where pushes are reported (the process's metrics); set before sessions open. */
+    public StreamerScheduler meters(PushMeters meters) {
+        this.meters = java.util.Objects.requireNonNull(meters);
+        return this;
     }
 
     public MediaClock clock() {
@@ -114,7 +121,7 @@ public final class StreamerScheduler implements AutoCloseable {
             throw new UnknownSessionException(sessionId);
         }
         CompletableFuture<InterruptResult> result = new CompletableFuture<>();
-        inbox.add(new InterruptCommand(sessionId, discardThroughUtteranceId, result));
+        inbox.add(new InterruptCommand(sessionId, discardThroughUtteranceId, result, clock.nanoTime()));
         wake();
         return result;
     }
@@ -279,6 +286,7 @@ public final class StreamerScheduler implements AutoCloseable {
             }
         } else if (o instanceof OpenCommand c) {
             SessionPlayer p = new SessionPlayer(c.handle, c.sink, c.listener, clock, config);
+            p.meters = meters;
             SessionPlayer old = players.put(c.handle.spec.sessionId(), p);
             if (old != null) {
                 byDue.remove(old);
@@ -289,7 +297,11 @@ public final class StreamerScheduler implements AutoCloseable {
             if (p == null) {
                 c.result.completeExceptionally(new UnknownSessionException(c.sessionId));
             } else {
-                c.result.complete(p.interrupt(c.discardThrough));
+                InterruptResult cut = p.interrupt(c.discardThrough);
+                if (cut.utteranceId() != 0) {
+                    p.silenceDueSince = c.postedNanos;
+                }
+                c.result.complete(cut);
             }
         } else if (o instanceof CloseCommand c) {
             String id = c.handle.spec.sessionId();
@@ -310,7 +322,8 @@ public final class StreamerScheduler implements AutoCloseable {
 
     private record OpenCommand(SessionHandle handle, MediaSink sink, ScheduleListener listener) {}
 
-    private record InterruptCommand(String sessionId, long discardThrough, CompletableFuture<InterruptResult> result) {}
+    private record InterruptCommand(String sessionId, long discardThrough, CompletableFuture<InterruptResult> result,
+                                    long postedNanos) {}
 
     private record CloseCommand(SessionHandle handle) {}
 }

@@ -22,12 +22,17 @@ import io.grpc.Status;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.facecast.rtc.PeerListener;
+import io.facecast.streamer.metrics.StreamerMetrics;
+
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 
 /**
  * The streamer's sessions: each is a timeline in the scheduler, a subscription of the bus reader, and (once the client
@@ -44,6 +49,7 @@ public final class StreamerSessions implements AutoCloseable {
     private final SenderOptions senderOptions;
     private final StreamerEvents events;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
+    private volatile UnaryOperator<PeerListener> peerListeners = UnaryOperator.identity();
 
     private static final class Entry {
         final SessionSpec spec;
@@ -69,6 +75,27 @@ public final class StreamerSessions implements AutoCloseable {
         this.factory = factory;
         this.senderOptions = senderOptions;
         this.events = events;
+    }
+
+    /** Wraps each session's peer listener (the process's metrics count connection states there). */
+    public StreamerSessions observePeers(UnaryOperator<PeerListener> wrap) {
+        this.peerListeners = wrap;
+        return this;
+    }
+
+    /** Each open session's pacing stats and, once negotiated, its sender's RTP stats (blocks on the native layer). */
+    public List<StreamerMetrics.SessionSample> samples() {
+        List<StreamerMetrics.SessionSample> out = new ArrayList<>();
+        for (Map.Entry<String, Entry> e : sessions.entrySet()) {
+            try {
+                SendingPeer peer = e.getValue().sink.peer();
+                out.add(new StreamerMetrics.SessionSample(e.getKey(), scheduler.stats(e.getKey()),
+                        peer == null || peer.isClosed() ? null : peer.stats()));
+            } catch (RuntimeException closedMeanwhile) {
+                // the session or its peer went away while we looked
+            }
+        }
+        return out;
     }
 
     public synchronized void open(String sessionId, MediaSpec media, List<IceServerConfig> iceServers) {
@@ -111,7 +138,7 @@ public final class StreamerSessions implements AutoCloseable {
                         "session " + sessionId + " is already negotiated; renegotiation is not supported");
             }
             peer = new SendingPeer(factory, sessionId, e.iceServers, e.spec.width(), e.spec.height(), e.spec.fps(),
-                    e.bridge, senderOptions.withIcePolicy(e.icePolicy));
+                    peerListeners.apply(e.bridge), senderOptions.withIcePolicy(e.icePolicy));
             try {
                 String answer = peer.answer(offerSdp);
                 e.sink.attach(peer);
