@@ -4,6 +4,9 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.name.Named;
+import io.facecast.signaling.auth.ApiKey;
+import io.facecast.signaling.auth.AuthOptions;
+import io.facecast.signaling.auth.PublicAccess;
 import io.facecast.signaling.backend.ChannelFactory;
 import io.facecast.signaling.backend.GrpcRendererBackend;
 import io.facecast.signaling.backend.GrpcStreamerBackendFactory;
@@ -25,6 +28,9 @@ import io.facecast.signaling.session.StreamerLifecycle;
 import io.facecast.signaling.session.Tombstones;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -43,6 +49,7 @@ public final class SignalingModule extends AbstractModule {
     private final SignalingConfig config;
     private final HttpOptions http;
     private final IceOptions ice;
+    private final AuthOptions auth;
 
     /** Without the browser-facing HTTP listener (gRPC only). */
     public SignalingModule(SignalingConfig config) {
@@ -53,10 +60,16 @@ public final class SignalingModule extends AbstractModule {
         this(config, http, IceOptions.none());
     }
 
+    /** Auth on, with one new random key nobody knows: every public call is refused until a test overrides it. */
     public SignalingModule(SignalingConfig config, HttpOptions http, IceOptions ice) {
+        this(config, http, ice, AuthOptions.withKeys(List.of(ApiKey.generate(new SecureRandom()))));
+    }
+
+    public SignalingModule(SignalingConfig config, HttpOptions http, IceOptions ice, AuthOptions auth) {
         this.config = config;
         this.http = http;
         this.ice = ice;
+        this.auth = auth;
     }
 
     @Override
@@ -64,6 +77,7 @@ public final class SignalingModule extends AbstractModule {
         bind(SignalingConfig.class).toInstance(config);
         bind(HttpOptions.class).toInstance(http);
         bind(IceOptions.class).toInstance(ice);
+        bind(AuthOptions.class).toInstance(auth);
         bind(PlacementPolicy.class).to(LeastLoadedPlacement.class);
         bind(SignalingServer.class).in(Singleton.class);
     }
@@ -141,9 +155,17 @@ public final class SignalingModule extends AbstractModule {
     /** The configured ICE servers, plus TURN credentials minted for each session when a shared secret is set. */
     @Provides
     @Singleton
-    IceServerSource iceServers(SignalingConfig config, IceOptions ice, Clock clock) {
-        return new TurnRestCredentials(config.iceServers(), ice.turnUrls(), ice.turnSecret(), ice.credentialTtl(), clock,
+    IceServerSource iceServers(SignalingConfig config, IceOptions ice, AuthOptions auth, Clock clock) {
+        // A session's TURN credentials expire no later than its session token: no relay outlives access to the session.
+        Duration ttl = auth.sessionTokenTtl().compareTo(ice.credentialTtl()) < 0 ? auth.sessionTokenTtl() : ice.credentialTtl();
+        return new TurnRestCredentials(config.iceServers(), ice.turnUrls(), ice.turnSecret(), ttl, clock,
                 ice.relayOnly());
+    }
+
+    @Provides
+    @Singleton
+    PublicAccess publicAccess(AuthOptions auth, SessionManager sessions, Clock clock, @NanoTime LongSupplier nanoTime) {
+        return new PublicAccess(auth, sessions, clock, nanoTime);
     }
 
     @Provides
@@ -181,8 +203,9 @@ public final class SignalingModule extends AbstractModule {
 
     @Provides
     @Singleton
-    HttpApiServer httpApi(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler) {
-        return new HttpApiServer(options, sessions, scheduler);
+    HttpApiServer httpApi(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler,
+            PublicAccess access) {
+        return new HttpApiServer(options, sessions, scheduler, access);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -58,7 +58,7 @@ public final class SignalingServer implements AutoCloseable {
     public synchronized SignalingServer start() {
         try {
             server = builders.create()
-                    .addService(facecast)
+                    .addService(facecast.authenticated())
                     .addService(registry)
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())

@@ -31,10 +31,11 @@ class SignalingServerTest {
                 HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
                         .check(HealthCheckRequest.newBuilder().setService("facecast.v1.Facecast").build());
                 assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
+                // Auth is on by default (here with a key nobody knows): the public API refuses a call without one.
                 StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                         () -> FacecastGrpc.newBlockingStub(channel).createSession(CreateSessionRequest.getDefaultInstance()));
-                assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
-                assertEquals("no streamer is registered", e.getStatus().getDescription());
+                assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+                assertTrue(e.getStatus().getDescription().contains("authorization: Bearer"), e.getStatus().getDescription());
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
             }
