@@ -45,7 +45,7 @@ class BadInputTest {
     @BeforeAll
     static void startStack() throws Exception {
         stack = LocalStack.start("bad-input", 1, MAX_SESSIONS, Duration.ofSeconds(2));
-        client = FacecastClient.connect(stack.signalingTarget);
+        client = stack.client();
         streamerChannel = NettyChannelBuilder.forTarget(stack.streamerControl.get(0)).usePlaintext().build();
     }
 

@@ -26,12 +26,20 @@ final class LocalStack implements AutoCloseable {
     final List<JvmProcess> streamers = new ArrayList<>();
     final List<String> streamerControl = new ArrayList<>();
     final String signalingTarget;
+    /** The API key signaling accepts (it wrote it to the stack's key file); null with --insecure-no-auth. */
+    final String apiKey;
 
-    private LocalStack(Path busRoot, JvmProcess renderer, JvmProcess signaling, String signalingTarget) {
+    private LocalStack(Path busRoot, JvmProcess renderer, JvmProcess signaling, String signalingTarget, String apiKey) {
         this.busRoot = busRoot;
         this.renderer = renderer;
         this.signaling = signaling;
         this.signalingTarget = signalingTarget;
+        this.apiKey = apiKey;
+    }
+
+    /** A client of the public API that sends the stack's API key. */
+    FacecastClient client() {
+        return FacecastClient.connect(signalingTarget, apiKey);
     }
 
     static LocalStack start(String name, int streamers, int maxSessionsPerStreamer, Duration sessionGrace) throws Exception {
@@ -49,8 +57,24 @@ final class LocalStack implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--port", "0",
                 "--renderer", rendererAddr, "--session-grace", sessionGrace.toMillis() + "ms"));
         args.addAll(signalingArgs);
+        // Auth on, as in production: signaling writes a fresh key file (0600) for this stack; limits loose enough
+        // for every test unless the test sets its own.
+        Path keyFile = logs.toAbsolutePath().resolve("api-key");
+        boolean insecure = signalingArgs.contains("--insecure-no-auth");
+        if (!insecure && !signalingArgs.contains("--api-key-file")) {
+            Files.deleteIfExists(keyFile);
+            args.addAll(List.of("--api-key-file", keyFile.toString()));
+        }
+        for (String[] limit : new String[][] {{"--key-session-quota", "64"}, {"--key-rate", "1000"}, {"--key-burst", "1000"}}) {
+            if (!signalingArgs.contains(limit[0])) {
+                args.addAll(List.of(limit));
+            }
+        }
         JvmProcess signaling = JvmProcess.start("signaling", "signaling", logs, args);
-        LocalStack stack = new LocalStack(busRoot, renderer, signaling, signaling.awaitListening(START_TIMEOUT));
+        String target = signaling.awaitListening(START_TIMEOUT);
+        String key = insecure ? null : io.facecast.client.ApiKeys.firstKey(signalingArgs.contains("--api-key-file")
+                ? Path.of(signalingArgs.get(signalingArgs.indexOf("--api-key-file") + 1)) : keyFile);
+        LocalStack stack = new LocalStack(busRoot, renderer, signaling, target, key);
         for (int i = 1; i <= streamers; i++) {
             JvmProcess s = JvmProcess.start("streamer-" + i, "streamer", logs, List.of("--port", "0",
                     "--id", "streamer-" + i, "--signaling", stack.signalingTarget, "--bus-root", busRoot.toString(),
@@ -66,7 +90,7 @@ final class LocalStack implements AutoCloseable {
 
     /** Signaling answers UNAVAILABLE until a streamer registered; the stack is ready once a session can be made. */
     private void awaitStreamerRegistered() throws InterruptedException {
-        try (FacecastClient client = FacecastClient.connect(signalingTarget)) {
+        try (FacecastClient client = client()) {
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
                 try {
