@@ -60,8 +60,10 @@ public final class PublicAccess {
         }
         String value = authorization.strip();
         if (!value.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw AccessErrors.unauthenticated("the authorization value must be 'Bearer <key or token>' (got a "
-                    + value.split(" ", 2)[0].substring(0, Math.min(20, value.split(" ", 2)[0].length())) + " credential)");
+            String scheme = value.split(" ", 2)[0];
+            // Name the scheme only when it looks like one (Basic, Digest...): a bare key must not be echoed or logged.
+            throw AccessErrors.unauthenticated("the authorization value must be 'Bearer <key or token>'"
+                    + (scheme.matches("[A-Za-z-]{1,12}") && value.contains(" ") ? " (got a " + scheme + " credential)" : ""));
         }
         String credential = value.substring(7).strip();
         if (ApiKey.looksLikeKey(credential)) {

@@ -94,6 +94,17 @@ class PublicAuthTest {
         assertTrue(none.getStatus().getDescription().contains("authorization: Bearer"));
         assertCode(Status.Code.UNAUTHENTICATED, () -> as(null).getSession(GetSessionRequest.newBuilder().setSessionId(id).build()));
         assertCode(Status.Code.UNAUTHENTICATED, () -> create("fck_000000000000_" + "A".repeat(43)));
+        // A key sent without the Bearer scheme is refused without being echoed back (or logged).
+        StatusRuntimeException bare = assertCode(Status.Code.UNAUTHENTICATED, () -> h.facecastAs(null)
+                .withCallCredentials(new io.grpc.CallCredentials() {
+                    @Override
+                    public void applyRequestMetadata(RequestInfo info, java.util.concurrent.Executor executor, MetadataApplier applier) {
+                        io.grpc.Metadata headers = new io.grpc.Metadata();
+                        headers.put(GrpcAuth.AUTHORIZATION, key.value());
+                        applier.apply(headers);
+                    }
+                }).createSession(CreateSessionRequest.getDefaultInstance()));
+        assertFalse(bare.getStatus().getDescription().contains(key.id()), bare.getStatus().getDescription());
         assertCode(Status.Code.UNAUTHENTICATED, () -> create("eyJhbGciOiJIUzI1NiJ9.e30.c2ln"));
         // A key from another deployment, well-formed, is just as unknown.
         assertCode(Status.Code.UNAUTHENTICATED, () -> create(ApiKey.generate(new SecureRandom()).value()));
