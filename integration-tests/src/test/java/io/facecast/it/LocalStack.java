@@ -28,13 +28,17 @@ final class LocalStack implements AutoCloseable {
     final String signalingTarget;
     /** The API key signaling accepts (it wrote it to the stack's key file); null with --insecure-no-auth. */
     final String apiKey;
+    /** The file holding {@link #apiKey}, for processes that read it themselves (the CLI). */
+    final Path apiKeyFile;
 
-    private LocalStack(Path busRoot, JvmProcess renderer, JvmProcess signaling, String signalingTarget, String apiKey) {
+    private LocalStack(Path busRoot, JvmProcess renderer, JvmProcess signaling, String signalingTarget, String apiKey,
+                       Path apiKeyFile) {
         this.busRoot = busRoot;
         this.renderer = renderer;
         this.signaling = signaling;
         this.signalingTarget = signalingTarget;
         this.apiKey = apiKey;
+        this.apiKeyFile = apiKeyFile;
     }
 
     /** A client of the public API that sends the stack's API key. */
@@ -72,9 +76,10 @@ final class LocalStack implements AutoCloseable {
         }
         JvmProcess signaling = JvmProcess.start("signaling", "signaling", logs, args);
         String target = signaling.awaitListening(START_TIMEOUT);
-        String key = insecure ? null : io.facecast.client.ApiKeys.firstKey(signalingArgs.contains("--api-key-file")
-                ? Path.of(signalingArgs.get(signalingArgs.indexOf("--api-key-file") + 1)) : keyFile);
-        LocalStack stack = new LocalStack(busRoot, renderer, signaling, target, key);
+        Path usedKeyFile = signalingArgs.contains("--api-key-file")
+                ? Path.of(signalingArgs.get(signalingArgs.indexOf("--api-key-file") + 1)) : keyFile;
+        String key = insecure ? null : io.facecast.client.ApiKeys.firstKey(usedKeyFile);
+        LocalStack stack = new LocalStack(busRoot, renderer, signaling, target, key, insecure ? null : usedKeyFile);
         for (int i = 1; i <= streamers; i++) {
             JvmProcess s = JvmProcess.start("streamer-" + i, "streamer", logs, List.of("--port", "0",
                     "--id", "streamer-" + i, "--signaling", stack.signalingTarget, "--bus-root", busRoot.toString(),
