@@ -1,5 +1,5 @@
 // Drives Debian's Chromium through the Facecast demo page and prints one JSON object with what it measured.
-// usage: node page-check.mjs --url http://127.0.0.1:PORT/?token=T [--relay] --screenshot PATH [--chromium /usr/bin/chromium]
+// usage: node page-check.mjs --url http://127.0.0.1:PORT/#key=KEY [--relay] --screenshot PATH [--chromium /usr/bin/chromium]
 import { chromium } from 'playwright-core';
 
 const args = process.argv.slice(2);
@@ -23,7 +23,9 @@ try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 760 } });
   page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') result.console.push(m.text()); });
   page.on('pageerror', (e) => result.console.push('pageerror: ' + e.message));
-  await page.goto(url + (relay ? (url.includes('?') ? '&' : '?') + 'relay=1' : ''));
+  // The API key rides in the fragment (#key=...): query parameters go before it.
+  const [base, hash] = url.split('#');
+  await page.goto(base + (relay ? (base.includes('?') ? '&' : '?') + 'relay=1' : '') + (hash ? '#' + hash : ''));
   step('page loaded');
   const fc = (expr, arg) => page.evaluate(expr, arg);
   const now = () => fc(() => window.facecast.now());

@@ -31,6 +31,15 @@ import threading
 import time
 import urllib.request
 import urllib.error
+import os
+
+
+def auth(headers):
+    """Adds the API key (from FACECAST_API_KEY: never on the command line) as a bearer credential."""
+    key = os.environ.get('FACECAST_API_KEY')
+    if key:
+        headers['Authorization'] = 'Bearer ' + key
+    return headers
 
 import gi
 
@@ -290,7 +299,7 @@ class Session:
             time.sleep(0.01)
         sdp = self._with_candidates(self.offer_sdp)
         req = urllib.request.Request(self.base + 'whep', data=sdp.encode(), method='POST',
-                                     headers={'Content-Type': 'application/sdp'})
+                                     headers=auth({'Content-Type': 'application/sdp'}))
         try:
             with urllib.request.urlopen(req, timeout=20) as resp:
                 location = resp.headers['Location']
@@ -536,7 +545,7 @@ class Session:
     def stop(self):
         if self.id is not None:
             try:
-                req = urllib.request.Request(self.base + 'whep/resource/' + self.id, method='DELETE')
+                req = urllib.request.Request(self.base + 'whep/resource/' + self.id, method='DELETE', headers=auth({}))
                 urllib.request.urlopen(req, timeout=5).close()
             except Exception:  # the session may be gone already; nothing to clean up then
                 pass

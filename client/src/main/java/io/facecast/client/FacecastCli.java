@@ -38,6 +38,16 @@ public final class FacecastCli implements Runnable {
             description = "Signaling server host:port (plaintext). Default: ${DEFAULT-VALUE}")
     String target;
 
+    @Option(names = "--api-key", scope = CommandLine.ScopeType.INHERIT, paramLabel = "KEY",
+            description = "API key (or access token) sent as 'authorization: Bearer'. Default: $FACECAST_API_KEY, "
+                    + "else the first key in --api-key-file.")
+    String apiKey;
+
+    @Option(names = "--api-key-file", scope = CommandLine.ScopeType.INHERIT, paramLabel = "FILE",
+            description = "File holding the API key. Default: $FACECAST_HOME/api-key or ~/.facecast/api-key (written "
+                    + "by the local stack's signaling).")
+    java.nio.file.Path apiKeyFile;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -62,6 +72,10 @@ public final class FacecastCli implements Runnable {
                 }
                 errors.println("error: server refused: " + status.getCode() + ": "
                         + (status.getDescription() == null ? "(no message)" : status.getDescription()));
+                if (status.getCode() == Status.Code.UNAUTHENTICATED) {
+                    errors.println("hint: give the API key with --api-key, FACECAST_API_KEY or the file "
+                            + ApiKeys.defaultFile() + " (the local stack writes it)");
+                }
                 return EXIT_REFUSED;
             }
             if (e instanceof MediaDidNotArriveException) {
@@ -88,7 +102,11 @@ public final class FacecastCli implements Runnable {
     }
 
     FacecastClient client() {
-        return FacecastClient.connect(target);
+        try {
+            return FacecastClient.connect(target, ApiKeys.find(apiKey, apiKeyFile));
+        } catch (java.io.IOException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
     }
 
     /** Options shared by commands that create sessions. */

@@ -38,10 +38,27 @@ public final class FacecastClient implements AutoCloseable {
         this.deadline = deadline;
     }
 
-    /** Connects (lazily) to {@code host:port} without TLS. */
+    /** Connects (lazily) to {@code host:port} without TLS and without a credential. */
     public static FacecastClient connect(String target) {
         ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
         return new FacecastClient(channel, channel, DEFAULT_DEADLINE);
+    }
+
+    /**
+     * Connects (lazily) to {@code host:port} without TLS; every call carries {@code authorization: Bearer <bearer>}
+     * (an API key, or an access token such as a session token). Null or empty sends none.
+     */
+    public static FacecastClient connect(String target, String bearer) {
+        ManagedChannel channel = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
+        Channel calls = bearer == null || bearer.isEmpty() ? channel
+                : io.grpc.ClientInterceptors.intercept(channel, new io.grpc.ClientInterceptor() {
+                    @Override
+                    public <Q, A> io.grpc.ClientCall<Q, A> interceptCall(io.grpc.MethodDescriptor<Q, A> method,
+                            io.grpc.CallOptions options, Channel next) {
+                        return next.newCall(method, options.withCallCredentials(new BearerCredentials(bearer)));
+                    }
+                });
+        return new FacecastClient(channel, calls, DEFAULT_DEADLINE);
     }
 
     /** Uses a channel the caller owns (and closes). */

@@ -45,7 +45,7 @@ class BadInputTest {
     @BeforeAll
     static void startStack() throws Exception {
         stack = LocalStack.start("bad-input", 1, MAX_SESSIONS, Duration.ofSeconds(2));
-        client = FacecastClient.connect(stack.signalingTarget);
+        client = stack.client();
         streamerChannel = stack.streamerControlAsSignaling(1);
     }
 
@@ -93,7 +93,7 @@ class BadInputTest {
                     + "a=garbage\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\n";
             assertStatus(Status.Code.INVALID_ARGUMENT, "SDP", () -> client.negotiate(s.getSessionId(), garbage));
             // Text limits (documented in the proto: 1..2000 characters).
-            var stub = FacecastGrpc.newBlockingStub(streamerFreeChannel());
+            var stub = FacecastGrpc.newBlockingStub(streamerFreeChannel()).withCallCredentials(new ApiKeyCredentials(stack.apiKey));
             assertStatus(Status.Code.INVALID_ARGUMENT, "empty", () -> stub.speak(SpeakRequest.newBuilder()
                     .setSessionId(healthy.sessionId()).setText("   ").build()));
             assertStatus(Status.Code.INVALID_ARGUMENT, "2000", () -> stub.speak(SpeakRequest.newBuilder()
@@ -133,7 +133,7 @@ class BadInputTest {
     void aClientThatVanishesMidSessionIsCleanedUp() throws Exception {
         Path out = Files.createTempDirectory("facecast-vanish-");
         JvmProcess cli = JvmProcess.start("vanishing-client", "client", Path.of("target", "it-logs", "bad-input"),
-                List.of("--target", stack.signalingTarget, "record", "--seconds", "120", "--out", out.toString()));
+                List.of("--target", stack.signalingTarget, "--api-key-file", stack.apiKeyFile.toString(), "record", "--seconds", "120", "--out", out.toString()));
         try {
             StreamerInspection i = null;
             long deadline = System.nanoTime() + 30 * SECOND;

@@ -18,17 +18,16 @@ import org.junit.jupiter.api.Test;
  * page's Disconnect (WHEP DELETE) ends the session. A screenshot is kept under target/browser/.
  */
 class BrowserPageTest {
-    static final String TOKEN = "it-browser-token";
 
     @Test
     void demoPageConnectsThroughWhepAndSpeaksInChromium() throws Exception {
         BrowserSupport.requireBrowser();
         try (LocalStack stack = LocalStack.start("browser", 1, 2, Duration.ofSeconds(10),
-                List.of("--http-port", "0", "--http-token", TOKEN))) {
+                List.of("--http-port", "0"))) {
             String base = BrowserSupport.pageUrl(stack);
-            BrowserSupport.awaitStreamer(base, TOKEN);
+            BrowserSupport.awaitStreamer(base, stack.apiKey);
             Path shot = Path.of("target", "browser", "demo-page.png").toAbsolutePath();
-            JsonObject r = BrowserSupport.runPageCheck(base + "?token=" + TOKEN, shot, false,
+            JsonObject r = BrowserSupport.runPageCheck(base + "#key=" + stack.apiKey, shot, false,
                     Path.of("target", "it-logs", "browser", "page-check.log"));
             System.out.println("[figures] chromium page: " + r);
             System.out.println("[screenshot] " + shot);
@@ -36,7 +35,7 @@ class BrowserPageTest {
 
             // The page's Disconnect sent WHEP DELETE: the session is closed.
             HttpResponse<String> after = HttpClient.newHttpClient().send(
-                    BrowserSupport.request(base + "api/sessions/" + r.get("sessionId").getAsString(), TOKEN).GET().build(),
+                    BrowserSupport.request(base + "api/sessions/" + r.get("sessionId").getAsString(), stack.apiKey).GET().build(),
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, after.statusCode(), after.body());
             assertEquals("SESSION_STATE_CLOSED", JsonParser.parseString(after.body()).getAsJsonObject().get("state").getAsString());

@@ -86,11 +86,18 @@ final class GstReceiver implements AutoCloseable {
 
     /** Starts the receiver with {@code sessions} WHEP sessions against signaling's HTTP base URL. */
     static GstReceiver start(String httpBase, int sessions, Path stderrLog, String... extraArgs) throws IOException {
+        return start(httpBase, null, sessions, stderrLog, extraArgs);
+    }
+
+    /** As above, sending {@code apiKey} (through the environment, never the command line) with every request. */
+    static GstReceiver start(String httpBase, String apiKey, int sessions, Path stderrLog, String... extraArgs) throws IOException {
         Files.createDirectories(stderrLog.getParent());
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString(), "--base", httpBase,
                 "--sessions", Integer.toString(sessions)));
         cmd.addAll(List.of(extraArgs));
-        Process p = new ProcessBuilder(cmd).redirectError(stderrLog.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(stderrLog.toFile());
+        if (apiKey != null) builder.environment().put("FACECAST_API_KEY", apiKey);
+        Process p = builder.start();
         return new GstReceiver(p, Path.of(stderrLog.toString().replaceAll("\\.log$", "") + ".jsonl"));
     }
 

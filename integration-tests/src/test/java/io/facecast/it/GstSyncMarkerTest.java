@@ -51,7 +51,7 @@ class GstSyncMarkerTest {
     static void startStack() throws Exception {
         GstReceiver.require();
         stack = LocalStack.start("gst-sync", 1, 4, Duration.ofSeconds(5));
-        client = FacecastClient.connect(stack.signalingTarget);
+        client = stack.client();
         httpBase = BrowserSupport.pageUrl(stack);
     }
 
@@ -72,7 +72,7 @@ class GstSyncMarkerTest {
 
     @Test
     void everyMarkerOfTwoConcurrentSessionsIsWithin40MsAtAStandardPlayer() throws Exception {
-        try (GstReceiver rx = GstReceiver.start(httpBase, 2, Path.of("target", "it-logs", "gst-sync", "markers-receiver.log"))) {
+        try (GstReceiver rx = GstReceiver.start(httpBase, stack.apiKey, 2, Path.of("target", "it-logs", "gst-sync", "markers-receiver.log"))) {
             List<String> ids = connect(rx, 2);
             List<SessionEventLog> logs = new ArrayList<>();
             List<Long> utterances = new ArrayList<>();
@@ -119,7 +119,7 @@ class GstSyncMarkerTest {
 
     @Test
     void interruptLeavesSilenceOnTheWireWithin40MsAndTheNextUtterancePlays() throws Exception {
-        try (GstReceiver rx = GstReceiver.start(httpBase, 1, Path.of("target", "it-logs", "gst-sync", "interrupt-receiver.log"));
+        try (GstReceiver rx = GstReceiver.start(httpBase, stack.apiKey, 1, Path.of("target", "it-logs", "gst-sync", "interrupt-receiver.log"));
              SessionEventLog events = new SessionEventLog(client, connect(rx, 1).get(0))) {
             String id = rx.lines("session", null).get(0).get("session").getAsString();
             // The same path (client -> signaling -> streamer's scheduler and back) once while idle: the measured

@@ -57,7 +57,7 @@ class InternalPlaneTest {
     @BeforeAll
     static void startStack() throws Exception {
         stack = LocalStack.start("internal-plane", 1, 4, Duration.ofSeconds(5));
-        client = FacecastClient.connect(stack.signalingTarget);
+        client = stack.client();
     }
 
     @AfterAll

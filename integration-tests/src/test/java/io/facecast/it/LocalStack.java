@@ -36,13 +36,25 @@ final class LocalStack implements AutoCloseable {
     final List<JvmProcess> streamers = new ArrayList<>();
     final List<String> streamerControl = new ArrayList<>();
     final String signalingTarget;
+    /** The API key signaling accepts (it wrote it to the stack's key file); null with --insecure-no-auth. */
+    final String apiKey;
+    /** The file holding {@link #apiKey}, for processes that read it themselves (the CLI). */
+    final Path apiKeyFile;
 
-    private LocalStack(Path busRoot, Path tlsDir, JvmProcess renderer, JvmProcess signaling, String signalingTarget) {
+    private LocalStack(Path busRoot, Path tlsDir, JvmProcess renderer, JvmProcess signaling, String signalingTarget,
+                       String apiKey, Path apiKeyFile) {
         this.busRoot = busRoot;
         this.tlsDir = tlsDir;
         this.renderer = renderer;
         this.signaling = signaling;
         this.signalingTarget = signalingTarget;
+        this.apiKey = apiKey;
+        this.apiKeyFile = apiKeyFile;
+    }
+
+    /** A client of the public API that sends the stack's API key. */
+    FacecastClient client() {
+        return FacecastClient.connect(signalingTarget, apiKey);
     }
 
     static LocalStack start(String name, int streamers, int maxSessionsPerStreamer, Duration sessionGrace) throws Exception {
@@ -69,8 +81,25 @@ final class LocalStack implements AutoCloseable {
         List<String> args = new ArrayList<>(List.of("--port", "0", "--internal-port", "0", "--tls-dir", tlsDir.toString(),
                 "--renderer", rendererAddr, "--session-grace", sessionGrace.toMillis() + "ms"));
         args.addAll(signalingArgs);
+        // Auth on, as in production: signaling writes a fresh key file (0600) for this stack; limits loose enough
+        // for every test unless the test sets its own.
+        Path keyFile = logs.toAbsolutePath().resolve("api-key");
+        boolean insecure = signalingArgs.contains("--insecure-no-auth");
+        if (!insecure && !signalingArgs.contains("--api-key-file")) {
+            Files.deleteIfExists(keyFile);
+            args.addAll(List.of("--api-key-file", keyFile.toString()));
+        }
+        for (String[] limit : new String[][] {{"--key-session-quota", "64"}, {"--key-rate", "1000"}, {"--key-burst", "1000"}}) {
+            if (!signalingArgs.contains(limit[0])) {
+                args.addAll(List.of(limit));
+            }
+        }
         JvmProcess signaling = JvmProcess.start("signaling", "signaling", logs, args);
-        LocalStack stack = new LocalStack(busRoot, tlsDir, renderer, signaling, signaling.awaitListening(START_TIMEOUT));
+        String target = signaling.awaitListening(START_TIMEOUT);
+        Path usedKeyFile = signalingArgs.contains("--api-key-file")
+                ? Path.of(signalingArgs.get(signalingArgs.indexOf("--api-key-file") + 1)) : keyFile;
+        String key = insecure ? null : io.facecast.client.ApiKeys.firstKey(usedKeyFile);
+        LocalStack stack = new LocalStack(busRoot, tlsDir, renderer, signaling, target, key, insecure ? null : usedKeyFile);
         stack.rendererTarget = rendererAddr;
         stack.signalingInternal = signaling.awaitControlPlane(START_TIMEOUT);
         for (int i = 1; i <= streamers; i++) {
@@ -94,7 +123,7 @@ final class LocalStack implements AutoCloseable {
 
     /** Signaling answers UNAVAILABLE until a streamer registered; the stack is ready once a session can be made. */
     private void awaitStreamerRegistered() throws InterruptedException {
-        try (FacecastClient client = FacecastClient.connect(signalingTarget)) {
+        try (FacecastClient client = client()) {
             long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
             while (System.nanoTime() < deadline) {
                 try {

@@ -29,7 +29,7 @@ class MetricsScrapeTest {
     @Test
     void allThreeProcessesExposeTheKeySeriesAfterASpokenAndInterruptedUtterance() throws Exception {
         try (LocalStack stack = LocalStack.start("metrics", 1, 4, Duration.ofSeconds(5));
-             FacecastClient client = FacecastClient.connect(stack.signalingTarget)) {
+             FacecastClient client = stack.client()) {
             String signalingUrl = BrowserSupport.pageUrl(stack) + "metrics";
             String rendererUrl = Scrape.opsUrl(stack.renderer) + "metrics";
             String streamerUrl = Scrape.opsUrl(stack.streamers.get(0)) + "metrics";

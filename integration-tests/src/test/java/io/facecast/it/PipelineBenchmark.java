@@ -36,7 +36,7 @@ public final class PipelineBenchmark {
             }
         }
         try (LocalStack stack = LocalStack.start("benchmark", 1, Math.max(8, sessions), Duration.ofSeconds(30));
-             FacecastClient client = FacecastClient.connect(stack.signalingTarget)) {
+             FacecastClient client = stack.client()) {
             List<ReceiverSession> open = new ArrayList<>();
             List<Recording> recordings = new ArrayList<>();
             List<MouthProbe> mouths = new ArrayList<>();

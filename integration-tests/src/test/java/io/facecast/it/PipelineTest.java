@@ -34,7 +34,7 @@ class PipelineTest {
     @BeforeAll
     static void startStack() throws Exception {
         stack = LocalStack.start("pipeline", 1, 4, Duration.ofSeconds(5));
-        client = FacecastClient.connect(stack.signalingTarget);
+        client = stack.client();
     }
 
     @AfterAll

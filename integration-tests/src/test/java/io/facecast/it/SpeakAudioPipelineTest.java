@@ -39,7 +39,7 @@ class SpeakAudioPipelineTest {
     @BeforeAll
     static void startStack() throws Exception {
         stack = LocalStack.start("speak-audio", 1, 2, Duration.ofSeconds(5));
-        client = FacecastClient.connect(stack.signalingTarget);
+        client = stack.client();
     }
 
     @AfterAll

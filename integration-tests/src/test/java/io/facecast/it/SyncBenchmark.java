@@ -48,9 +48,9 @@ public final class SyncBenchmark {
         }
         String loadBefore = Files.readString(Path.of("/proc/loadavg")).strip();
         try (LocalStack stack = LocalStack.start("sync-bench", 1, Math.max(8, sessions), Duration.ofSeconds(5));
-             FacecastClient client = FacecastClient.connect(stack.signalingTarget)) {
+             FacecastClient client = stack.client()) {
             String base = BrowserSupport.pageUrl(stack);
-            try (GstReceiver rx = GstReceiver.start(base, sessions, Path.of("target", "it-logs", "sync-bench", "receiver.log"))) {
+            try (GstReceiver rx = GstReceiver.start(base, stack.apiKey, sessions, Path.of("target", "it-logs", "sync-bench", "receiver.log"))) {
                 List<String> ids = GstSyncMarkerTest.connect(rx, sessions);
                 List<SessionEventLog> logs = new ArrayList<>();
                 for (String id : ids) logs.add(new SessionEventLog(client, id));

@@ -37,7 +37,6 @@ import org.junit.jupiter.api.Test;
  */
 class TurnRelayTest {
     static final String SECRET = "it-turn-secret";
-    static final String TOKEN = "it-turn-token";
     static Coturn coturn;
     static LocalStack stack;
     static String base;
@@ -47,10 +46,10 @@ class TurnRelayTest {
         Coturn.require();
         Path logs = Path.of("target", "it-logs", "turn");
         coturn = Coturn.start(SECRET, logs);
-        stack = LocalStack.start("turn", 1, 2, Duration.ofSeconds(10), List.of("--http-port", "0", "--http-token", TOKEN,
+        stack = LocalStack.start("turn", 1, 2, Duration.ofSeconds(10), List.of("--http-port", "0", "--session-token-ttl", "10m",
                 "--turn-url", coturn.url(), "--turn-secret", SECRET, "--ice-transport-policy", "relay"));
         base = BrowserSupport.pageUrl(stack);
-        BrowserSupport.awaitStreamer(base, TOKEN);
+        BrowserSupport.awaitStreamer(base, stack.apiKey);
     }
 
     @AfterAll
@@ -61,17 +60,23 @@ class TurnRelayTest {
 
     @Test
     void javaClientReceivesThroughCoturnWithPerSessionCredentials() throws Exception {
-        try (FacecastClient client = FacecastClient.connect(stack.signalingTarget)) {
+        try (FacecastClient client = stack.client()) {
             long before = Instant.now().getEpochSecond();
             Session session = client.createSession(CreateSessionRequest.getDefaultInstance());
             String id = session.getSessionId();
             IceServer turn = session.getIceServersList().stream()
                     .filter(s -> s.getUrlsList().contains(coturn.url())).findFirst().orElseThrow();
-            // TURN REST: "<expiry>:<session id>", valid for the configured hour from now.
+            // TURN REST: "<expiry>:<session id>". The credentials live no longer than access to the session: they
+            // expire with the session token (--session-token-ttl 10m here), not an hour flat.
             String[] user = turn.getUsername().split(":", 2);
             assertEquals(id, user[1]);
             long expiry = Long.parseLong(user[0]);
-            assertTrue(expiry >= before + 3600 && expiry <= Instant.now().getEpochSecond() + 3600, turn.getUsername());
+            assertTrue(expiry >= before + 600 && expiry <= Instant.now().getEpochSecond() + 600, turn.getUsername());
+            String claims = new String(java.util.Base64.getUrlDecoder().decode(session.getSessionToken().split("\\.")[1]),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            java.util.regex.Matcher exp = java.util.regex.Pattern.compile("\"exp\":(\\d+)").matcher(claims);
+            assertTrue(exp.find(), claims);
+            assertTrue(Math.abs(Long.parseLong(exp.group(1)) - expiry) <= 2, "TURN expiry " + expiry + " vs token " + claims);
             assertFalse(turn.getCredential().isEmpty());
 
             List<IceServerConfig> ice = List.of(new IceServerConfig(turn.getUrlsList(), turn.getUsername(), turn.getCredential()));
@@ -144,7 +149,7 @@ class TurnRelayTest {
     void chromiumPageReceivesThroughCoturnRelayOnly() throws Exception {
         BrowserSupport.requireBrowser();
         Path shot = Path.of("target", "browser", "demo-page-turn.png").toAbsolutePath();
-        JsonObject r = BrowserSupport.runPageCheck(base + "?token=" + TOKEN, shot, true,
+        JsonObject r = BrowserSupport.runPageCheck(base + "#key=" + stack.apiKey, shot, true,
                 Path.of("target", "it-logs", "turn", "page-check.log"));
         System.out.println("[figures] chromium page over TURN: " + r);
         System.out.println("[screenshot] " + shot);

@@ -1,6 +1,10 @@
 package io.facecast.signaling;
 
 import com.google.inject.Guice;
+import io.facecast.signaling.auth.AccessTokens;
+import io.facecast.signaling.auth.ApiKey;
+import io.facecast.signaling.auth.ApiKeyFile;
+import io.facecast.signaling.auth.AuthOptions;
 import io.facecast.signaling.http.HttpOptions;
 import io.facecast.signaling.ice.IceOptions;
 import io.facecast.api.v1.IceServer;
@@ -9,6 +13,7 @@ import io.facecast.security.FleetTls;
 import io.facecast.security.TlsFiles;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,14 +55,37 @@ public final class SignalingMain implements Callable<Integer> {
                     + "-1 turns it off (default: ${DEFAULT-VALUE}).")
     int httpPort = HttpOptions.DEFAULT_PORT;
 
-    @Option(names = "--http-token", paramLabel = "TOKEN",
-            description = "Bearer token required on WHEP and the JSON API (default: none). Prefer the environment "
-                    + "variable FACECAST_HTTP_TOKEN, which keeps it out of process listings.")
-    String httpToken = System.getenv().getOrDefault("FACECAST_HTTP_TOKEN", "");
+    @Option(names = "--api-key-file", paramLabel = "FILE",
+            description = "API keys the public API (gRPC and HTTP) accepts, one per line; created with one new key "
+                    + "(mode 0600) if missing. Default: $FACECAST_HOME/api-key or ~/.facecast/api-key. The key in "
+                    + "the environment variable FACECAST_API_KEY is accepted too.")
+    Path apiKeyFile;
+
+    @Option(names = "--insecure-no-auth",
+            description = "Accept every public call without a credential (tests, trusted networks only).")
+    boolean insecureNoAuth;
+
+    @Option(names = "--key-session-quota", paramLabel = "N",
+            description = "Open sessions per API key (default: ${DEFAULT-VALUE}).")
+    int keySessionQuota = AuthOptions.DEFAULT_SESSION_QUOTA;
+
+    @Option(names = "--key-rate", paramLabel = "PER_SECOND",
+            description = "Requests per second per API key, gRPC and HTTP together (default: ${DEFAULT-VALUE}).")
+    double keyRate = AuthOptions.DEFAULT_REQUESTS_PER_SECOND;
+
+    @Option(names = "--key-burst", paramLabel = "N",
+            description = "Requests an API key may make at once (default: ${DEFAULT-VALUE}).")
+    int keyBurst = AuthOptions.DEFAULT_BURST;
+
+    @Option(names = "--session-token-ttl", paramLabel = "DURATION",
+            description = "Lifetime of the session token CreateSession returns; the session's TURN credentials "
+                    + "expire with it (default: 60m).")
+    String sessionTokenTtl = "60m";
 
     @Option(names = "--cors-origin", paramLabel = "ORIGIN",
-            description = "Access-Control-Allow-Origin for the HTTP API (default: ${DEFAULT-VALUE}).")
-    String corsOrigin = "*";
+            description = "The one other origin whose pages may call the HTTP API (Access-Control-Allow-Origin); "
+                    + "default: none (CORS closed).")
+    String corsOrigin = "";
 
     @Option(names = "--turn-url", paramLabel = "URL",
             description = "TURN server that gets time-limited REST credentials per session (coturn use-auth-secret), "
@@ -107,7 +135,9 @@ public final class SignalingMain implements Callable<Integer> {
     public Integer call() throws Exception {
         SignalingConfig config = toConfig();
         InternalPlane internal = internalPlane();
-        SignalingServer server = Guice.createInjector(new SignalingModule(config, httpOptions(), iceOptions(), internal))
+        AuthOptions auth = authOptions();
+        SignalingServer server = Guice.createInjector(new SignalingModule(config, httpOptions(), iceOptions(), internal,
+                        auth))
                 .getInstance(SignalingServer.class)
                 .start();
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "signaling-shutdown"));
@@ -115,6 +145,9 @@ public final class SignalingMain implements Callable<Integer> {
         // Worded so it never matches "listening on" (the public address); launchers read it for --signaling.
         System.out.println("signaling control plane on " + internal.host() + ":" + server.internalPort()
                 + " (mutual TLS, as " + internal.tls().self() + ")");
+        System.out.println(auth.enabled()
+                ? "public API auth: on, " + auth.keys().size() + " API key(s) from " + keySource
+                : "public API auth: OFF (--insecure-no-auth): anyone who reaches the ports controls every session");
         if (server.http().baseUrl() != null) {
             // Worded so it never matches "listening on": launchers read the gRPC address from that line.
             System.out.println("demo page: " + server.http().baseUrl() + "  (WHEP endpoint: " + server.http().baseUrl()
@@ -173,7 +206,39 @@ public final class SignalingMain implements Callable<Integer> {
     }
 
     HttpOptions httpOptions() {
-        return new HttpOptions(host, httpPort < 0 ? -1 : httpPort, httpToken, corsOrigin);
+        return new HttpOptions(host, httpPort < 0 ? -1 : httpPort, corsOrigin);
+    }
+
+    private String keySource = "";
+
+    AuthOptions authOptions() throws java.io.IOException {
+        if (keySessionQuota < 1 || keyRate <= 0 || keyBurst < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(),
+                    "--key-session-quota and --key-burst must be at least 1, --key-rate positive");
+        }
+        Duration tokenTtl = parseDuration("--session-token-ttl", sessionTokenTtl);
+        if (tokenTtl.compareTo(AccessTokens.MAX_TTL) > 0) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--session-token-ttl is at most 24h");
+        }
+        if (insecureNoAuth) {
+            return AuthOptions.insecure().withLimits(keySessionQuota, keyRate, keyBurst).withSessionTokenTtl(tokenTtl);
+        }
+        List<ApiKey> keys = new ArrayList<>();
+        String fromEnv = System.getenv("FACECAST_API_KEY");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            try {
+                keys.add(ApiKey.parse(fromEnv));
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "FACECAST_API_KEY: " + e.getMessage());
+            }
+            keySource = "FACECAST_API_KEY";
+        }
+        if (apiKeyFile != null || keys.isEmpty()) {
+            Path file = apiKeyFile != null ? apiKeyFile : ApiKeyFile.defaultPath();
+            keys.addAll(ApiKeyFile.loadOrCreate(file, new SecureRandom()));
+            keySource = keySource.isEmpty() ? file.toString() : keySource + " and " + file;
+        }
+        return AuthOptions.withKeys(keys).withLimits(keySessionQuota, keyRate, keyBurst).withSessionTokenTtl(tokenTtl);
     }
 
     private Duration parseDuration(String option, String value) {

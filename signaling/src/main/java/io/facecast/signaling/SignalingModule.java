@@ -4,6 +4,9 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.name.Named;
+import io.facecast.signaling.auth.ApiKey;
+import io.facecast.signaling.auth.AuthOptions;
+import io.facecast.signaling.auth.PublicAccess;
 import io.facecast.signaling.backend.ChannelFactory;
 import io.facecast.signaling.backend.GrpcRendererBackend;
 import io.facecast.signaling.backend.GrpcStreamerBackendFactory;
@@ -29,6 +32,9 @@ import io.facecast.signaling.session.Tombstones;
 import io.facecast.security.PeerIdentitySource;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import java.net.InetSocketAddress;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.List;
 import java.time.Clock;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -48,6 +54,7 @@ public final class SignalingModule extends AbstractModule {
     private final HttpOptions http;
     private final IceOptions ice;
     private final InternalPlane internal;
+    private final AuthOptions auth;
 
     /** Without the browser-facing HTTP listener (gRPC only). */
     public SignalingModule(SignalingConfig config) {
@@ -58,19 +65,23 @@ public final class SignalingModule extends AbstractModule {
         this(config, http, IceOptions.none());
     }
 
+    /** Auth on, with one new random key nobody knows: every public call is refused until a test overrides it. */
     public SignalingModule(SignalingConfig config, HttpOptions http, IceOptions ice) {
-        this(config, http, ice, null);
+        this(config, http, ice, null, AuthOptions.withKeys(List.of(ApiKey.generate(new SecureRandom()))));
     }
 
     /**
      * @param internal the internal control plane (mutual TLS); null only where a test replaces the channel factory,
      *                 the internal server and the peer identity source
+     * @param auth     the public API's keys and limits
      */
-    public SignalingModule(SignalingConfig config, HttpOptions http, IceOptions ice, InternalPlane internal) {
+    public SignalingModule(SignalingConfig config, HttpOptions http, IceOptions ice, InternalPlane internal,
+                           AuthOptions auth) {
         this.config = config;
         this.http = http;
         this.ice = ice;
         this.internal = internal;
+        this.auth = auth;
     }
 
     private InternalPlane internal() {
@@ -85,6 +96,7 @@ public final class SignalingModule extends AbstractModule {
         bind(SignalingConfig.class).toInstance(config);
         bind(HttpOptions.class).toInstance(http);
         bind(IceOptions.class).toInstance(ice);
+        bind(AuthOptions.class).toInstance(auth);
         bind(PlacementPolicy.class).to(LeastLoadedPlacement.class);
         bind(SignalingServer.class).in(Singleton.class);
     }
@@ -177,9 +189,17 @@ public final class SignalingModule extends AbstractModule {
     /** The configured ICE servers, plus TURN credentials minted for each session when a shared secret is set. */
     @Provides
     @Singleton
-    IceServerSource iceServers(SignalingConfig config, IceOptions ice, Clock clock) {
-        return new TurnRestCredentials(config.iceServers(), ice.turnUrls(), ice.turnSecret(), ice.credentialTtl(), clock,
+    IceServerSource iceServers(SignalingConfig config, IceOptions ice, AuthOptions auth, Clock clock) {
+        // A session's TURN credentials expire no later than its session token: no relay outlives access to the session.
+        Duration ttl = auth.sessionTokenTtl().compareTo(ice.credentialTtl()) < 0 ? auth.sessionTokenTtl() : ice.credentialTtl();
+        return new TurnRestCredentials(config.iceServers(), ice.turnUrls(), ice.turnSecret(), ttl, clock,
                 ice.relayOnly());
+    }
+
+    @Provides
+    @Singleton
+    PublicAccess publicAccess(AuthOptions auth, SessionManager sessions, Clock clock, @NanoTime LongSupplier nanoTime) {
+        return new PublicAccess(auth, sessions, clock, nanoTime);
     }
 
     @Provides
@@ -234,8 +254,8 @@ public final class SignalingModule extends AbstractModule {
     @Provides
     @Singleton
     HttpApiServer httpApi(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler,
-                          MeterRegistry metrics) {
-        return new HttpApiServer(options, sessions, scheduler).withMetrics(metrics);
+                          MeterRegistry metrics, PublicAccess access) {
+        return new HttpApiServer(options, sessions, scheduler, access).withMetrics(metrics);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

@@ -83,7 +83,7 @@ public final class SignalingServer implements AutoCloseable {
         }
         try {
             server = builders.create()
-                    .addService(facecast)
+                    .addService(facecast.authenticated())
                     .addService(health.getHealthService())
                     .addService(ProtoReflectionServiceV1.newInstance())
                     .build()

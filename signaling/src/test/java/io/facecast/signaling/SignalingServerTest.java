@@ -13,8 +13,11 @@ import io.facecast.internal.v1.RegistryGrpc;
 import io.facecast.security.ClusterCa;
 import io.facecast.security.FleetRole;
 import io.facecast.security.FleetTls;
+import io.facecast.signaling.auth.ApiKey;
+import io.facecast.signaling.auth.AuthOptions;
 import io.facecast.signaling.http.HttpOptions;
 import io.facecast.signaling.ice.IceOptions;
+import io.facecast.signaling.support.Bearer;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -23,7 +26,9 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -40,9 +45,11 @@ class SignalingServerTest {
         ca.issue(FleetRole.SIGNALING, "signaling", Duration.ofDays(1), false);
         ca.issue(FleetRole.STREAMER, "s1", Duration.ofDays(1), false);
         SignalingConfig config = SignalingConfig.defaults().withPort(0).withRendererAddress("127.0.0.1:1");
+        ApiKey key = ApiKey.generate(new SecureRandom());
         InternalPlane internal = new InternalPlane("127.0.0.1", 0, FleetTls.load(tls, FleetRole.SIGNALING, "signaling"));
         try (SignalingServer server = Guice.createInjector(
-                new SignalingModule(config, HttpOptions.disabled(), IceOptions.none(), internal)).getInstance(SignalingServer.class)) {
+                new SignalingModule(config, HttpOptions.disabled(), IceOptions.none(), internal,
+                        AuthOptions.withKeys(List.of(key)))).getInstance(SignalingServer.class)) {
             server.start();
             assertTrue(server.port() > 0);
             assertTrue(server.internalPort() > 0);
@@ -56,11 +63,19 @@ class SignalingServerTest {
                 HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
                         .check(HealthCheckRequest.newBuilder().setService("facecast.v1.Facecast").build());
                 assertEquals(HealthCheckResponse.ServingStatus.SERVING, health.getStatus());
+                // Auth is on by default: the public API refuses a call without a key.
                 StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                         () -> FacecastGrpc.newBlockingStub(channel).createSession(CreateSessionRequest.getDefaultInstance()));
-                assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode());
-                assertEquals("no streamer is registered", e.getStatus().getDescription());
+                assertEquals(Status.Code.UNAUTHENTICATED, e.getStatus().getCode());
+                assertTrue(e.getStatus().getDescription().contains("authorization: Bearer"), e.getStatus().getDescription());
 
+                // With the key, the same call reaches placement: no streamer yet.
+                FacecastGrpc.FacecastBlockingStub keyed = FacecastGrpc.newBlockingStub(channel)
+                        .withCallCredentials(Bearer.of(key.value()));
+                StatusRuntimeException none = assertThrows(StatusRuntimeException.class,
+                        () -> keyed.createSession(CreateSessionRequest.getDefaultInstance()));
+                assertEquals(Status.Code.UNAVAILABLE, none.getStatus().getCode());
+                assertEquals("no streamer is registered", none.getStatus().getDescription());
                 StatusRuntimeException onPublic = assertThrows(StatusRuntimeException.class,
                         () -> RegistryGrpc.newBlockingStub(channel).registerStreamer(register));
                 assertEquals(Status.Code.UNIMPLEMENTED, onPublic.getStatus().getCode(), "no registry on the public port");
@@ -70,7 +85,7 @@ class SignalingServerTest {
 
                 RegistryGrpc.newBlockingStub(streamer).withDeadlineAfter(10, TimeUnit.SECONDS).registerStreamer(register);
                 StatusRuntimeException full = assertThrows(StatusRuntimeException.class,
-                        () -> FacecastGrpc.newBlockingStub(channel).createSession(CreateSessionRequest.getDefaultInstance()));
+                        () -> keyed.createSession(CreateSessionRequest.getDefaultInstance()));
                 assertNotEquals("no streamer is registered", full.getStatus().getDescription(), "the streamer registered over mTLS");
             } finally {
                 channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);

@@ -16,6 +16,8 @@ import io.facecast.api.v1.SessionEvent;
 import io.facecast.api.v1.SpeakRequest;
 import io.facecast.api.v1.SpeakResponse;
 import io.facecast.api.v1.WatchEventsRequest;
+import io.facecast.signaling.auth.GrpcAuth;
+import io.facecast.signaling.auth.PublicAccess;
 import io.facecast.signaling.relay.GrpcEventSink;
 import io.facecast.signaling.session.SessionManager;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -23,29 +25,47 @@ import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The public API; every rule lives in {@link SessionManager}. */
+/**
+ * The public API; every rule lives in {@link SessionManager}, every access rule in {@link PublicAccess} (the caller
+ * was authenticated by {@link GrpcAuth} before the call got here; each method checks what it may touch).
+ */
 public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     private final SessionManager sessions;
+    private final PublicAccess access;
 
     @Inject
-    public FacecastService(SessionManager sessions) {
+    public FacecastService(SessionManager sessions, PublicAccess access) {
         this.sessions = sessions;
+        this.access = access;
+    }
+
+    /** This service behind {@link GrpcAuth}: what a server adds (the bare service fails every call closed). */
+    public io.grpc.ServerServiceDefinition authenticated() {
+        return io.grpc.ServerInterceptors.intercept(this, new GrpcAuth(access));
+    }
+
+    private void allow(String sessionId) {
+        access.requireSession(GrpcAuth.caller(), sessionId);
     }
 
     @Override
     public void createSession(CreateSessionRequest request, StreamObserver<Session> response) {
-        Rpc.unary("CreateSession", response, () -> sessions.create(request));
+        Rpc.unary("CreateSession", response, () -> access.create(GrpcAuth.caller(), request, sessions::create));
     }
 
     @Override
     public void getSession(GetSessionRequest request, StreamObserver<Session> response) {
-        Rpc.unary("GetSession", response, () -> sessions.get(request.getSessionId()));
+        Rpc.unary("GetSession", response, () -> {
+            allow(request.getSessionId());
+            return sessions.get(request.getSessionId());
+        });
     }
 
     @Override
     public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> response) {
         Rpc.unary("CloseSession", response, () -> {
+            allow(request.getSessionId());
             sessions.close(request.getSessionId());
             return CloseSessionResponse.getDefaultInstance();
         });
@@ -53,14 +73,15 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void negotiate(NegotiateRequest request, StreamObserver<NegotiateResponse> response) {
-        Rpc.unary("Negotiate", response, () -> NegotiateResponse.newBuilder()
+        Rpc.unary("Negotiate", response, () -> access.onSession(GrpcAuth.caller(), request.getSessionId(), () -> NegotiateResponse.newBuilder()
                 .setSdpAnswer(sessions.negotiate(request.getSessionId(), request.getSdpOffer()))
-                .build());
+                .build()));
     }
 
     @Override
     public void addIceCandidate(AddIceCandidateRequest request, StreamObserver<AddIceCandidateResponse> response) {
         Rpc.unary("AddIceCandidate", response, () -> {
+            allow(request.getSessionId());
             sessions.addIceCandidate(request.getSessionId(), request.getCandidate());
             return AddIceCandidateResponse.getDefaultInstance();
         });
@@ -68,21 +89,22 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void speak(SpeakRequest request, StreamObserver<SpeakResponse> response) {
-        Rpc.unary("Speak", response, () -> SpeakResponse.newBuilder()
+        Rpc.unary("Speak", response, () -> access.onSession(GrpcAuth.caller(), request.getSessionId(), () -> SpeakResponse.newBuilder()
                 .setUtteranceId(sessions.speak(request.getSessionId(), request.getText(), request.getSyncMarkers()))
-                .build());
+                .build()));
     }
 
     @Override
     public StreamObserver<io.facecast.api.v1.SpeakAudioRequest> speakAudio(StreamObserver<SpeakResponse> response) {
-        return new SpeakAudioRelay(sessions, response);
+        io.facecast.signaling.auth.Principal caller = GrpcAuth.caller();
+        return new SpeakAudioRelay(sessions, response, id -> access.requireSession(caller, id));
     }
 
     @Override
     public void interrupt(InterruptRequest request, StreamObserver<InterruptResponse> response) {
-        Rpc.unary("Interrupt", response, () -> InterruptResponse.newBuilder()
+        Rpc.unary("Interrupt", response, () -> access.onSession(GrpcAuth.caller(), request.getSessionId(), () -> InterruptResponse.newBuilder()
                 .setUtteranceId(sessions.interrupt(request.getSessionId()))
-                .build());
+                .build()));
     }
 
     @Override
@@ -92,6 +114,7 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
         // The handler must be set before this method returns; it runs only after, once unsubscribe is filled in.
         stream.setOnCancelHandler(() -> unsubscribe.get().run());
         try {
+            allow(request.getSessionId());
             unsubscribe.set(sessions.watch(request.getSessionId(), new GrpcEventSink(stream)));
         } catch (RuntimeException e) {
             stream.onError(Rpc.toClient("WatchEvents", e));

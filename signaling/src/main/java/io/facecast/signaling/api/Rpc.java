@@ -31,6 +31,10 @@ final class Rpc {
     }
 
     static StatusRuntimeException toClient(String method, RuntimeException e) {
+        if (e instanceof io.facecast.signaling.auth.QuotaExceeded quota) {
+            log.info("{} -> RESOURCE_EXHAUSTED: {}", method, quota.getStatus().getDescription());
+            return quota.toClient(); // keeps its RetryInfo trailer
+        }
         if (e instanceof StatusRuntimeException sre && sre.getStatus().getCode() != Status.Code.INTERNAL
                 && sre.getStatus().getCode() != Status.Code.UNKNOWN) {
             Status status = sre.getStatus();

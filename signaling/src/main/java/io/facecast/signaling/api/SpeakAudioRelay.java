@@ -15,12 +15,19 @@ final class SpeakAudioRelay implements StreamObserver<SpeakAudioRequest> {
 
     private final SessionManager sessions;
     private final StreamObserver<SpeakResponse> response;
+    private final java.util.function.Consumer<String> allow;
     private SessionManager.AudioUtterance utterance;
     private boolean answered; // guarded by this: the renderer's answer arrives on another thread
 
     SpeakAudioRelay(SessionManager sessions, StreamObserver<SpeakResponse> response) {
+        this(sessions, response, id -> {});
+    }
+
+    /** @param allow throws (PERMISSION_DENIED) when the caller may not use the start message's session */
+    SpeakAudioRelay(SessionManager sessions, StreamObserver<SpeakResponse> response, java.util.function.Consumer<String> allow) {
         this.sessions = sessions;
         this.response = response;
+        this.allow = allow;
     }
 
     @Override
@@ -34,6 +41,7 @@ final class SpeakAudioRelay implements StreamObserver<SpeakAudioRequest> {
                     if (utterance != null) {
                         throw invalid("SpeakAudio got a second start message; send one start, then only chunks");
                     }
+                    allow.accept(request.getStart().getSessionId());
                     utterance = sessions.speakAudio(request.getStart());
                     long id = utterance.utteranceId();
                     utterance.upload().result().whenComplete((ok, error) -> {

@@ -3,6 +3,9 @@ package io.facecast.signaling.http;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.facecast.ops.PrometheusEndpoint;
+import io.facecast.signaling.auth.Principal;
+import io.facecast.signaling.auth.PublicAccess;
+import io.facecast.signaling.auth.QuotaExceeded;
 import io.facecast.signaling.session.SessionManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -17,28 +20,33 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The browser-facing listener (the JDK's own HTTP server: no extra dependency): WHEP under /whep, the JSON session
- * API under /api, and the demo page at /. Authentication and CORS are applied here, once, for every route.
+ * API under /api, and the demo page at /. Authentication (the same {@link PublicAccess} as gRPC), the Host check,
+ * CORS and Referrer-Policy are applied here, once, for every route.
  */
 public final class HttpApiServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(HttpApiServer.class);
 
     private final HttpOptions options;
-    private final BearerToken token;
+    private final PublicAccess access;
+    private final HostCheck hosts;
     private final Cors cors;
     private final WhepHandler whep;
     private final SessionApiHandler api;
     private final PageHandler page;
     private MeterRegistry metrics;
     private HttpServer server;
+    private volatile int boundPort = -1;
     private ExecutorService pool;
 
-    public HttpApiServer(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler) {
+    public HttpApiServer(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler,
+            PublicAccess access) {
         this.options = options;
-        this.token = new BearerToken(options.token());
+        this.access = access;
+        this.hosts = new HostCheck(options.host());
         this.cors = new Cors(options.corsOrigin());
-        this.whep = new WhepHandler(sessions);
-        this.api = new SessionApiHandler(sessions, whep, scheduler);
+        this.whep = new WhepHandler(sessions, access);
+        this.api = new SessionApiHandler(sessions, whep, scheduler, access);
         this.page = new PageHandler();
     }
 
@@ -73,6 +81,7 @@ public final class HttpApiServer implements AutoCloseable {
             server.createContext("/metrics", exchange -> PrometheusEndpoint.serve(exchange, registry));
         }
         server.start();
+        boundPort = server.getAddress().getPort();
         log.info("HTTP (WHEP, JSON API, demo page) on {}", baseUrl());
         return this;
     }
@@ -96,6 +105,10 @@ public final class HttpApiServer implements AutoCloseable {
         String path = exchange.path();
         boolean apiRoute = path.startsWith("/api/");
         try {
+            // No page, API answer or redirect ever tells another site where the browser came from.
+            exchange.setHeader("Referrer-Policy", "no-referrer");
+            exchange.setHeader("X-Content-Type-Options", "nosniff");
+            hosts.check(exchange.header("Host"), boundPort);
             cors.apply(exchange);
             if (exchange.method().equals("OPTIONS")) {
                 if (path.startsWith(WhepHandler.ENDPOINT)) {
@@ -105,11 +118,9 @@ public final class HttpApiServer implements AutoCloseable {
                 return;
             }
             if (path.equals(WhepHandler.ENDPOINT) || path.startsWith(WhepHandler.ENDPOINT + "/")) {
-                token.check(exchange.header("Authorization"), null);
-                whep.handle(exchange);
+                whep.handle(exchange, access.authenticate(exchange.header("Authorization")));
             } else if (apiRoute) {
-                token.check(exchange.header("Authorization"), exchange.query("access_token"));
-                api.handle(exchange);
+                api.handle(exchange, caller(exchange));
             } else {
                 page.handle(exchange);
             }
@@ -123,8 +134,15 @@ public final class HttpApiServer implements AutoCloseable {
         HttpStatuses.Answer answer = HttpStatuses.of(exchange.method() + " " + exchange.path(), failure);
         try {
             if (answer.status() == 401) {
-                exchange.setHeader("WWW-Authenticate", token.required() && exchange.header("Authorization") != null
+                exchange.setHeader("WWW-Authenticate", exchange.header("Authorization") != null
                         ? "Bearer realm=\"facecast\", error=\"invalid_token\"" : "Bearer realm=\"facecast\"");
+            }
+            if (answer.status() == 403) {
+                exchange.setHeader("WWW-Authenticate", "Bearer realm=\"facecast\", error=\"insufficient_scope\"");
+            }
+            if (failure instanceof QuotaExceeded quota) {
+                answer = new HttpStatuses.Answer(429, answer.code(), answer.message());
+                exchange.setHeader("Retry-After", Long.toString(quota.retryAfterSeconds()));
             }
             if (answer.status() == 503) {
                 exchange.setHeader("Retry-After", "2");
@@ -138,6 +156,27 @@ public final class HttpApiServer implements AutoCloseable {
             // The response was already started (or the client left): nothing more can be said.
             exchange.http.close();
         }
+    }
+
+    /**
+     * The caller of an API request: its bearer credential, or for a session's event stream (EventSource sends no
+     * headers) a one-use ticket, which stands for that session only.
+     */
+    private Principal caller(Exchange exchange) {
+        String ticket = exchange.query("ticket");
+        if (ticket != null && exchange.header("Authorization") == null) {
+            String path = exchange.path();
+            String prefix = SessionApiHandler.PREFIX + "/";
+            String suffix = "/" + SessionApiHandler.EVENTS;
+            if (!exchange.method().equals("GET") || !path.startsWith(prefix) || !path.endsWith(suffix)) {
+                throw io.facecast.signaling.auth.AccessErrors.unauthenticated(
+                        "a ticket authenticates GET " + prefix + "{id}/events only; send 'Authorization: Bearer <token>'");
+            }
+            String id = path.substring(prefix.length(), path.length() - suffix.length());
+            access.redeemEventTicket(ticket, id);
+            return null; // the ticket was for exactly this session: nothing else to check
+        }
+        return access.authenticate(exchange.header("Authorization"));
     }
 
     @Override

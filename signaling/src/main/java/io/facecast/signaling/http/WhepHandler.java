@@ -5,6 +5,8 @@ import io.facecast.api.v1.IceCandidate;
 import io.facecast.api.v1.Session;
 import io.facecast.api.v1.SessionState;
 import io.facecast.api.v1.VideoOptions;
+import io.facecast.signaling.auth.Principal;
+import io.facecast.signaling.auth.PublicAccess;
 import io.facecast.signaling.session.SdpOfferCheck;
 import io.facecast.signaling.session.SessionManager;
 import java.io.IOException;
@@ -19,7 +21,10 @@ import org.slf4j.LoggerFactory;
  * SDP answer, the resource in Location, the session's ICE servers as Link headers and an ETag. A session made
  * through the JSON API has its own endpoint, {@code POST /api/sessions/{id}/whep}. The resource
  * {@code /whep/resource/{id}} takes PATCH (trickle ICE, application/trickle-ice-sdpfrag) and DELETE (ends the
- * session). Every call goes to the same {@link SessionManager} methods the gRPC API calls.
+ * session). Every call goes to the same {@link SessionManager} methods the gRPC API calls. The POST's bearer
+ * (API key or a token with the create grant) also reaches the resource it created, as WHEP players send one token
+ * for every request; the 201 carries the session's own token in {@value #SESSION_TOKEN_HEADER} for a page that
+ * should hold no more than that.
  */
 final class WhepHandler {
 
@@ -28,23 +33,27 @@ final class WhepHandler {
     static final String RESOURCE_PREFIX = "/whep/resource/";
     static final String SDP = "application/sdp";
     static final String TRICKLE = "application/trickle-ice-sdpfrag";
+    static final String SESSION_TOKEN_HEADER = "Facecast-Session-Token";
 
     private final SessionManager sessions;
+    private final PublicAccess access;
     private final Map<String, OfferFacts> resources = new ConcurrentHashMap<>();
 
-    WhepHandler(SessionManager sessions) {
+    WhepHandler(SessionManager sessions, PublicAccess access) {
         this.sessions = sessions;
+        this.access = access;
     }
 
-    /** Handles a request below /whep; the caller has checked the token. */
-    void handle(Exchange exchange) throws IOException {
+    /** Handles a request below /whep from an authenticated caller. */
+    void handle(Exchange exchange, Principal caller) throws IOException {
         String path = exchange.path();
         if (path.equals(ENDPOINT) || path.equals(ENDPOINT + "/")) {
             if (!exchange.method().equals("POST")) {
                 throw HttpProblem.methodNotAllowed(exchange.method(), "POST (the SDP offer)");
             }
             String offer = readOffer(exchange);
-            Session session = sessions.create(createRequest(exchange));
+            Session session = access.create(caller, createRequest(exchange), sessions::create);
+            exchange.setHeader(SESSION_TOKEN_HEADER, session.getSessionToken());
             try {
                 answer(exchange, session, offer);
             } catch (RuntimeException e) {
@@ -55,6 +64,7 @@ final class WhepHandler {
         }
         if (path.startsWith(RESOURCE_PREFIX)) {
             String id = path.substring(RESOURCE_PREFIX.length());
+            access.requireSession(caller, id);
             switch (exchange.method()) {
                 case "DELETE" -> {
                     sessions.close(id);

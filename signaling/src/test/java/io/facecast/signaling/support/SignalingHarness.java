@@ -15,7 +15,14 @@ import io.facecast.signaling.ServerBuilderFactory;
 import io.facecast.signaling.SignalingConfig;
 import io.facecast.signaling.SignalingModule;
 import io.facecast.signaling.SignalingServer;
+import io.facecast.signaling.auth.ApiKey;
+import io.facecast.signaling.auth.AuthOptions;
 import io.facecast.signaling.backend.ChannelFactory;
+import io.facecast.signaling.http.HttpOptions;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import java.net.InetSocketAddress;
+import java.security.SecureRandom;
 import io.facecast.signaling.session.Reaper;
 import io.facecast.signaling.session.SessionManager;
 import io.facecast.security.FleetIdentity;
@@ -68,8 +75,21 @@ public final class SignalingHarness implements AutoCloseable {
     private final SignalingServer signaling;
     private final ManagedChannel signalingChannel;
     private final ManagedChannel internalChannel;
+    /** The key the harness's signaling accepts; {@link #facecast()} and {@link #facecastAsync()} send it. */
+    public final ApiKey apiKey = ApiKey.generate(new SecureRandom());
+    /** Limits loose enough that no existing test meets them; auth tests pass their own. */
+    public static final int LOOSE_QUOTA = 1000;
 
     public SignalingHarness() throws IOException {
+        this(false, null);
+    }
+
+    /**
+     * @param sockets serve the public gRPC API on a real loopback socket (Netty, port 0) and HTTP on another,
+     *                instead of in-process
+     * @param auth    auth options; null: auth on with {@link #apiKey} and loose limits
+     */
+    public SignalingHarness(boolean sockets, AuthOptions auth) throws IOException {
         rendererAddress = prefix + "-renderer:50061";
         servers.add(InProcessServerBuilder.forName(rendererAddress).addService(renderer).build().start());
         String signalingName = prefix + "-signaling";
@@ -77,7 +97,16 @@ public final class SignalingHarness implements AutoCloseable {
         SignalingConfig config = new SignalingConfig("127.0.0.1", 0, rendererAddress, List.of(), GRACE, HEARTBEAT,
                 Duration.ofSeconds(5));
         ManualNanoTime nanoTime = time;
+        AuthOptions authOptions = auth != null ? auth
+                : AuthOptions.withKeys(List.of(apiKey)).withLimits(LOOSE_QUOTA, 1e6, 1_000_000);
+        HttpOptions httpOptions = sockets ? new HttpOptions("127.0.0.1", 0, "") : HttpOptions.disabled();
         injector = Guice.createInjector(Modules.override(new SignalingModule(config)).with(new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(AuthOptions.class).toInstance(authOptions);
+                bind(HttpOptions.class).toInstance(httpOptions);
+            }
+
             @Provides
             @Singleton
             @NanoTime
@@ -100,7 +129,8 @@ public final class SignalingHarness implements AutoCloseable {
             @Provides
             @Singleton
             ServerBuilderFactory serverBuilders() {
-                return () -> InProcessServerBuilder.forName(signalingName);
+                return sockets ? () -> NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+                        : () -> InProcessServerBuilder.forName(signalingName);
             }
 
             @Provides
@@ -127,7 +157,9 @@ public final class SignalingHarness implements AutoCloseable {
         signaling = injector.getInstance(SignalingServer.class).start();
         // Tests drive the reaper by hand after moving the clock; the periodic one would race them (first run is 1 s away).
         injector.getInstance(Reaper.class).stop();
-        signalingChannel = InProcessChannelBuilder.forName(signalingName).build();
+        signalingChannel = sockets
+                ? NettyChannelBuilder.forAddress("127.0.0.1", signaling.port()).usePlaintext().build()
+                : InProcessChannelBuilder.forName(signalingName).build();
         channels.add(signalingChannel);
         internalChannel = InProcessChannelBuilder.forName(internalName).build();
         channels.add(internalChannel);
@@ -139,12 +171,33 @@ public final class SignalingHarness implements AutoCloseable {
         return new FleetIdentity(FleetRole.parse(roleId[0]), roleId[1], certificate.length > 1 ? certificate[1] : "cert-1");
     }
 
+    /** The public API with the harness's API key. */
     public FacecastGrpc.FacecastBlockingStub facecast() {
-        return FacecastGrpc.newBlockingStub(signalingChannel);
+        return facecastAs(apiKey.value());
     }
 
     public FacecastGrpc.FacecastStub facecastAsync() {
-        return FacecastGrpc.newStub(signalingChannel);
+        return FacecastGrpc.newStub(signalingChannel).withCallCredentials(Bearer.of(apiKey.value()));
+    }
+
+    /** The public API with this bearer credential (API key or access token); null sends none. */
+    public FacecastGrpc.FacecastBlockingStub facecastAs(String bearer) {
+        FacecastGrpc.FacecastBlockingStub stub = FacecastGrpc.newBlockingStub(signalingChannel);
+        return bearer == null ? stub : stub.withCallCredentials(Bearer.of(bearer));
+    }
+
+    public FacecastGrpc.FacecastStub facecastAsyncAs(String bearer) {
+        FacecastGrpc.FacecastStub stub = FacecastGrpc.newStub(signalingChannel);
+        return bearer == null ? stub : stub.withCallCredentials(Bearer.of(bearer));
+    }
+
+    /** The HTTP listener's base URL (http://127.0.0.1:port/), with sockets only. */
+    public String httpBase() {
+        return signaling.http().baseUrl();
+    }
+
+    public int grpcPort() {
+        return signaling.port();
     }
 
     /** The registry on the internal port, called without any fleet identity. */

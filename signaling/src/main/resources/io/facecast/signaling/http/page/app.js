@@ -4,8 +4,14 @@
 import { WhepClient } from './whep.js';
 
 const $ = (id) => document.getElementById(id);
-const params = new URLSearchParams(location.search.slice(1) + '&' + location.hash.slice(1));
-if (params.get('token')) $('token').value = params.get('token');
+const params = new URLSearchParams(location.search.slice(1));
+// The API key may come in the fragment (#key=...), which the browser never sends to a server or in a Referer.
+// It is taken out of the address bar at once; the page then holds it in the field only.
+const fragment = new URLSearchParams(location.hash.slice(1));
+if (fragment.get('key')) {
+  $('token').value = fragment.get('key');
+  history.replaceState(null, '', location.pathname + location.search);
+}
 if (params.get('relay') === '1') $('relay').checked = true;
 if (params.get('avatar')) $('avatar').value = params.get('avatar');
 
@@ -45,8 +51,10 @@ function setState(state) {
   $('interrupt').disabled = !live;
 }
 
+// The API key creates the session; from then on the page uses only the session's own token (session:<id> grant).
+let sessionToken = '';
 function token() {
-  return $('token').value.trim();
+  return sessionToken || $('token').value.trim();
 }
 
 async function api(method, path, body) {
@@ -70,8 +78,10 @@ async function connect() {
     audioContext = audioContext || new AudioContext();
     await audioContext.resume();
     setState('creating session');
+    sessionToken = '';
     const session = await api('POST', '/api/sessions', { avatar: $('avatar').value, voice: $('voice').value });
     fc.sessionId = session.sessionId;
+    sessionToken = session.sessionToken || '';
     log('session ' + session.sessionId + ' on ' + session.streamerId + ' (' + (session.iceServers || []).length + ' ICE servers)');
     pc = new RTCPeerConnection({
       iceServers: session.iceServers || [],
@@ -92,7 +102,7 @@ async function connect() {
       if (pc.connectionState === 'connected') setState('connected');
       if (pc.connectionState === 'failed') setState('failed');
     };
-    openEvents(session.sessionId);
+    await openEvents(session.sessionId);
     whep = new WhepClient(token());
     setState('negotiating (WHEP)');
     const resource = await whep.view(pc, '/api/sessions/' + encodeURIComponent(session.sessionId) + '/whep');
@@ -105,9 +115,16 @@ async function connect() {
   }
 }
 
-function openEvents(sessionId) {
-  const query = token() ? '?access_token=' + encodeURIComponent(token()) : '';
-  events = new EventSource('/api/sessions/' + encodeURIComponent(sessionId) + '/events' + query);
+// EventSource cannot send headers: the page trades its token for a one-use, 30-second ticket (the only credential
+// ever put in a URL) and opens the stream with it; after a drop it fetches a new ticket.
+async function openEvents(sessionId) {
+  const path = '/api/sessions/' + encodeURIComponent(sessionId);
+  const { ticket } = await api('POST', path + '/events-ticket');
+  events = new EventSource(path + '/events?ticket=' + encodeURIComponent(ticket));
+  events.onerror = () => {
+    if (events.readyState !== EventSource.CLOSED || fc.state === 'closed' || fc.sessionId !== sessionId) return;
+    setTimeout(() => openEvents(sessionId).catch(fail), 1000);
+  };
   events.onmessage = (message) => {
     const event = JSON.parse(message.data);
     fc.events.push({ t: fc.now(), event });
