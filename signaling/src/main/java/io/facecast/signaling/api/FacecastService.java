@@ -1,5 +1,6 @@
 package io.facecast.signaling.api;
 
+import io.facecast.errors.Errors;
 import io.facecast.api.v1.AddIceCandidateRequest;
 import io.facecast.api.v1.AddIceCandidateResponse;
 import io.facecast.api.v1.CloseSessionRequest;
@@ -35,17 +36,17 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void createSession(CreateSessionRequest request, StreamObserver<Session> response) {
-        Rpc.unary("CreateSession", response, () -> sessions.create(request));
+        Errors.unary("CreateSession", "signaling", response, () -> sessions.create(request));
     }
 
     @Override
     public void getSession(GetSessionRequest request, StreamObserver<Session> response) {
-        Rpc.unary("GetSession", response, () -> sessions.get(request.getSessionId()));
+        Errors.unary("GetSession", "signaling", response, () -> sessions.get(request.getSessionId()));
     }
 
     @Override
     public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> response) {
-        Rpc.unary("CloseSession", response, () -> {
+        Errors.unary("CloseSession", "signaling", response, () -> {
             sessions.close(request.getSessionId());
             return CloseSessionResponse.getDefaultInstance();
         });
@@ -53,14 +54,14 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void negotiate(NegotiateRequest request, StreamObserver<NegotiateResponse> response) {
-        Rpc.unary("Negotiate", response, () -> NegotiateResponse.newBuilder()
+        Errors.unary("Negotiate", "signaling", response, () -> NegotiateResponse.newBuilder()
                 .setSdpAnswer(sessions.negotiate(request.getSessionId(), request.getSdpOffer()))
                 .build());
     }
 
     @Override
     public void addIceCandidate(AddIceCandidateRequest request, StreamObserver<AddIceCandidateResponse> response) {
-        Rpc.unary("AddIceCandidate", response, () -> {
+        Errors.unary("AddIceCandidate", "signaling", response, () -> {
             sessions.addIceCandidate(request.getSessionId(), request.getCandidate());
             return AddIceCandidateResponse.getDefaultInstance();
         });
@@ -68,7 +69,7 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void speak(SpeakRequest request, StreamObserver<SpeakResponse> response) {
-        Rpc.unary("Speak", response, () -> SpeakResponse.newBuilder()
+        Errors.unary("Speak", "signaling", response, () -> SpeakResponse.newBuilder()
                 .setUtteranceId(sessions.speak(request.getSessionId(), request.getText(), request.getSyncMarkers()))
                 .build());
     }
@@ -80,7 +81,7 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void interrupt(InterruptRequest request, StreamObserver<InterruptResponse> response) {
-        Rpc.unary("Interrupt", response, () -> InterruptResponse.newBuilder()
+        Errors.unary("Interrupt", "signaling", response, () -> InterruptResponse.newBuilder()
                 .setUtteranceId(sessions.interrupt(request.getSessionId()))
                 .build());
     }
@@ -92,9 +93,9 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
         // The handler must be set before this method returns; it runs only after, once unsubscribe is filled in.
         stream.setOnCancelHandler(() -> unsubscribe.get().run());
         try {
-            unsubscribe.set(sessions.watch(request.getSessionId(), new GrpcEventSink(stream)));
+            unsubscribe.set(sessions.watch(request.getSessionId(), new GrpcEventSink(request.getSessionId(), stream)));
         } catch (RuntimeException e) {
-            stream.onError(Rpc.toClient("WatchEvents", e));
+            stream.onError(Errors.toStatus("WatchEvents", "signaling", e));
         }
     }
 }
