@@ -122,6 +122,26 @@ class BadInputTest {
         }
     }
 
+    @Test
+    void malformedCandidatesAndUnspeakableTextAreInvalidArgumentNotInternal() throws Exception {
+        Recording recording = new Recording(0);
+        try (ReceiverSession session = ReceiverSession.open(client, CreateSessionRequest.getDefaultInstance(), recording)) {
+            assertTrue(session.awaitConnected(Duration.ofSeconds(20)), stack.logs());
+            String id = session.sessionId();
+            // The streamer's candidate grammar check answers before libwebrtc sees it (and its rtc boundary turns
+            // any Error libwebrtc still throws into INVALID_ARGUMENT): never INTERNAL, never an Error on a gRPC thread.
+            assertStatus(Status.Code.INVALID_ARGUMENT, "wrong number of fields", () -> client.addIceCandidate(id, "0", 0, "candidate:x y z"));
+            assertStatus(Status.Code.INVALID_ARGUMENT, "empty", () -> client.addIceCandidate(id, "0", 0, ""));
+            assertStatus(Status.Code.INVALID_ARGUMENT, "nothing speakable", () -> client.speak(id, "\uD83D\uDE00".repeat(10)));
+            // 1,500 emoji are 1,500 characters for both processes (the renderer used to count 3,000 UTF-16 units).
+            assertStatus(Status.Code.INVALID_ARGUMENT, "nothing speakable", () -> client.speak(id, "\uD83D\uDE00".repeat(1500)));
+            assertFalse(stack.streamers.get(0).tail().contains("java.lang.Error"), stack.logs());
+            // The session is unharmed.
+            session.speak("Fine, thanks.");
+            assertTrue(session.awaitEvent(SessionEvent::hasSpeechFinished, Duration.ofSeconds(20)).isPresent(), stack.logs());
+        }
+    }
+
     private static ManagedChannel plain;
 
     private static synchronized ManagedChannel streamerFreeChannel() {

@@ -1,21 +1,22 @@
 package io.facecast.renderer;
 
+import io.facecast.errors.ErrorCode;
+import io.facecast.errors.FacecastException;
 import io.grpc.Status;
 
 /**
- * A failure the caller can act on, carrying the gRPC status code it maps to. Stages throw it; only the control layer
- * turns it into a gRPC status, so the mapping lives in one place.
+ * A failure the caller can act on, in the project's error vocabulary ({@link FacecastException}). Stages throw it;
+ * only the shared adapter ({@code io.facecast.errors.Errors}) turns it into a gRPC status.
  */
-public final class RendererException extends RuntimeException {
-    private final Status.Code code;
+public final class RendererException extends FacecastException {
 
     public RendererException(Status.Code code, String message) {
-        super(message, null, false, false);
-        this.code = code;
+        super(ErrorCode.of(code), message);
     }
 
+    /** The gRPC code this refusal is answered with. */
     public Status.Code code() {
-        return code;
+        return errorCode().grpc();
     }
 
     public static RendererException notFound(String message) {

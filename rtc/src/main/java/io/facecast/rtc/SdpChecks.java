@@ -59,7 +59,43 @@ public final class SdpChecks {
         if (line.length() > 1024) {
             throw new InvalidSdpException("ICE candidate is longer than 1024 characters");
         }
+        requireCandidateGrammar(line);
         return line;
+    }
+
+    /**
+     * RFC 8839 section 5.1: {@code candidate:<foundation> <component> <transport> <priority> <address> <port> typ
+     * <type> [extensions]}. Checked here because libwebrtc answers a malformed line with a bare
+     * {@code java.lang.Error} that says nothing about what was wrong.
+     */
+    private static void requireCandidateGrammar(String line) throws InvalidSdpException {
+        String[] f = line.substring("candidate:".length()).split(" +");
+        String expected = " (expected \"candidate:<foundation> <component> <transport> <priority> <address> <port> typ "
+                + "<host|srflx|prflx|relay> ...\", e.g. \"candidate:1 1 udp 2122260223 192.0.2.1 50000 typ host\")";
+        if (f.length < 8 || (f.length % 2) != 0) {
+            throw new InvalidSdpException("ICE candidate \"" + abbreviate(line) + "\" has the wrong number of fields" + expected);
+        }
+        if (!f[0].matches("[A-Za-z0-9+/]{1,32}")) {
+            throw new InvalidSdpException("ICE candidate foundation \"" + abbreviate(f[0]) + "\" is not 1-32 ice-chars" + expected);
+        }
+        if (!f[1].matches("[0-9]{1,3}") || Integer.parseInt(f[1]) < 1 || Integer.parseInt(f[1]) > 256) {
+            throw new InvalidSdpException("ICE candidate component \"" + abbreviate(f[1]) + "\" is not 1-256" + expected);
+        }
+        if (!f[2].equalsIgnoreCase("udp") && !f[2].equalsIgnoreCase("tcp")) {
+            throw new InvalidSdpException("ICE candidate transport \"" + abbreviate(f[2]) + "\" is not udp or tcp" + expected);
+        }
+        if (!f[3].matches("[0-9]{1,10}") || Long.parseLong(f[3]) > 0xFFFFFFFFL) {
+            throw new InvalidSdpException("ICE candidate priority \"" + abbreviate(f[3]) + "\" is not a 32-bit number" + expected);
+        }
+        if (!f[4].matches("[0-9A-Za-z.:%_-]{1,255}")) {
+            throw new InvalidSdpException("ICE candidate address \"" + abbreviate(f[4]) + "\" is not an IP address or host name" + expected);
+        }
+        if (!f[5].matches("[0-9]{1,5}") || Integer.parseInt(f[5]) > 65535) {
+            throw new InvalidSdpException("ICE candidate port \"" + abbreviate(f[5]) + "\" is not 0-65535" + expected);
+        }
+        if (!f[6].equals("typ") || !f[7].matches("host|srflx|prflx|relay")) {
+            throw new InvalidSdpException("ICE candidate has no valid \"typ host|srflx|prflx|relay\"" + expected);
+        }
     }
 
     static boolean hasMediaLine(String sdp, String media) {

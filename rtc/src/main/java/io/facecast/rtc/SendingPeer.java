@@ -154,7 +154,12 @@ public final class SendingPeer implements AutoCloseable {
             boundVideoBitrate(videoSender);
             answered = true;
             for (RTCIceCandidate candidate : pendingCandidates) {
-                pc.addIceCandidate(candidate);
+                try {
+                    pc.addIceCandidate(candidate);
+                } catch (Error e) {
+                    // libwebrtc refused a queued candidate the line checks let through: skip it, keep the answer.
+                    log.warn("ignoring an ICE candidate libwebrtc refused: {}", e.getMessage());
+                }
             }
             pendingCandidates.clear();
             awaitGathering();
@@ -178,7 +183,13 @@ public final class SendingPeer implements AutoCloseable {
         synchronized (control) {
             requireOpen();
             if (answered) {
-                pc.addIceCandidate(ice);
+                try {
+                    pc.addIceCandidate(ice);
+                } catch (Error e) {
+                    // webrtc-java reports a refused candidate as java.lang.Error; it is the client's input, not a crash.
+                    throw new InvalidSdpException("ICE candidate was refused by WebRTC (" + e.getMessage() + "): \""
+                            + (line.length() > 60 ? line.substring(0, 60) + "..." : line) + "\"");
+                }
             } else {
                 pendingCandidates.add(ice);
             }

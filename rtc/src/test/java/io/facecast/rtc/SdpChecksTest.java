@@ -41,5 +41,18 @@ class SdpChecksTest {
         assertEquals(line, SdpChecks.normalizeCandidate(" " + line + "\r\n"));
         assertThrows(InvalidSdpException.class, () -> SdpChecks.normalizeCandidate("typ host"));
         assertThrows(InvalidSdpException.class, () -> SdpChecks.normalizeCandidate(null));
+        assertEquals("candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0",
+                SdpChecks.normalizeCandidate("candidate:842163049 1 udp 1677729535 203.0.113.7 46154 typ srflx raddr 0.0.0.0 rport 0 generation 0"));
+        assertDoesNotThrow(() -> SdpChecks.normalizeCandidate("candidate:1 1 udp 2122260223 3b5c6d2e-1f.local 50000 typ host"));
+    }
+
+    @Test
+    void refusesCandidatesLibwebrtcWouldThrowAnErrorFor() {
+        for (String bad : new String[] {"candidate:x y z", "candidate:", "candidate:1 1 udp 1 127.0.0.1 99999 typ host",
+                "candidate:1 1 sctp 1 127.0.0.1 5000 typ host", "candidate:1 1 udp 1 127.0.0.1 5000 typ nope",
+                "candidate:1 1 udp x 127.0.0.1 5000 typ host", "candidate:1 1 udp 1 127.0.0.1 5000 type host"}) {
+            InvalidSdpException e = assertThrows(InvalidSdpException.class, () -> SdpChecks.normalizeCandidate(bad), bad);
+            assertTrue(e.getMessage().contains("expected"), e.getMessage());
+        }
     }
 }

@@ -1,13 +1,18 @@
 package io.facecast.renderer.control;
 
+import io.facecast.errors.Errors;
 import io.facecast.internal.v1.RendererSpeakAudioRequest;
 import io.facecast.internal.v1.RendererSpeakAudioStart;
 import io.facecast.internal.v1.RendererSpeakResponse;
 import io.facecast.renderer.RendererException;
 import io.facecast.renderer.session.AudioUpload;
 import io.facecast.renderer.session.RenderSessions;
-import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,18 +22,85 @@ import org.slf4j.LoggerFactory;
  */
 final class AudioUploadObserver implements StreamObserver<RendererSpeakAudioRequest> {
     private static final Logger log = LoggerFactory.getLogger(AudioUploadObserver.class);
+    /** An upload that sends nothing for this long while the renderer waits for it is ended with what arrived. */
+    static final long IDLE_TIMEOUT_MS = 20_000;
+    private static final ScheduledExecutorService IDLE_CHECKS = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "renderer-upload-idle");
+        thread.setDaemon(true);
+        return thread;
+    });
+
     private final RenderSessions sessions;
     private final StreamObserver<RendererSpeakResponse> out;
+    /** Null when the caller gave a plain observer (tests): then gRPC requests messages by itself. */
+    private final ServerCallStreamObserver<RendererSpeakResponse> call;
+    private final long idleTimeoutMs;
     private AudioUpload upload;
-    private boolean answered;
+    private volatile boolean answered;
+    private volatile long lastMessageNanos = System.nanoTime();
+    private volatile boolean awaitingClient;
+    private ScheduledFuture<?> idleCheck;
 
     AudioUploadObserver(RenderSessions sessions, StreamObserver<RendererSpeakResponse> out) {
+        this(sessions, out, IDLE_TIMEOUT_MS);
+    }
+
+    /**
+     * Flow control: with a server call, messages are requested one at a time, and the next only once the upload has
+     * room for it, so a sender faster than rendering is held back by gRPC instead of being buffered here.
+     */
+    AudioUploadObserver(RenderSessions sessions, StreamObserver<RendererSpeakResponse> out, long idleTimeoutMs) {
         this.sessions = sessions;
         this.out = out;
+        this.idleTimeoutMs = idleTimeoutMs;
+        this.call = out instanceof ServerCallStreamObserver<RendererSpeakResponse> c ? c : null;
+        if (call != null) {
+            call.disableAutoRequest();
+            requestNext();
+        }
+        idleCheck = IDLE_CHECKS.scheduleWithFixedDelay(this::checkIdle, idleTimeoutMs / 4, idleTimeoutMs / 4, TimeUnit.MILLISECONDS);
+    }
+
+    private void requestNext() {
+        if (call != null && !answered) {
+            awaitingClient = true;
+            lastMessageNanos = System.nanoTime();
+            call.request(1);
+        }
+    }
+
+    /** Asks for the next message now if the upload has room, else when the render thread frees some. */
+    private void requestWhenRoom() {
+        if (call == null || answered) {
+            return;
+        }
+        if (upload == null || upload.hasRoom(this::requestNext)) {
+            requestNext();
+        }
+    }
+
+    private void checkIdle() {
+        if (answered) {
+            idleCheck.cancel(false);
+            return;
+        }
+        if ((awaitingClient || call == null) && System.nanoTime() - lastMessageNanos > idleTimeoutMs * 1_000_000) {
+            synchronized (this) {
+                if (answered) {
+                    return;
+                }
+                log.info("SpeakAudio upload idle for {} ms; ending it with what arrived", idleTimeoutMs);
+                fail(new RendererException(io.grpc.Status.Code.DEADLINE_EXCEEDED, "no SpeakAudio message for "
+                        + idleTimeoutMs / 1000 + " s: the utterance was ended with the audio received so far; "
+                        + "send chunks without long pauses and end the stream when done"));
+            }
+        }
     }
 
     @Override
-    public void onNext(RendererSpeakAudioRequest req) {
+    public synchronized void onNext(RendererSpeakAudioRequest req) {
+        awaitingClient = false;
+        lastMessageNanos = System.nanoTime();
         if (answered) {
             return;
         }
@@ -45,7 +117,9 @@ final class AudioUploadObserver implements StreamObserver<RendererSpeakAudioRequ
             }
         } catch (RuntimeException e) {
             fail(e);
+            return;
         }
+        requestWhenRoom();
     }
 
     private void start(RendererSpeakAudioStart start) {
@@ -61,7 +135,7 @@ final class AudioUploadObserver implements StreamObserver<RendererSpeakAudioRequ
     }
 
     @Override
-    public void onError(Throwable t) {
+    public synchronized void onError(Throwable t) {
         if (upload != null) {
             upload.abort();
         }
@@ -69,7 +143,7 @@ final class AudioUploadObserver implements StreamObserver<RendererSpeakAudioRequ
     }
 
     @Override
-    public void onCompleted() {
+    public synchronized void onCompleted() {
         if (answered) {
             return;
         }
@@ -88,15 +162,13 @@ final class AudioUploadObserver implements StreamObserver<RendererSpeakAudioRequ
     }
 
     private void fail(RuntimeException e) {
+        if (answered) {
+            return;
+        }
         answered = true;
         if (upload != null) {
             upload.abort();
         }
-        if (e instanceof RendererException re) {
-            out.onError(Status.fromCode(re.code()).withDescription(re.getMessage()).asRuntimeException());
-        } else {
-            log.error("SpeakAudio failed", e);
-            out.onError(Status.INTERNAL.withDescription("renderer failed: " + e.getClass().getSimpleName()).asRuntimeException());
-        }
+        out.onError(Errors.toStatus("RendererControl.SpeakAudio", "renderer", e));
     }
 }

@@ -9,19 +9,15 @@ import io.facecast.internal.v1.RendererOpenResponse;
 import io.facecast.internal.v1.RendererSpeakRequest;
 import io.facecast.internal.v1.RendererSpeakResponse;
 import io.facecast.internal.v1.SessionRef;
-import io.facecast.renderer.RendererException;
+import io.facecast.errors.Errors;
 import io.facecast.renderer.session.RenderSessions;
-import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.function.Supplier;
 
-/** gRPC face of {@link RenderSessions}; also the one place where renderer errors become gRPC statuses. */
+/** gRPC face of {@link RenderSessions}; its errors become gRPC statuses in the shared {@link Errors}. */
 public final class RendererControlService extends RendererControlGrpc.RendererControlImplBase {
-    private static final Logger log = LoggerFactory.getLogger(RendererControlService.class);
     private final RenderSessions sessions;
 
     @Inject
@@ -31,7 +27,7 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
 
     @Override
     public void openSession(RendererOpenRequest req, StreamObserver<RendererOpenResponse> out) {
-        respond(out, () -> {
+        respond("RendererControl.OpenSession", out, () -> {
             RenderSessions.Opened o = sessions.open(req.getSessionId(), req.getAvatar(), req.getVoice(),
                     req.getMedia(), req.getBusPath());
             return RendererOpenResponse.newBuilder().setAvatar(o.avatar()).setVoice(o.voice()).build();
@@ -40,7 +36,7 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
 
     @Override
     public void speak(RendererSpeakRequest req, StreamObserver<RendererSpeakResponse> out) {
-        respond(out, () -> {
+        respond("RendererControl.Speak", out, () -> {
             sessions.speak(req.getSessionId(), req.getUtteranceId(), req.getText(), req.getSyncMarkers());
             return RendererSpeakResponse.getDefaultInstance();
         });
@@ -53,7 +49,7 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
 
     @Override
     public void interrupt(RendererInterruptRequest req, StreamObserver<RendererInterruptResponse> out) {
-        respond(out, () -> {
+        respond("RendererControl.Interrupt", out, () -> {
             sessions.interrupt(req.getSessionId(), req.getDiscardThroughUtteranceId());
             return RendererInterruptResponse.getDefaultInstance();
         });
@@ -61,26 +57,13 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
 
     @Override
     public void closeSession(SessionRef req, StreamObserver<Empty> out) {
-        respond(out, () -> {
+        respond("RendererControl.CloseSession", out, () -> {
             sessions.close(req.getSessionId());
             return Empty.getDefaultInstance();
         });
     }
 
-    private static <T> void respond(StreamObserver<T> out, Supplier<T> call) {
-        T result;
-        try {
-            result = call.get();
-        } catch (RendererException e) {
-            out.onError(Status.fromCode(e.code()).withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (RuntimeException e) {
-            // The client gets a short description; the stack trace stays in the renderer's log.
-            log.error("renderer control call failed", e);
-            out.onError(Status.INTERNAL.withDescription("renderer failed: " + e.getClass().getSimpleName()).asRuntimeException());
-            return;
-        }
-        out.onNext(result);
-        out.onCompleted();
+    private static <T> void respond(String method, StreamObserver<T> out, Supplier<T> call) {
+        Errors.unary(method, "renderer", out, call);
     }
 }

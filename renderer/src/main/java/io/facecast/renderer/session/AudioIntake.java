@@ -7,7 +7,6 @@ import io.facecast.renderer.audio.Resampler;
 
 import java.util.Arrays;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -16,7 +15,21 @@ import java.util.function.BooleanSupplier;
  * directly. The buffer is the only state shared with the render thread.
  */
 final class AudioIntake implements AudioUpload {
-    private static final Map<Integer, Resampler> TO_BUS_RATE = new ConcurrentHashMap<>();
+    /**
+     * Decoded audio waiting for the render thread is capped at this many bus-rate samples (5 s, 469 KiB); the
+     * caller asks for the next chunk only below it ({@link #hasRoom}), so an upload pushed as fast as possible is
+     * held back by gRPC flow control instead of being buffered here. One chunk may overshoot the cap by its size.
+     */
+    static final int MAX_BUFFERED_SAMPLES = 5 * BusAudio.SAMPLE_RATE;
+    /** Resampler tables per declared client rate: a small LRU, so arbitrary rates cannot grow it. */
+    private static final int RESAMPLER_CACHE_SIZE = 8;
+    private static final Map<Integer, Resampler> TO_BUS_RATE = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, true) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, Resampler> eldest) {
+                    return size() > RESAMPLER_CACHE_SIZE;
+                }
+            });
 
     private final AudioDecoder decoder;
     private final BooleanSupplier cancelled;
@@ -30,6 +43,7 @@ final class AudioIntake implements AudioUpload {
     private int readPos, writePos;
     private boolean inputDone;
     private long received;
+    private Runnable onRoom;
 
     AudioIntake(AudioDecoder decoder, BooleanSupplier cancelled, Runnable wake) {
         this.decoder = decoder;
@@ -68,9 +82,31 @@ final class AudioIntake implements AudioUpload {
             return;
         }
         if (resampler == null) {
-            resampler = TO_BUS_RATE.computeIfAbsent(rate, r -> new Resampler(r, BusAudio.SAMPLE_RATE)).stream();
+            resampler = resamplerFor(rate).stream();
         }
         append(resampler.push(mono), false);
+    }
+
+    static Resampler resamplerFor(int rate) {
+        synchronized (TO_BUS_RATE) {
+            return TO_BUS_RATE.computeIfAbsent(rate, r -> new Resampler(r, BusAudio.SAMPLE_RATE));
+        }
+    }
+
+    static int cachedResamplers() {
+        return TO_BUS_RATE.size();
+    }
+
+    @Override
+    public boolean hasRoom(Runnable whenRoom) {
+        synchronized (this) {
+            if (inputDone || cancelled.getAsBoolean() || writePos - readPos < MAX_BUFFERED_SAMPLES) {
+                return true;
+            }
+            onRoom = whenRoom;
+        }
+        // The render thread may have taken samples in between; it only calls back when it sees the hook set.
+        return false;
     }
 
     @Override
@@ -97,6 +133,11 @@ final class AudioIntake implements AudioUpload {
         endInput(resampler == null ? null : resampler.flush());
     }
 
+    /** Interrupted or closed: ends the input without touching the decoder (another thread may be using it). */
+    void discard() {
+        endInput(null);
+    }
+
     private RendererException failed(String message) {
         abort();
         return RendererException.invalid(message);
@@ -113,6 +154,20 @@ final class AudioIntake implements AudioUpload {
             inputDone = true;
         }
         wake.run();
+        roomNow();
+    }
+
+    /** Runs a pending flow-control callback when the buffer is below half the cap (or the upload is over). */
+    private void roomNow() {
+        Runnable r;
+        synchronized (this) {
+            if (onRoom == null || (!inputDone && !cancelled.getAsBoolean() && writePos - readPos > MAX_BUFFERED_SAMPLES / 2)) {
+                return;
+            }
+            r = onRoom;
+            onRoom = null;
+        }
+        r.run();
     }
 
     private void append(short[] samples, boolean last) {
@@ -162,10 +217,25 @@ final class AudioIntake implements AudioUpload {
     }
 
     /** Up to {@code max} buffered samples, oldest first. */
-    synchronized short[] take(int max) {
-        int n = Math.min(max, writePos - readPos);
-        short[] out = Arrays.copyOfRange(buf, readPos, readPos + n);
-        readPos += n;
+    short[] take(int max) {
+        short[] out;
+        synchronized (this) {
+            int n = Math.min(max, writePos - readPos);
+            out = Arrays.copyOfRange(buf, readPos, readPos + n);
+            readPos += n;
+            if (readPos == writePos && buf.length > 4 * MAX_BUFFERED_SAMPLES) {
+                // A chunk overshoot grew the buffer; give the memory back once it is drained.
+                buf = new short[8192];
+                readPos = 0;
+                writePos = 0;
+            }
+        }
+        roomNow();
         return out;
+    }
+
+    /** Capacity of the sample buffer (for tests of the bound). */
+    synchronized int bufferCapacity() {
+        return buf.length;
     }
 }

@@ -38,9 +38,15 @@ final class AudioSegmentRenderer implements SegmentRenderer {
     }
 
     @Override
+    public void discarded() {
+        in.discard();
+    }
+
+    @Override
     public Progress step(BooleanSupplier cancelled) {
         while (true) {
             if (cancelled.getAsBoolean()) {
+                in.discard(); // an upload waiting for room resumes, and the rest of it is discarded unread
                 return Progress.CANCELLED;
             }
             boolean inputDone = in.isInputDone(); // read before available(): nothing can arrive after it reads true

@@ -27,4 +27,12 @@ public interface AudioUpload {
 
     /** The sender went away: speak what arrived, quietly. */
     void abort();
+
+    /**
+     * Flow control: returns true when the upload has room for another chunk now; otherwise returns false and runs
+     * {@code onRoom} once (on the render thread) when it has, so the caller requests the next message only then.
+     */
+    default boolean hasRoom(Runnable onRoom) {
+        return true;
+    }
 }

@@ -2,8 +2,6 @@ package io.facecast.renderer.session;
 
 import io.facecast.renderer.avatar.Avatar;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.concurrent.Executor;
 
 /**
@@ -26,7 +24,7 @@ final class RenderSession {
     final LookAheadGate gate;
 
     private final Executor pool;
-    private final Deque<Utterance> pending = new ArrayDeque<>();
+    private final java.util.LinkedList<Utterance> pending = new java.util.LinkedList<>();
     private boolean running;
     /** The utterance a turn is working on; a streamed one stays current across turns until it is done. */
     private Utterance current;
@@ -53,7 +51,16 @@ final class RenderSession {
         if (pending.size() >= maxPending) {
             return false;
         }
-        pending.add(u);
+        // Signaling assigns ids in order but calls without a lock, so two Speaks may arrive swapped: waiting
+        // utterances are kept in id order (one already started keeps its place).
+        java.util.ListIterator<Utterance> it = pending.listIterator(pending.size());
+        while (it.hasPrevious()) {
+            if (Long.compareUnsigned(it.previous().id(), u.id()) <= 0) {
+                it.next();
+                break;
+            }
+        }
+        it.add(u);
         this.turn = turn;
         if (!running) {
             running = true;
@@ -69,7 +76,7 @@ final class RenderSession {
         }
         Utterance u;
         while ((u = pending.poll()) != null && isCancelled(u.id())) {
-            // discarded before it started
+            u.renderer().discarded(); // discarded before it started
         }
         if (u == null) {
             running = false;
@@ -121,12 +128,19 @@ final class RenderSession {
             discardThrough = utteranceId;
         }
         anyDiscarded = true;
-        pending.removeIf(u -> isCancelled(u.id()));
+        pending.removeIf(u -> {
+            if (isCancelled(u.id())) {
+                u.renderer().discarded();
+                return true;
+            }
+            return false;
+        });
         wakeLater();
     }
 
     synchronized void close() {
         closed = true;
+        pending.forEach(u -> u.renderer().discarded());
         pending.clear();
         wakeLater();
     }

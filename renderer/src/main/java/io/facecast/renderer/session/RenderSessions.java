@@ -2,6 +2,7 @@ package io.facecast.renderer.session;
 
 import io.facecast.bus.BusRecord;
 import io.facecast.bus.RecordKind;
+import io.facecast.errors.TextRules;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.RendererException;
 import io.facecast.renderer.avatar.Avatar;
@@ -30,7 +31,8 @@ import java.util.concurrent.Executor;
 public final class RenderSessions implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RenderSessions.class);
     public static final String DEFAULT_NAME = "default";
-    public static final int MAX_TEXT_CHARS = 2000;
+    /** The shared rule (code points), the same number signaling checks. */
+    public static final int MAX_TEXT_CHARS = TextRules.MAX_TEXT_CHARS;
     public static final int MAX_PENDING_UTTERANCES = 32;
 
     private final SpeechSynthesizer tts;
@@ -105,9 +107,10 @@ public final class RenderSessions implements AutoCloseable {
         if (text == null || text.isBlank()) {
             throw RendererException.invalid("text is empty: nothing to say");
         }
-        if (text.length() > MAX_TEXT_CHARS) {
-            throw RendererException.invalid("text has " + text.length() + " characters; split it into utterances of at most "
-                    + MAX_TEXT_CHARS);
+        requireWithinLimit("text", text);
+        if (!TextRules.hasSpeakable(text)) {
+            throw RendererException.invalid("text has nothing speakable (no letter or digit): emoji, symbols and "
+                    + "punctuation alone give no speech");
         }
         if (s.isCancelled(utteranceId)) {
             throw new RendererException(Status.Code.FAILED_PRECONDITION, "utterance " + Long.toUnsignedString(utteranceId)
@@ -139,9 +142,7 @@ public final class RenderSessions implements AutoCloseable {
     public AudioUpload speakAudio(String sessionId, long utteranceId, boolean wav, int sampleRate, int channels, String text) {
         RenderSession s = session(sessionId);
         String caption = text == null ? "" : text;
-        if (caption.length() > MAX_TEXT_CHARS) {
-            throw RendererException.invalid("text (the caption) has " + caption.length() + " characters; at most " + MAX_TEXT_CHARS);
-        }
+        requireWithinLimit("text (the caption)", caption);
         AudioDecoder decoder = wav ? new WavDecoder() : new PcmDecoder(sampleRate, channels);
         if (s.isCancelled(utteranceId)) {
             // The interrupt overtook the start of this upload: accept and discard it, as the interrupt asked.
@@ -249,6 +250,15 @@ public final class RenderSessions implements AutoCloseable {
             throw unknownSession(sessionId);
         }
         return s;
+    }
+
+    /** The shared rule, counted in code points like signaling does (1,500 emoji are 1,500 characters). */
+    private static void requireWithinLimit(String what, String text) {
+        int characters = TextRules.characters(text);
+        if (characters > MAX_TEXT_CHARS) {
+            throw RendererException.invalid(what + " is " + characters + " characters; the limit is " + MAX_TEXT_CHARS
+                    + " (split it into several utterances)");
+        }
     }
 
     private static String requireSessionId(String sessionId) {

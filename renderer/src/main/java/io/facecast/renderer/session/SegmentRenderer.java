@@ -12,4 +12,7 @@ interface SegmentRenderer {
 
     /** @param cancelled polled before every frame; once true the step returns CANCELLED and writes nothing more */
     Progress step(BooleanSupplier cancelled);
+
+    /** The utterance was discarded (interrupt, close) or ended: let go of its input. */
+    default void discarded() {}
 }

@@ -222,6 +222,9 @@ class RenderSessionsTest {
         assertCode(Status.Code.ALREADY_EXISTS, () -> sessions.open("s", "", "", ok, bus));
         assertCode(Status.Code.INVALID_ARGUMENT, () -> sessions.speak("s", 1, "  ", false), "empty");
         assertCode(Status.Code.INVALID_ARGUMENT, () -> sessions.speak("s", 1, "a".repeat(RenderSessions.MAX_TEXT_CHARS + 1), false));
+        // One rule with signaling: code points. 10 emoji say nothing; 2001 emoji are over the limit by one.
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> sessions.speak("s", 1, "\uD83D\uDE00".repeat(10), false), "nothing speakable");
+        assertCode(Status.Code.INVALID_ARGUMENT, () -> sessions.speak("s", 1, "\uD83D\uDE00".repeat(2001), false), "2001 characters");
     }
 
     @Test

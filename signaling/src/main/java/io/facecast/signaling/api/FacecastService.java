@@ -1,5 +1,6 @@
 package io.facecast.signaling.api;
 
+import io.facecast.errors.Errors;
 import io.facecast.api.v1.AddIceCandidateRequest;
 import io.facecast.api.v1.AddIceCandidateResponse;
 import io.facecast.api.v1.CloseSessionRequest;
@@ -51,12 +52,12 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void createSession(CreateSessionRequest request, StreamObserver<Session> response) {
-        Rpc.unary("CreateSession", response, () -> access.create(GrpcAuth.caller(), request, sessions::create));
+        Errors.unary("CreateSession", "signaling", response, () -> access.create(GrpcAuth.caller(), request, sessions::create));
     }
 
     @Override
     public void getSession(GetSessionRequest request, StreamObserver<Session> response) {
-        Rpc.unary("GetSession", response, () -> {
+        Errors.unary("GetSession", "signaling", response, () -> {
             allow(request.getSessionId());
             return sessions.get(request.getSessionId());
         });
@@ -64,7 +65,7 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void closeSession(CloseSessionRequest request, StreamObserver<CloseSessionResponse> response) {
-        Rpc.unary("CloseSession", response, () -> {
+        Errors.unary("CloseSession", "signaling", response, () -> {
             allow(request.getSessionId());
             sessions.close(request.getSessionId());
             return CloseSessionResponse.getDefaultInstance();
@@ -73,14 +74,14 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void negotiate(NegotiateRequest request, StreamObserver<NegotiateResponse> response) {
-        Rpc.unary("Negotiate", response, () -> access.onSession(GrpcAuth.caller(), request.getSessionId(), () -> NegotiateResponse.newBuilder()
+        Errors.unary("Negotiate", "signaling", response, () -> access.onSession(GrpcAuth.caller(), request.getSessionId(), () -> NegotiateResponse.newBuilder()
                 .setSdpAnswer(sessions.negotiate(request.getSessionId(), request.getSdpOffer()))
                 .build()));
     }
 
     @Override
     public void addIceCandidate(AddIceCandidateRequest request, StreamObserver<AddIceCandidateResponse> response) {
-        Rpc.unary("AddIceCandidate", response, () -> {
+        Errors.unary("AddIceCandidate", "signaling", response, () -> {
             allow(request.getSessionId());
             sessions.addIceCandidate(request.getSessionId(), request.getCandidate());
             return AddIceCandidateResponse.getDefaultInstance();
@@ -89,7 +90,7 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void speak(SpeakRequest request, StreamObserver<SpeakResponse> response) {
-        Rpc.unary("Speak", response, () -> access.onSession(GrpcAuth.caller(), request.getSessionId(), () -> SpeakResponse.newBuilder()
+        Errors.unary("Speak", "signaling", response, () -> access.onSession(GrpcAuth.caller(), request.getSessionId(), () -> SpeakResponse.newBuilder()
                 .setUtteranceId(sessions.speak(request.getSessionId(), request.getText(), request.getSyncMarkers()))
                 .build()));
     }
@@ -102,7 +103,7 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     @Override
     public void interrupt(InterruptRequest request, StreamObserver<InterruptResponse> response) {
-        Rpc.unary("Interrupt", response, () -> access.onSession(GrpcAuth.caller(), request.getSessionId(), () -> InterruptResponse.newBuilder()
+        Errors.unary("Interrupt", "signaling", response, () -> access.onSession(GrpcAuth.caller(), request.getSessionId(), () -> InterruptResponse.newBuilder()
                 .setUtteranceId(sessions.interrupt(request.getSessionId()))
                 .build()));
     }
@@ -115,9 +116,9 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
         stream.setOnCancelHandler(() -> unsubscribe.get().run());
         try {
             allow(request.getSessionId());
-            unsubscribe.set(sessions.watch(request.getSessionId(), new GrpcEventSink(stream)));
+            unsubscribe.set(sessions.watch(request.getSessionId(), new GrpcEventSink(request.getSessionId(), stream)));
         } catch (RuntimeException e) {
-            stream.onError(Rpc.toClient("WatchEvents", e));
+            stream.onError(Errors.toStatus("WatchEvents", "signaling", e));
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.facecast.signaling.api;
 
+import io.facecast.errors.Errors;
 import io.facecast.internal.v1.HeartbeatRequest;
 import io.facecast.internal.v1.HeartbeatResponse;
 import io.facecast.internal.v1.RegisterStreamerRequest;
@@ -25,14 +26,14 @@ public final class RegistryService extends RegistryGrpc.RegistryImplBase {
 
     @Override
     public void registerStreamer(RegisterStreamerRequest request, StreamObserver<RegisterStreamerResponse> response) {
-        Rpc.unary("RegisterStreamer", response, () -> RegisterStreamerResponse.newBuilder()
+        Errors.unary("RegisterStreamer", "signaling", response, () -> RegisterStreamerResponse.newBuilder()
                 .setHeartbeatIntervalMs((int) streamers.register(request, FleetAuthorization.caller()).toMillis())
                 .build());
     }
 
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
-        Rpc.unary("Heartbeat", response, () -> HeartbeatResponse.newBuilder()
+        Errors.unary("Heartbeat", "signaling", response, () -> HeartbeatResponse.newBuilder()
                 .setKnown(streamers.heartbeat(request.getStreamerId(), FleetAuthorization.caller(), request.getActiveSessions()))
                 .build());
     }

@@ -1,5 +1,6 @@
 package io.facecast.signaling.api;
 
+import io.facecast.errors.Errors;
 import io.facecast.api.v1.SpeakAudioRequest;
 import io.facecast.api.v1.SpeakResponse;
 import io.facecast.signaling.session.SessionManager;
@@ -106,7 +107,7 @@ final class SpeakAudioRelay implements StreamObserver<SpeakAudioRequest> {
                 return;
             }
             answered = true;
-            response.onError(Rpc.toClient("SpeakAudio", e));
+            response.onError(Errors.toStatus("SpeakAudio", "signaling", e));
         }
         if (utterance != null) {
             utterance.upload().abort("SpeakAudio failed");

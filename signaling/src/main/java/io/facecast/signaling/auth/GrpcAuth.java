@@ -1,15 +1,14 @@
 package io.facecast.signaling.auth;
 
+import io.facecast.errors.Errors;
+import io.facecast.errors.FacecastException;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
-import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Authenticates every call of the public gRPC service from its {@code authorization: Bearer ...} metadata and
@@ -18,7 +17,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class GrpcAuth implements ServerInterceptor {
 
-    private static final Logger log = LoggerFactory.getLogger(GrpcAuth.class);
     static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private static final Context.Key<Principal> CALLER = Context.key("facecast-caller");
 
@@ -33,11 +31,10 @@ public final class GrpcAuth implements ServerInterceptor {
         Principal caller;
         try {
             caller = access.authenticate(headers.get(AUTHORIZATION));
-        } catch (StatusRuntimeException e) {
-            String method = call.getMethodDescriptor().getBareMethodName();
-            log.info("{} -> {}: {}", method, e.getStatus().getCode(), e.getStatus().getDescription());
-            Metadata trailers = e.getTrailers() == null ? new Metadata() : e.getTrailers();
-            call.close(Status.fromCode(e.getStatus().getCode()).withDescription(e.getStatus().getDescription()), trailers);
+        } catch (StatusRuntimeException | FacecastException refused) {
+            // The project's one mapping (a rate limit keeps its RetryInfo); nothing of the cause reaches the client.
+            StatusRuntimeException e = Errors.toStatus(call.getMethodDescriptor().getBareMethodName(), "signaling", refused);
+            call.close(e.getStatus(), e.getTrailers() == null ? new Metadata() : e.getTrailers());
             return new ServerCall.Listener<>() {};
         }
         return Contexts.interceptCall(Context.current().withValue(CALLER, caller), call, headers, next);

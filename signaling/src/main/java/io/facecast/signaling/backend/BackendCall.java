@@ -1,5 +1,6 @@
 package io.facecast.signaling.backend;
 
+import io.facecast.errors.Errors;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import java.util.function.Supplier;
@@ -39,7 +40,8 @@ final class BackendCall {
                 yield Status.UNAVAILABLE.withDescription(peer + " unavailable").withCause(e).asRuntimeException();
             }
             case UNKNOWN, INTERNAL, DATA_LOSS, UNIMPLEMENTED, CANCELLED -> Status.INTERNAL
-                    .withDescription(peer + " failed (" + status.getCode() + "; see its log)").withCause(e).asRuntimeException();
+                    .withDescription(Errors.peerFailed(peer, status.getCode()).getStatus().getDescription())
+                    .withCause(e).asRuntimeException();
             default -> Status.fromCode(status.getCode())
                     .withDescription(status.getDescription() == null ? peer + " refused: " + status.getCode() : status.getDescription())
                     .withCause(e)

@@ -58,6 +58,13 @@ final class Exchange {
     }
 
     String body() throws IOException {
+        String declared = header("Content-Length");
+        if (declared != null && declared.strip().matches("[0-9]{1,18}") && Long.parseLong(declared.strip()) > MAX_BODY_BYTES) {
+            // Refused before reading: the answer goes out at once; the server then discards what the client still sends
+            // (up to HttpLimits.DRAIN_BYTES) and closes the connection.
+            setHeader("Connection", "close");
+            throw tooLarge();
+        }
         try (InputStream in = http.getRequestBody()) {
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             byte[] buffer = new byte[8192];
@@ -65,11 +72,17 @@ final class Exchange {
             while ((n = in.read(buffer)) >= 0) {
                 out.write(buffer, 0, n);
                 if (out.size() > MAX_BODY_BYTES) {
-                    throw new HttpProblem(413, "PAYLOAD_TOO_LARGE", "request body is over " + MAX_BODY_BYTES + " bytes");
+                    setHeader("Connection", "close");
+                    throw tooLarge();
                 }
             }
             return out.toString(StandardCharsets.UTF_8);
         }
+    }
+
+    private static HttpProblem tooLarge() {
+        return new HttpProblem(413, "PAYLOAD_TOO_LARGE", "request body is over " + MAX_BODY_BYTES
+                + " bytes; an SDP offer or JSON request is a few kilobytes");
     }
 
     void setHeader(String name, String value) {

@@ -5,16 +5,13 @@ import com.sun.net.httpserver.HttpServer;
 import io.facecast.ops.PrometheusEndpoint;
 import io.facecast.signaling.auth.Principal;
 import io.facecast.signaling.auth.PublicAccess;
-import io.facecast.signaling.auth.QuotaExceeded;
 import io.facecast.signaling.session.SessionManager;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -61,19 +58,14 @@ public final class HttpApiServer implements AutoCloseable {
         if (!options.enabled() || server != null) {
             return this;
         }
+        HttpLimits.applyServerTimeouts();
         try {
             server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
         } catch (IOException e) {
             throw new UncheckedIOException("signaling could not listen for HTTP on " + options.host() + ":" + options.port()
                     + ": " + e.getMessage(), e);
         }
-        AtomicInteger count = new AtomicInteger();
-        // Event streams hold their thread only while a write is in progress, so a modest pool serves many browsers.
-        pool = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "signaling-http-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        });
+        pool = HttpLimits.boundedPool();
         server.setExecutor(pool);
         server.createContext("/", this::dispatch);
         if (metrics != null) {
@@ -140,18 +132,13 @@ public final class HttpApiServer implements AutoCloseable {
             if (answer.status() == 403) {
                 exchange.setHeader("WWW-Authenticate", "Bearer realm=\"facecast\", error=\"insufficient_scope\"");
             }
-            if (failure instanceof QuotaExceeded quota) {
-                answer = new HttpStatuses.Answer(429, answer.code(), answer.message());
-                exchange.setHeader("Retry-After", Long.toString(quota.retryAfterSeconds()));
-            }
-            if (answer.status() == 503) {
+            if (answer.retryAfter() != null) {
+                exchange.setHeader("Retry-After", answer.retryAfter());
+            } else if (answer.status() == 503) {
                 exchange.setHeader("Retry-After", "2");
             }
-            if (json) {
-                exchange.send(answer.status(), "application/json", ProtoJson.error(answer.code(), answer.message()));
-            } else {
-                exchange.send(answer.status(), "text/plain; charset=utf-8", answer.message() + "\n");
-            }
+            // One error body on every route (WHEP and the page included): {"code", "message"}.
+            exchange.send(answer.status(), "application/json", ProtoJson.error(answer.code(), answer.message()));
         } catch (IOException | RuntimeException ignored) {
             // The response was already started (or the client left): nothing more can be said.
             exchange.http.close();

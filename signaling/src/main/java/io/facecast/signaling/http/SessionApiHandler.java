@@ -152,9 +152,10 @@ final class SessionApiHandler {
 
     private void events(Exchange exchange, String id) throws IOException {
         sessions.get(id); // a precise 404 before the 200 of the event stream is sent
-        SseEventSink sink = new SseEventSink(exchange);
+        SseEventSink sink = new SseEventSink(exchange, id);
         AtomicReference<ScheduledFuture<?>> keepAlive = new AtomicReference<>();
         Runnable unsubscribe = sessions.watch(id, sink);
+        // The tick only queues a keep-alive (and cuts a stalled write); the scheduler thread never touches the socket.
         keepAlive.set(scheduler.scheduleWithFixedDelay(() -> {
             if (!sink.keepAlive()) {
                 unsubscribe.run();

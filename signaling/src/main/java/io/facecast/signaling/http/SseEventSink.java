@@ -1,22 +1,24 @@
 package io.facecast.signaling.http;
 
 import io.facecast.api.v1.SessionEvent;
-import io.facecast.signaling.relay.EventSink;
+import io.facecast.signaling.relay.EventWriters;
+import io.facecast.signaling.relay.QueuedEventSink;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * A browser's {@code EventSource} on one session: each event is one {@code data:} line of proto3 JSON. A write that
- * fails means the browser went away; the sink then reports itself gone so it is dropped and unsubscribed.
+ * A browser's {@code EventSource} on one session: each event is one {@code data:} line of proto3 JSON. Writes happen
+ * on an event-writer thread ({@link QueuedEventSink}), never on the publisher's; a browser that stops reading is cut
+ * once its queue is full or a write stalls, and a write that fails means the browser went away.
  */
-final class SseEventSink implements EventSink {
+final class SseEventSink extends QueuedEventSink {
 
     private final Exchange exchange;
     private final OutputStream out;
-    private boolean closed;
 
-    SseEventSink(Exchange exchange) throws IOException {
+    SseEventSink(Exchange exchange, String sessionId) throws IOException {
+        super(sessionId, EventWriters.shared(), DEFAULT_CAPACITY, DEFAULT_WRITE_TIMEOUT_NANOS, System::nanoTime);
         this.exchange = exchange;
         exchange.setHeader("Content-Type", "text/event-stream; charset=utf-8");
         exchange.setHeader("Cache-Control", "no-store");
@@ -28,52 +30,28 @@ final class SseEventSink implements EventSink {
     }
 
     @Override
-    public synchronized void send(SessionEvent event) {
-        if (closed) {
-            throw new IllegalStateException("event stream is closed");
-        }
-        try {
-            write("data: " + ProtoJson.print(event) + "\n\n");
-        } catch (IOException e) {
-            // The fanout drops a sink that throws; it runs under the session's lock, so nothing else is called from here.
-            gone();
-            throw new IllegalStateException("browser went away: " + e.getMessage());
-        }
+    protected void write(SessionEvent event) throws IOException {
+        write("data: " + ProtoJson.print(event) + "\n\n");
     }
 
-    /**
-     * A comment line that keeps proxies from timing the stream out and finds out when the browser left.
-     *
-     * @return false when the stream is over (the caller then unsubscribes, outside this sink's lock)
-     */
-    synchronized boolean keepAlive() {
-        if (closed) {
-            return false;
-        }
-        try {
-            write(": keep-alive\n\n");
-            return true;
-        } catch (IOException e) {
-            gone();
-            return false;
-        }
+    /** A comment line that keeps proxies from timing the stream out and finds out when the browser left. */
+    @Override
+    protected void writeKeepAlive() throws IOException {
+        write(": keep-alive\n\n");
     }
 
     @Override
-    public synchronized void complete() {
-        if (!closed) {
-            closed = true;
-            exchange.http.close();
+    protected void end(String failure) {
+        if (failure != null) {
+            // Closing normally would write the last chunk to a client that does not read; with the interrupt flag
+            // set, the socket write fails at once and the connection is closed (the flag is cleared right after).
+            Thread.currentThread().interrupt();
         }
-    }
-
-    synchronized boolean isClosed() {
-        return closed;
-    }
-
-    private void gone() {
-        closed = true;
-        exchange.http.close();
+        try {
+            exchange.http.close();
+        } finally {
+            Thread.interrupted();
+        }
     }
 
     private void write(String text) throws IOException {

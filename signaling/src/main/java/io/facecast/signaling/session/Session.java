@@ -25,12 +25,11 @@ public final class Session {
     private final MediaSpec media;
     private final List<IceServer> iceServers;
     private final EventFanout watchers = new EventFanout();
-    /** Serializes Speak/Interrupt so utterance ids reach the renderer in the order they were assigned. */
-    final Object speechLock = new Object();
 
     private SessionState state = SessionState.SESSION_STATE_NEW;
     private String reason = "created";
     private long lastUtteranceId;
+    private long interruptedThrough;
     private long lastAttendedNanos;
     private boolean closed;
 
@@ -69,11 +68,24 @@ public final class Session {
                 .build();
     }
 
-    /** Assigns the next utterance id (1, 2, 3, ...). Caller holds {@link #speechLock}. */
-    long nextUtteranceId() {
-        synchronized (this) {
-            return ++lastUtteranceId;
-        }
+    /**
+     * Assigns the next utterance id (1, 2, 3, ...). Only the id is assigned under this lock; the renderer is called
+     * after it is released, so an Interrupt never waits behind a slow Speak (the renderer orders what it receives by
+     * id, and discards ids an interrupt already covered).
+     */
+    synchronized long nextUtteranceId() {
+        return ++lastUtteranceId;
+    }
+
+    /** Marks every utterance assigned so far as interrupted and returns the last one's id. */
+    synchronized long interruptAll() {
+        interruptedThrough = lastUtteranceId;
+        return lastUtteranceId;
+    }
+
+    /** True when an Interrupt issued after this id was assigned covers it. */
+    synchronized boolean wasInterrupted(long utteranceId) {
+        return utteranceId <= interruptedThrough;
     }
 
     synchronized long lastUtteranceId() {
@@ -169,11 +181,15 @@ public final class Session {
         return true;
     }
 
-    /** True when nobody watches, no peer is connected, and that has been so for longer than the grace period. */
-    synchronized boolean isAbandoned(long nowNanos, long graceNanos) {
+    /**
+     * True when nobody watches, no peer is connected, and that has been so for longer than the grace period; a
+     * session never negotiated (still NEW) gets only the negotiation grace, so unused sessions free their slot soon.
+     */
+    synchronized boolean isAbandoned(long nowNanos, long graceNanos, long negotiationGraceNanos) {
+        long limit = state == SessionState.SESSION_STATE_NEW ? Math.min(graceNanos, negotiationGraceNanos) : graceNanos;
         return !closed
                 && watchers.size() == 0
                 && state != SessionState.SESSION_STATE_CONNECTED
-                && nowNanos - lastAttendedNanos > graceNanos;
+                && nowNanos - lastAttendedNanos > limit;
     }
 }

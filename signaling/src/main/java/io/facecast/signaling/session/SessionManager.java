@@ -1,6 +1,7 @@
 package io.facecast.signaling.session;
 
 import io.facecast.api.v1.CreateSessionRequest;
+import io.facecast.errors.TextRules;
 import io.facecast.api.v1.IceCandidate;
 import io.facecast.api.v1.IceServer;
 import io.facecast.api.v1.SessionEvent;
@@ -43,6 +44,12 @@ public final class SessionManager {
 
     private static final Logger log = LoggerFactory.getLogger(SessionManager.class);
 
+    /**
+     * How long a session that was never negotiated (still NEW) may go without an event watcher before it is reaped
+     * (capped by the session grace): a client that creates sessions and never sends an offer holds no slot for long.
+     */
+    public static final Duration NEGOTIATION_GRACE = Duration.ofSeconds(10);
+
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final StreamerRegistry streamers;
     private final RendererBackend renderer;
@@ -51,6 +58,7 @@ public final class SessionManager {
     private final LongSupplier nanoTime;
     private final IceServerSource iceServers;
     private final long graceNanos;
+    private final long negotiationGraceNanos = NEGOTIATION_GRACE.toNanos();
     private final Executor cleanup;
     private final Supplier<String> idGenerator;
     private volatile SessionMetrics metrics = SessionMetrics.NONE;
@@ -239,8 +247,10 @@ public final class SessionManager {
     public void addIceCandidate(String sessionId, IceCandidate candidate) {
         Session session = live(sessionId);
         if (candidate.getCandidate().isBlank()) {
-            // An empty candidate is the browser's end-of-candidates marker; the streamer has nothing to add.
-            return;
+            // Browsers mark the end of gathering with an empty candidate; it carries nothing to add, and accepting it
+            // silently would hide a client bug. End of candidates needs no call (WHEP: a=end-of-candidates).
+            throw Status.INVALID_ARGUMENT.withDescription("candidate is empty; send \"candidate:...\" lines only "
+                    + "(to say gathering is over, simply stop; over WHEP PATCH a=end-of-candidates)").asRuntimeException();
         }
         session.streamer().backend().addIceCandidate(sessionId, candidate);
     }
@@ -254,12 +264,18 @@ public final class SessionManager {
         Session session = live(sessionId);
         String normalized = SpeechText.normalize(text);
         requireNegotiated(session);
-        synchronized (session.speechLock) {
-            long utteranceId = session.nextUtteranceId();
+        long utteranceId = session.nextUtteranceId();
+        try {
             renderer.speak(sessionId, utteranceId, normalized, syncMarkers);
             metrics.speakAccepted(sessionId, utteranceId, received, nanoTime.getAsLong());
-            return utteranceId;
+        } catch (StatusRuntimeException e) {
+            if (e.getStatus().getCode() == Status.Code.FAILED_PRECONDITION && session.wasInterrupted(utteranceId)) {
+                // An Interrupt overtook this Speak on its way to the renderer: it was discarded, as asked.
+                return utteranceId;
+            }
+            throw e;
         }
+        return utteranceId;
     }
 
     /** A supplied-audio utterance in progress: its id (already assigned) and the stream to the renderer. */
@@ -285,31 +301,25 @@ public final class SessionManager {
                     .withDescription("SpeakAudioStart needs the encoding: pcm {sample_rate, channels} or wav=true").asRuntimeException();
         }
         String caption = start.getText().strip();
-        if (caption.codePointCount(0, caption.length()) > SpeechText.MAX_TEXT_CHARS) {
-            throw Status.INVALID_ARGUMENT.withDescription("text (the caption) is over " + SpeechText.MAX_TEXT_CHARS + " characters")
-                    .asRuntimeException();
-        }
+        TextRules.requireWithinLimit("text (the caption)", caption);
         requireNegotiated(session);
-        synchronized (session.speechLock) {
-            long utteranceId = session.nextUtteranceId();
-            RendererAudioUpload upload = renderer.speakAudio(toRenderer.setUtteranceId(utteranceId).setText(caption).build());
-            return new AudioUtterance(utteranceId, upload);
-        }
+        long utteranceId = session.nextUtteranceId();
+        RendererAudioUpload upload = renderer.speakAudio(toRenderer.setUtteranceId(utteranceId).setText(caption).build());
+        return new AudioUtterance(utteranceId, upload);
     }
 
     public long interrupt(String sessionId) {
         long received = nanoTime.getAsLong();
         Session session = live(sessionId);
         requireNegotiated(session);
-        synchronized (session.speechLock) {
-            long discardThrough = session.lastUtteranceId();
-            // Streamer first: it takes speech off the wire at the next frame and ignores every record of these
-            // utterances still on their way, so the renderer can be told second without delaying the silence.
-            long cut = session.streamer().backend().interrupt(sessionId, discardThrough).getUtteranceId();
-            metrics.interruptConfirmed(sessionId, nanoTime.getAsLong() - received);
-            renderer.interrupt(sessionId, discardThrough);
-            return cut;
-        }
+        // No lock is held across the calls: a Speak still on its way to the renderer does not delay this.
+        long discardThrough = session.interruptAll();
+        // Streamer first: it takes speech off the wire at the next frame and ignores every record of these
+        // utterances still on their way, so the renderer can be told second without delaying the silence.
+        long cut = session.streamer().backend().interrupt(sessionId, discardThrough).getUtteranceId();
+        metrics.interruptConfirmed(sessionId, nanoTime.getAsLong() - received);
+        renderer.interrupt(sessionId, discardThrough);
+        return cut;
     }
 
     /**
@@ -380,7 +390,7 @@ public final class SessionManager {
         long now = nanoTime.getAsLong();
         int reaped = 0;
         for (Session session : sessions.values()) {
-            if (session.isAbandoned(now, graceNanos)) {
+            if (session.isAbandoned(now, graceNanos, negotiationGraceNanos)) {
                 log.info("reaping session {}: no watcher and no connected peer for over {} ms", session.id(), graceNanos / 1_000_000);
                 close(session, "abandoned: no event stream and no connected peer within the grace period", null, true);
                 reaped++;

@@ -1,12 +1,17 @@
 package io.facecast.signaling.session;
 
+import io.facecast.errors.FacecastException;
+import io.facecast.errors.TextRules;
 import io.grpc.Status;
 
-/** The text rule of Speak: trimmed, 1..MAX_TEXT_CHARS characters (code points, so an emoji counts once). */
+/**
+ * The text rule of Speak: trimmed, 1..{@link TextRules#MAX_TEXT_CHARS} characters (code points, the one rule
+ * signaling and the renderer share), with at least one letter or digit: text of only emoji or punctuation would give
+ * a silent utterance, so it is refused instead.
+ */
 public final class SpeechText {
 
-    /** Also documented on Facecast.Speak in facecast.proto. */
-    public static final int MAX_TEXT_CHARS = 2000;
+    public static final int MAX_TEXT_CHARS = TextRules.MAX_TEXT_CHARS;
 
     private SpeechText() {}
 
@@ -15,11 +20,14 @@ public final class SpeechText {
         if (trimmed.isEmpty()) {
             throw Status.INVALID_ARGUMENT.withDescription("text is empty").asRuntimeException();
         }
-        int characters = trimmed.codePointCount(0, trimmed.length());
-        if (characters > MAX_TEXT_CHARS) {
-            throw Status.INVALID_ARGUMENT
-                    .withDescription("text is " + characters + " characters; the limit is " + MAX_TEXT_CHARS)
-                    .asRuntimeException();
+        try {
+            TextRules.requireWithinLimit("text", trimmed);
+        } catch (FacecastException e) {
+            throw e.toStatusException();
+        }
+        if (!TextRules.hasSpeakable(trimmed)) {
+            throw Status.INVALID_ARGUMENT.withDescription("text has nothing speakable (no letter or digit): "
+                    + "emoji, symbols and punctuation alone give no speech").asRuntimeException();
         }
         return trimmed;
     }

@@ -44,4 +44,23 @@ class WhepPiecesTest {
                 () -> TrickleFragment.parse("a=candidate:1 1 udp 1 192.0.2.1 1 typ host\r\n", List.of("0")));
         assertEquals(400, noMid.status);
     }
+
+    @Test
+    void somethingThatIsNotATrickleFragmentIsRefused() {
+        HttpProblem junk = assertThrows(HttpProblem.class, () -> TrickleFragment.parse("zzzz", List.of("0")));
+        assertEquals(400, junk.status);
+        assertTrue(junk.getMessage().contains("'zzzz' is not an SDP line"), junk.getMessage());
+        assertEquals(400, assertThrows(HttpProblem.class, () -> TrickleFragment.parse("", List.of("0"))).status);
+    }
+
+    @Test
+    void candidatesPerPatchAreBounded() {
+        String many = "a=mid:0\r\n" + "a=candidate:1 1 udp 1 192.0.2.1 1 typ host\r\n".repeat(TrickleFragment.MAX_CANDIDATES);
+        assertEquals(TrickleFragment.MAX_CANDIDATES, TrickleFragment.parse(many, List.of("0")).candidates().size());
+        HttpProblem tooMany = assertThrows(HttpProblem.class, () -> TrickleFragment.parse(
+                many + "a=candidate:1 1 udp 1 192.0.2.1 2 typ host\r\n", List.of("0")));
+        assertEquals(400, tooMany.status);
+        assertTrue(tooMany.getMessage().contains("several"), tooMany.getMessage());
+    }
+
 }

@@ -97,6 +97,7 @@ class ReaperTest {
     void unwatchedSessionIsReapedJustAfterTheGracePeriod() {
         register("s1");
         String id = create();
+        streamerSays(id, SessionState.SESSION_STATE_CONNECTING); // negotiated: the full grace applies
         pass(GRACE);
         assertEquals(0, reaper.runOnce(), "exactly at the grace period it is kept");
         pass(Duration.ofMillis(500));
@@ -109,10 +110,26 @@ class ReaperTest {
     }
 
     @Test
+    void sessionsNeverNegotiatedAreReapedAfterTheShorterNegotiationGrace() {
+        register("s1");
+        String first = create();
+        String second = create();
+        streamerSays(second, SessionState.SESSION_STATE_CONNECTING);
+        pass(SessionManager.NEGOTIATION_GRACE);
+        assertEquals(0, reaper.runOnce(), "exactly at the negotiation grace it is kept");
+        pass(Duration.ofMillis(500));
+        assertEquals(1, reaper.runOnce(), "only the never-negotiated session goes");
+        assertEquals(SessionState.SESSION_STATE_CLOSED, sessions.get(first).getState());
+        assertEquals(SessionState.SESSION_STATE_CONNECTING, sessions.get(second).getState());
+        create(); // its slot is free again long before the 30 s grace
+    }
+
+    @Test
     void watcherOrConnectedPeerKeepsTheSessionAlive() {
         register("s1");
         String watched = create();
         String connected = create();
+        streamerSays(watched, SessionState.SESSION_STATE_CONNECTING); // negotiated: the full grace applies
         Recorder watcher = new Recorder();
         Runnable unwatch = sessions.watch(watched, watcher);
         streamerSays(connected, SessionState.SESSION_STATE_CONNECTED);

@@ -1,6 +1,7 @@
 package io.facecast.signaling.session;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.facecast.api.v1.VideoOptions;
@@ -45,10 +46,12 @@ class ValidationTest {
     void speechText() {
         assertEquals("hi there", SpeechText.normalize("  hi there\n"));
         assertEquals("text is empty", invalid(() -> SpeechText.normalize(" \t ")));
-        assertEquals("text is 2001 characters; the limit is 2000", invalid(() -> SpeechText.normalize("x".repeat(2001))));
-        // 2000 emoji are 4000 UTF-16 units but 2000 characters.
-        String emoji = "\uD83D\uDE00".repeat(SpeechText.MAX_TEXT_CHARS);
+        assertEquals("text is 2001 characters; the limit is 2000 (split it into several utterances)", invalid(() -> SpeechText.normalize("x".repeat(2001))));
+        // 1999 emoji and a letter are 3999 UTF-16 units but 2000 characters.
+        String emoji = "\uD83D\uDE00".repeat(SpeechText.MAX_TEXT_CHARS - 1) + "a";
         assertEquals(emoji, SpeechText.normalize(emoji));
+        // Only emoji: nothing to say, refused rather than a silent utterance.
+        assertTrue(invalid(() -> SpeechText.normalize("\uD83D\uDE00".repeat(10))).startsWith("text has nothing speakable"));
     }
 
     @Test

@@ -176,6 +176,11 @@ public final class SignalingHarness implements AutoCloseable {
         return facecastAs(apiKey.value());
     }
 
+    /** The channel to signaling, for calls built by hand (e.g. a watcher that never requests a message). */
+    public ManagedChannel channel() {
+        return signalingChannel;
+    }
+
     public FacecastGrpc.FacecastStub facecastAsync() {
         return FacecastGrpc.newStub(signalingChannel).withCallCredentials(Bearer.of(apiKey.value()));
     }

@@ -15,20 +15,16 @@ import io.facecast.rtc.IcePolicy;
 import io.facecast.rtc.IceServerConfig;
 import io.facecast.streamer.events.StreamerEvents;
 import io.facecast.streamer.schedule.InterruptResult;
-import io.facecast.streamer.session.StreamerException;
 import io.facecast.streamer.session.StreamerSessions;
-import io.grpc.Status;
+import io.facecast.errors.Errors;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.List;
 import java.util.function.Supplier;
 
-/** gRPC face of {@link StreamerSessions}: translation only. Refusals keep their status; anything else is INTERNAL. */
+/** gRPC face of {@link StreamerSessions}: translation only. Refusals keep their status; anything else (an Error from native code included) is INTERNAL, via the shared {@link Errors}. */
 public final class StreamerControlService extends StreamerControlGrpc.StreamerControlImplBase {
-    private static final Logger log = LoggerFactory.getLogger(StreamerControlService.class);
 
     private final StreamerSessions sessions;
     private final StreamerEvents events;
@@ -43,7 +39,7 @@ public final class StreamerControlService extends StreamerControlGrpc.StreamerCo
     public void openSession(StreamerOpenRequest req, StreamObserver<Empty> out) {
         List<IceServerConfig> ice = req.getIceServersList().stream()
                 .map(s -> new IceServerConfig(s.getUrlsList(), s.getUsername(), s.getCredential())).toList();
-        answer(out, () -> {
+        answer("OpenSession", out, () -> {
             sessions.open(req.getSessionId(), req.getMedia(), ice, req.getRelayOnly() ? IcePolicy.RELAY : IcePolicy.ALL);
             return Empty.getDefaultInstance();
         });
@@ -51,13 +47,13 @@ public final class StreamerControlService extends StreamerControlGrpc.StreamerCo
 
     @Override
     public void negotiate(StreamerNegotiateRequest req, StreamObserver<StreamerNegotiateResponse> out) {
-        answer(out, () -> StreamerNegotiateResponse.newBuilder()
+        answer("Negotiate", out, () -> StreamerNegotiateResponse.newBuilder()
                 .setSdpAnswer(sessions.negotiate(req.getSessionId(), req.getSdpOffer())).build());
     }
 
     @Override
     public void addIceCandidate(StreamerIceRequest req, StreamObserver<Empty> out) {
-        answer(out, () -> {
+        answer("AddIceCandidate", out, () -> {
             sessions.addIceCandidate(req.getSessionId(), req.getCandidate().getSdpMid(),
                     req.getCandidate().getSdpMlineIndex(), req.getCandidate().getCandidate());
             return Empty.getDefaultInstance();
@@ -66,7 +62,7 @@ public final class StreamerControlService extends StreamerControlGrpc.StreamerCo
 
     @Override
     public void interrupt(StreamerInterruptRequest req, StreamObserver<StreamerInterruptResponse> out) {
-        answer(out, () -> {
+        answer("Interrupt", out, () -> {
             InterruptResult r = sessions.interrupt(req.getSessionId(), req.getDiscardThroughUtteranceId());
             return StreamerInterruptResponse.newBuilder().setUtteranceId(r.utteranceId()).setPositionMs(r.positionMs()).build();
         });
@@ -74,7 +70,7 @@ public final class StreamerControlService extends StreamerControlGrpc.StreamerCo
 
     @Override
     public void closeSession(SessionRef req, StreamObserver<Empty> out) {
-        answer(out, () -> {
+        answer("CloseSession", out, () -> {
             sessions.close(req.getSessionId());
             return Empty.getDefaultInstance();
         });
@@ -87,22 +83,10 @@ public final class StreamerControlService extends StreamerControlGrpc.StreamerCo
 
     @Override
     public void inspect(Empty req, StreamObserver<StreamerInspection> out) {
-        answer(out, sessions::inspect);
+        answer("Inspect", out, sessions::inspect);
     }
 
-    private static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
-        T result;
-        try {
-            result = call.get();
-        } catch (StreamerException e) {
-            out.onError(Status.fromCode(e.code()).withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (RuntimeException e) {
-            log.error("streamer control call failed", e);
-            out.onError(Status.INTERNAL.withDescription("internal error (see streamer log)").asRuntimeException());
-            return;
-        }
-        out.onNext(result);
-        out.onCompleted();
+    private static <T> void answer(String method, StreamObserver<T> out, Supplier<T> call) {
+        Errors.unary("StreamerControl." + method, "streamer", out, call);
     }
 }

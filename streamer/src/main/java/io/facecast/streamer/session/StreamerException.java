@@ -1,17 +1,17 @@
 package io.facecast.streamer.session;
 
+import io.facecast.errors.ErrorCode;
+import io.facecast.errors.FacecastException;
 import io.grpc.Status;
 
-/** A refusal with the gRPC status the caller should see; the control service maps it in one place. */
-public final class StreamerException extends RuntimeException {
-    private final Status.Code code;
+/** A refusal in the project's error vocabulary; the shared adapter ({@code io.facecast.errors.Errors}) maps it. */
+public final class StreamerException extends FacecastException {
 
     public StreamerException(Status.Code code, String message) {
-        super(message);
-        this.code = code;
+        super(ErrorCode.of(code), message);
     }
 
     public Status.Code code() {
-        return code;
+        return errorCode().grpc();
     }
 }

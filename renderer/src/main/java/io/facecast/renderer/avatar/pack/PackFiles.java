@@ -3,6 +3,7 @@ package io.facecast.renderer.avatar.pack;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /** Where a pack's files come from: a folder on disk or the renderer's own resources (the built-in packs). */
@@ -33,8 +34,17 @@ public interface PackFiles {
             @Override
             public byte[] read(String relativePath) throws IOException {
                 Path p = root.resolve(relativePath).normalize();
-                if (!p.startsWith(root) || !Files.isRegularFile(p)) {
+                if (!p.startsWith(root) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    if (p.startsWith(root) && Files.isSymbolicLink(p)) {
+                        // A link could point anywhere on the machine (/etc/..., another pack, a device).
+                        throw new IOException("is a symbolic link; pack files must be regular files inside the pack folder");
+                    }
                     return null;
+                }
+                // The folders on the way must not be links out of the pack either.
+                Path real = p.toRealPath();
+                if (!real.startsWith(root.toRealPath())) {
+                    throw new IOException("lies outside the pack folder (through a linked folder); copy the file into the pack");
                 }
                 if (Files.size(p) > MAX_FILE_BYTES) {
                     throw new IOException("is " + Files.size(p) + " bytes; pack files must be under " + MAX_FILE_BYTES);
