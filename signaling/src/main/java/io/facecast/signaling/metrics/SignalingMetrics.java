@@ -76,12 +76,12 @@ public final class SignalingMetrics implements SessionMetrics {
         return this;
     }
 
-    /** Hook for event sinks with bounded queues: events queued (+n) or written/dropped (-n). */
+    @Override
     public void eventsQueued(int delta) {
         eventQueueDepth.addAndGet(delta);
     }
 
-    /** Hook for event sinks with bounded queues: a watcher was cut off for being too slow. */
+    @Override
     public void slowConsumerDropped() {
         slowConsumersDropped.increment();
     }

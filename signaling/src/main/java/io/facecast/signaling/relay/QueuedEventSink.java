@@ -38,6 +38,24 @@ public abstract class QueuedEventSink implements EventSink {
     private String failure;
     private Thread writingThread;
     private long writeStartedNanos;
+    private Observer observer = Observer.NONE;
+
+    /** Who counts queued events and dropped watchers (metrics); called under the sink's lock, must not block. */
+    public interface Observer {
+        Observer NONE = new Observer() {
+            @Override public void queued(int delta) {}
+            @Override public void dropped() {}
+        };
+
+        void queued(int delta);
+
+        void dropped();
+    }
+
+    /** Set once, when the sink is subscribed, before events flow. */
+    public final synchronized void observeWith(Observer observer) {
+        this.observer = observer;
+    }
 
     protected QueuedEventSink(String sessionId, Executor writer, int capacity, long writeTimeoutNanos, LongSupplier nanoTime) {
         this.sessionId = sessionId;
@@ -74,6 +92,7 @@ public abstract class QueuedEventSink implements EventSink {
             }
             requireOpen();
             queue.add(event);
+            observer.queued(1);
             scheduleDrain();
         }
     }
@@ -139,6 +158,8 @@ public abstract class QueuedEventSink implements EventSink {
             return;
         }
         failure = why;
+        observer.queued(-queue.size());
+        observer.dropped();
         queue.clear();
         log.info("closing a watcher of session {}: {}", sessionId, why);
         if (writingThread != null) {
@@ -176,6 +197,9 @@ public abstract class QueuedEventSink implements EventSink {
                     return;
                 }
                 next = queue.poll();
+                if (next != null) {
+                    observer.queued(-1);
+                }
                 if (next == null) {
                     if (!keepAliveDue) {
                         draining = false;
@@ -197,6 +221,7 @@ public abstract class QueuedEventSink implements EventSink {
                 synchronized (this) {
                     if (failure == null) {
                         failure = "went away: " + e;
+                        observer.queued(-queue.size());
                         queue.clear();
                     }
                 }

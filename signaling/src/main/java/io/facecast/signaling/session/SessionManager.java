@@ -17,6 +17,7 @@ import io.facecast.signaling.backend.RendererBackend;
 import io.facecast.signaling.placement.StreamerRegistration;
 import io.facecast.signaling.placement.StreamerRegistry;
 import io.facecast.signaling.relay.EventSink;
+import io.facecast.signaling.relay.QueuedEventSink;
 import io.facecast.signaling.relay.SessionEvents;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -338,6 +339,17 @@ public final class SessionManager {
             return () -> {};
         }
         String sid = session.id();
+        if (sink instanceof QueuedEventSink queued) {
+            queued.observeWith(new QueuedEventSink.Observer() {
+                @Override public void queued(int delta) {
+                    metrics.eventsQueued(delta);
+                }
+
+                @Override public void dropped() {
+                    metrics.slowConsumerDropped();
+                }
+            });
+        }
         boolean added = session.watch(sink, state -> events.stateChanged(sid, state, session.reason()), nanoTime.getAsLong());
         return added ? () -> session.unwatch(sink, nanoTime.getAsLong()) : () -> {};
     }

@@ -24,4 +24,10 @@ public interface SessionMetrics {
 
     /** The session is gone: forget what is pending for it. */
     default void sessionClosed(String sessionId) {}
+
+    /** Events waiting in watchers' bounded queues went up (+n) or down (-n). */
+    default void eventsQueued(int delta) {}
+
+    /** A watcher was cut off for falling behind. */
+    default void slowConsumerDropped() {}
 }

@@ -8,6 +8,7 @@ import io.facecast.api.v1.FacecastGrpc;
 import io.facecast.api.v1.IceCandidate;
 import io.facecast.api.v1.SessionEvent;
 import io.facecast.api.v1.WatchEventsRequest;
+import io.facecast.signaling.relay.QueuedEventSink;
 import io.facecast.signaling.support.FakeStreamerServer;
 import io.facecast.signaling.support.SignalingHarness;
 import io.grpc.CallOptions;
@@ -128,6 +129,10 @@ class SlowConsumersTest {
                 Thread.sleep(5);
             }
             assertEquals(0, h.sessions().watcherCount(victim), "a never-reading watcher was kept");
+            // Operators see it: both cut watchers are counted, and what they had queued left the depth gauge.
+            assertEquals(2.0, h.meters().get("facecast.signaling.event.consumers.dropped").counter().count());
+            double depth = h.meters().get("facecast.signaling.event.queue.depth").gauge().value();
+            assertTrue(depth >= 0 && depth < QueuedEventSink.DEFAULT_CAPACITY, "queue depth gauge " + depth);
             stuck.cancel("test over", null);
             sse.close();
         }

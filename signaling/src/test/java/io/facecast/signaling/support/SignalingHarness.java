@@ -266,6 +266,11 @@ public final class SignalingHarness implements AutoCloseable {
         return injector.getInstance(Reaper.class);
     }
 
+    /** Signaling's meter registry (the production one from SignalingModule). */
+    public io.micrometer.core.instrument.MeterRegistry meters() {
+        return injector.getInstance(io.micrometer.core.instrument.MeterRegistry.class);
+    }
+
     public SessionManager sessions() {
         return injector.getInstance(SessionManager.class);
     }
