@@ -19,13 +19,14 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * An independent standard player as the measuring receiver: GStreamer's webrtcbin driven by
- * {@code src/test/python/gst_sync_receiver.py}, connected through signaling's WHEP endpoint. It times sync-marker
+ * An independent standard player as the measuring receiver: GStreamer's webrtcbin driven by the shipped meter
+ * {@code tools/meter/facecast_meter.py} in its {@code --events} mode, connected through signaling's WHEP endpoint. It times sync-marker
  * flashes and tone bursts on the pipeline's running time (what a player presents, with rtpbin's RTCP lip-sync in
  * effect) and speech on CLOCK_MONOTONIC (= System.nanoTime()); it prints one JSON object per line, parsed here.
  */
 final class GstReceiver implements AutoCloseable {
-    static final Path SCRIPT = Path.of("src", "test", "python", "gst_sync_receiver.py").toAbsolutePath();
+    /** The meter users run ({@code ./facecast meter}); the tests use the same file. */
+    static final Path SCRIPT = Path.of("..", "tools", "meter", "facecast_meter.py").toAbsolutePath().normalize();
     static final Path PYTHON = Path.of("/usr/bin/python3");
     /** The Debian packages the receiver needs (also in .ci/run). */
     static final String PACKAGES = "gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad"
@@ -93,7 +94,7 @@ final class GstReceiver implements AutoCloseable {
     static GstReceiver start(String httpBase, String apiKey, int sessions, Path stderrLog, String... extraArgs) throws IOException {
         Files.createDirectories(stderrLog.getParent());
         List<String> cmd = new ArrayList<>(List.of(PYTHON.toString(), SCRIPT.toString(), "--base", httpBase,
-                "--sessions", Integer.toString(sessions)));
+                "--sessions", Integer.toString(sessions), "--events", "--no-speak"));
         cmd.addAll(List.of(extraArgs));
         ProcessBuilder builder = new ProcessBuilder(cmd).redirectError(stderrLog.toFile());
         if (apiKey != null) builder.environment().put("FACECAST_API_KEY", apiKey);

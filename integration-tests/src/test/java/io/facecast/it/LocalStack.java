@@ -65,6 +65,12 @@ final class LocalStack implements AutoCloseable {
     /** As above, with extra signaling arguments (HTTP listener, token, TURN...). */
     static LocalStack start(String name, int streamers, int maxSessionsPerStreamer, Duration sessionGrace,
                             List<String> signalingArgs) throws Exception {
+        return start(name, streamers, maxSessionsPerStreamer, sessionGrace, signalingArgs, List.of());
+    }
+
+    /** As above, with extra arguments for every streamer (e.g. its test options). */
+    static LocalStack start(String name, int streamers, int maxSessionsPerStreamer, Duration sessionGrace,
+                            List<String> signalingArgs, List<String> streamerArgs) throws Exception {
         Path logs = Path.of("target", "it-logs", name);
         Path busRoot = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")), "facecast-bus-");
         Path tlsDir = Files.createTempDirectory("facecast-tls-");
@@ -103,9 +109,11 @@ final class LocalStack implements AutoCloseable {
         stack.rendererTarget = rendererAddr;
         stack.signalingInternal = signaling.awaitControlPlane(START_TIMEOUT);
         for (int i = 1; i <= streamers; i++) {
-            JvmProcess s = JvmProcess.start("streamer-" + i, "streamer", logs, List.of("--port", "0",
+            List<String> sargs = new ArrayList<>(List.of("--port", "0",
                     "--id", "streamer-" + i, "--signaling", stack.signalingInternal, "--bus-root", busRoot.toString(),
                     "--tls-dir", tlsDir.toString(), "--max-sessions", Integer.toString(maxSessionsPerStreamer), "--ops-port", "0"));
+            sargs.addAll(streamerArgs);
+            JvmProcess s = JvmProcess.start("streamer-" + i, "streamer", logs, sargs);
             stack.streamers.add(s);
             stack.streamerControl.add(s.awaitListening(START_TIMEOUT));
         }

@@ -12,6 +12,7 @@ import io.facecast.streamer.control.StreamerControlService;
 import io.facecast.streamer.events.StreamerEvents;
 import io.facecast.streamer.ingest.BusIngest;
 import io.facecast.streamer.registration.SignalingRegistration;
+import io.facecast.streamer.schedule.SchedulerConfig;
 import io.facecast.streamer.schedule.StreamerScheduler;
 import io.facecast.streamer.session.StreamerSessions;
 import io.facecast.security.FleetAuthorization;
@@ -62,6 +63,10 @@ public final class StreamerMain implements Callable<Integer> {
     @Option(names = "--ops-port", description = "Port of the ops HTTP listener (/metrics, /healthz, /readyz) on --host;"
             + " 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE})")
     int opsPort = 9471;
+    @Option(names = "--test-audio-delay-ms", paramLabel = "MS", description = "TEST/DIAGNOSTIC ONLY: every session's"
+            + " audio sounds MS ms after its video (0 to 1000), a deliberate lip-sync fault for checking a meter"
+            + " (facecast meter); never set it in service (default: ${DEFAULT-VALUE})")
+    int testAudioDelayMs = 0;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamerMain()).execute(args));
@@ -78,9 +83,18 @@ public final class StreamerMain implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(new CommandLine(this), "internal control plane: " + e.getMessage());
         }
+        if (testAudioDelayMs < 0 || testAudioDelayMs > SchedulerConfig.MAX_TEST_AUDIO_DELAY_MILLIS) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--test-audio-delay-ms must be 0 to "
+                    + SchedulerConfig.MAX_TEST_AUDIO_DELAY_MILLIS);
+        }
         StreamerConfig config = new StreamerConfig(id, host, port, signaling, busRoot, maxSessions);
         Files.createDirectories(config.busPath());
-        Injector injector = Guice.createInjector(new StreamerModule(config));
+        if (testAudioDelayMs != 0) {
+            log.warn("TEST OPTION --test-audio-delay-ms {}: audio is deliberately {} ms behind video", testAudioDelayMs,
+                    testAudioDelayMs);
+        }
+        Injector injector = Guice.createInjector(new StreamerModule(config,
+                SchedulerConfig.defaults().withTestAudioDelayMillis(testAudioDelayMs)));
         StreamerScheduler scheduler = injector.getInstance(StreamerScheduler.class);
         BusIngest ingest = injector.getInstance(BusIngest.class);
         StreamerSessions sessions = injector.getInstance(StreamerSessions.class);

@@ -22,8 +22,14 @@ import io.facecast.streamer.session.StreamerSessions;
 /** Wires one streamer process: bus reader -> scheduler -> WebRTC peers, plus the control plane around them. */
 public final class StreamerModule extends AbstractModule {
     private final StreamerConfig config;
+    private final SchedulerConfig schedulerConfig;
 
     public StreamerModule(StreamerConfig config) {
+        this(config, SchedulerConfig.defaults());
+    }
+
+    public StreamerModule(StreamerConfig config, SchedulerConfig schedulerConfig) {
+        this.schedulerConfig = schedulerConfig;
         this.config = config;
     }
 
@@ -36,7 +42,7 @@ public final class StreamerModule extends AbstractModule {
     @Provides
     @Singleton
     StreamerScheduler scheduler(StreamerMetrics metrics) {
-        return StreamerScheduler.realTime(SchedulerConfig.defaults()).meters(metrics);
+        return StreamerScheduler.realTime(schedulerConfig).meters(metrics);
     }
 
     /** The process's one meter registry (Prometheus, served at /metrics on --ops-port); tests override it. */

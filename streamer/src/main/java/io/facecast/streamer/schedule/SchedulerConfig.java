@@ -11,14 +11,33 @@ package io.facecast.streamer.schedule;
  * @param pacingWindow       push errors kept per session for the pacing percentiles
  * @param skipLateVideo      when the scheduler itself falls behind, drop a video frame whose successor is already
  *                           due instead of pushing a burst (audio is never dropped)
+ * @param testAudioDelayMillis a <b>test/diagnostic</b> fault, 0 in service: every session's audio sounds this many
+ *                           ms after the video it belongs to (0 to {@link #MAX_TEST_AUDIO_DELAY_MILLIS}), so a
+ *                           lip-sync meter can be shown to see a known offset
  */
 public record SchedulerConfig(int startLeadMillis, int maxLookAheadMillis, int maxStallMillis, int pacingWindow,
-                              boolean skipLateVideo) {
+                              boolean skipLateVideo, int testAudioDelayMillis) {
+    public static final int MAX_TEST_AUDIO_DELAY_MILLIS = 1000;
+
     public SchedulerConfig {
         if (startLeadMillis < 0 || maxLookAheadMillis <= 0 || maxStallMillis <= 0 || pacingWindow <= 0) {
             throw new IllegalArgumentException("invalid scheduler config: " + startLeadMillis + "/" + maxLookAheadMillis
                     + "/" + maxStallMillis + "/" + pacingWindow);
         }
+        if (testAudioDelayMillis < 0 || testAudioDelayMillis > MAX_TEST_AUDIO_DELAY_MILLIS) {
+            throw new IllegalArgumentException("the test audio delay must be 0 to " + MAX_TEST_AUDIO_DELAY_MILLIS
+                    + " ms, not " + testAudioDelayMillis);
+        }
+    }
+
+    public SchedulerConfig(int startLeadMillis, int maxLookAheadMillis, int maxStallMillis, int pacingWindow,
+                           boolean skipLateVideo) {
+        this(startLeadMillis, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo, 0);
+    }
+
+    /** See {@code testAudioDelayMillis}: a deliberate A/V offset for measuring tools, never for service. */
+    public SchedulerConfig withTestAudioDelayMillis(int v) {
+        return new SchedulerConfig(startLeadMillis, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo, v);
     }
 
     public static SchedulerConfig defaults() {

@@ -39,6 +39,8 @@ final class SessionPlayer {
     private final int fps;
     private final int chunkSamples;
     private final long startLeadSamples;
+    /** The test audio delay in samples: chunk n carries global samples from {@code n*chunk - audioDelaySamples}. */
+    private final long audioDelaySamples;
     private final int startLeadFrames;
     private final int maxStallFrames;
     private final FrameComposer composer;
@@ -80,6 +82,7 @@ final class SessionPlayer {
         this.fps = spec.fps();
         this.chunkSamples = MediaTimeline.chunkSamples(rate);
         this.startLeadSamples = (long) config.startLeadMillis() * rate / 1000;
+        this.audioDelaySamples = (long) config.testAudioDelayMillis() * rate / 1000;
         this.startLeadFrames = MediaTimeline.framesCeil(config.startLeadMillis(), fps);
         this.maxStallFrames = Math.max(1, MediaTimeline.framesCeil(config.maxStallMillis(), fps));
         this.composer = new FrameComposer(spec.width(), spec.height());
@@ -118,7 +121,7 @@ final class SessionPlayer {
     // ------------------------------------------------------------------ audio
 
     private void pushAudio(long due) {
-        long from = nextChunk * chunkSamples;
+        long from = audioPosition();
         try {
             decideThrough(from + chunkSamples);
             Arrays.fill(chunk, (byte) 0);
@@ -139,6 +142,14 @@ final class SessionPlayer {
         } finally {
             nextChunk++;
         }
+    }
+
+    /**
+     * The global sample the next chunk starts with. Normally the chunk's own position; with the test audio delay
+     * the timeline's audio is that much behind its video (before sample 0 is silence), nothing else changes.
+     */
+    private long audioPosition() {
+        return nextChunk * chunkSamples - audioDelaySamples;
     }
 
     // ------------------------------------------------------------------ video
@@ -247,7 +258,7 @@ final class SessionPlayer {
             Segment head = queue.peekFirst();
             // A segment may only start where its first sample goes into a chunk not yet pushed.
             if (head != null && head.startable(startLeadSamples, startLeadFrames)
-                    && frameStartSample(k) >= nextChunk * chunkSamples) {
+                    && frameStartSample(k) >= audioPosition()) {
                 queue.pollFirst();
                 deciding = s = head;
                 s.frameBase = k;
@@ -272,7 +283,7 @@ final class SessionPlayer {
         long from = s.frameStartSample(j);
         long to = s.frameStartSample(j + 1);
         long globalFrom = s.sampleBase + from;
-        long emitted = nextChunk * chunkSamples;
+        long emitted = audioPosition();
         if (globalFrom < emitted) {
             // Cannot happen by construction (a frame is decided before the chunk holding its first sample); if it
             // ever did, those samples would be lost, so say so loudly.
@@ -337,7 +348,7 @@ final class SessionPlayer {
                 set(k, IDLE, null, 0);
             }
         }
-        runs.cut(nextChunk * chunkSamples, through);
+        runs.cut(audioPosition(), through);
         queue.removeIf(s -> {
             if (s.id <= through) {
                 retireTo(s, Long.MAX_VALUE, Long.MAX_VALUE);

@@ -47,6 +47,11 @@
  * <li><b>Events</b> fire when media actually went out: {@code speechStarted} when the first frame of an utterance
  *     is pushed, {@code speechFinished} when its last is, with media times {@code floor(k*1000/fps)} ms.</li>
  * <li><b>Close</b> drops the session's state; nothing more is pushed to its sink.</li>
+ * <li><b>Test audio delay</b> ({@code SchedulerConfig.testAudioDelayMillis}, the streamer's
+ *     {@code --test-audio-delay-ms}, 0 in service): a deliberate fault for checking lip-sync meters. Chunk n then
+ *     carries global samples from {@code n*rate/100 - D} instead of {@code n*rate/100}: the whole audio timeline
+ *     sounds D ms after its video, pushed on the same 10 ms grid (the first D ms are silence). Every rule above
+ *     holds with "the chunk's samples" read that way; an interrupt silences from the next chunk as always.</li>
  * </ul>
  *
  * <h2>Threading</h2>
