@@ -21,6 +21,7 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <pre>
  * POST   /api/sessions                  CreateSessionRequest -> 201 Session
+ * GET    /api/sessions                  -> {"sessions": [Session...]} (the live ones, for operators)
  * GET    /api/sessions/{id}             -> Session
  * DELETE /api/sessions/{id}             -> 204
  * POST   /api/sessions/{id}/negotiate   {"sdpOffer"} -> {"sdpAnswer"}
@@ -53,6 +54,14 @@ final class SessionApiHandler {
             throw HttpProblem.notFound("no API at " + path + "; the session API is under " + PREFIX);
         }
         String rest = path.substring(PREFIX.length());
+        if ((rest.isEmpty() || rest.equals("/")) && exchange.method().equals("GET")) {
+            StringBuilder list = new StringBuilder("{\"sessions\": [");
+            for (Session session : sessions.liveSessions()) {
+                list.append(list.charAt(list.length() - 1) == '[' ? "" : ", ").append(ProtoJson.print(session));
+            }
+            exchange.send(200, JSON, list.append("]}").toString());
+            return;
+        }
         if (rest.isEmpty() || rest.equals("/")) {
             require(exchange, "POST");
             Session session = sessions.create(ProtoJson.parse(jsonBody(exchange), CreateSessionRequest.newBuilder()).build());

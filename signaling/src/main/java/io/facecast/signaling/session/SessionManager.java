@@ -366,6 +366,11 @@ public final class SessionManager {
         return sessions.size();
     }
 
+    /** Snapshots of the live sessions, oldest id order not promised; for operators (./facecast status). */
+    public List<io.facecast.api.v1.Session> liveSessions() {
+        return sessions.values().stream().map(Session::snapshot).toList();
+    }
+
     // ---- internals ----
 
     private CompletableFuture<Void> close(Session session, String reason, SessionEvent error, boolean streamerAlive) {
