@@ -11,7 +11,8 @@
 # node_modules/) to DIR/root/facecast; then, inside the chroot, `./facecast up` until its demo has run (then stopped)
 # and `./mvnw -B verify`. Logs: DIR/root/facecast-up.log and DIR/root/facecast-verify.log. Slow: the first run
 # downloads a Debian base, Maven and the project's dependencies, and runs the whole test suite.
-# FACECAST_FRESH_KEEP=1 keeps DIR afterwards; by default it is removed at the end.
+# FACECAST_FRESH_KEEP=1 keeps DIR afterwards; by default it is removed at the end. FACECAST_FRESH_REV=<commit>
+# copies that commit (git archive) instead of the working tree.
 set -euo pipefail
 REPO=$(cd "$(dirname "$0")/.." && pwd)
 DIR=${1:-/tmp/facecast-fresh-debian}
@@ -50,9 +51,13 @@ in_root() { chroot "$DIR" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/l
 step "the README's prerequisite: openjdk-17-jdk-headless"
 in_root bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless >/dev/null'
 
-step "copying the working tree to $DIR/root/facecast"
+step "copying ${FACECAST_FRESH_REV:-the working tree} to $DIR/root/facecast"
 rm -rf "$DIR/root/facecast" && mkdir -p "$DIR/root/facecast"
-(cd "$REPO" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$DIR/root/facecast"
+if [ -n "${FACECAST_FRESH_REV:-}" ]; then
+  (cd "$REPO" && git archive --format=tar "$FACECAST_FRESH_REV") | tar -xf - -C "$DIR/root/facecast"
+else
+  (cd "$REPO" && git ls-files -z --cached --others --exclude-standard | tar --null -T - -cf -) | tar -xf - -C "$DIR/root/facecast"
+fi
 
 # Ports away from the defaults, so a stack already running on this machine is not in the way.
 step "./facecast up (until the demo has run, then stopped)"
