@@ -23,10 +23,26 @@ import java.util.function.Supplier;
 public final class RendererControlService extends RendererControlGrpc.RendererControlImplBase {
     private static final Logger log = LoggerFactory.getLogger(RendererControlService.class);
     private final RenderSessions sessions;
+    private final RendererCatalogSource catalog;
+
+    /** Without a catalog: ListCatalog answers UNIMPLEMENTED (tests that need only sessions). */
+    public RendererControlService(RenderSessions sessions) {
+        this(sessions, null);
+    }
 
     @Inject
-    public RendererControlService(RenderSessions sessions) {
+    public RendererControlService(RenderSessions sessions, RendererCatalogSource catalog) {
         this.sessions = sessions;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void listCatalog(Empty req, StreamObserver<io.facecast.internal.v1.RendererCatalog> out) {
+        if (catalog == null) {
+            out.onError(Status.UNIMPLEMENTED.withDescription("this renderer lists no catalog").asRuntimeException());
+            return;
+        }
+        respond(out, catalog::catalog);
     }
 
     @Override

@@ -97,4 +97,18 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
             stream.onError(Rpc.toClient("WatchEvents", e));
         }
     }
+
+    @Override
+    public void listAvatars(io.facecast.api.v1.ListAvatarsRequest request,
+                            StreamObserver<io.facecast.api.v1.ListAvatarsResponse> response) {
+        Rpc.unary("ListAvatars", response, () -> io.facecast.api.v1.ListAvatarsResponse.newBuilder()
+                .addAllAvatars(sessions.catalog().getAvatarsList()).build());
+    }
+
+    @Override
+    public void listVoices(io.facecast.api.v1.ListVoicesRequest request,
+                           StreamObserver<io.facecast.api.v1.ListVoicesResponse> response) {
+        Rpc.unary("ListVoices", response, () -> io.facecast.api.v1.ListVoicesResponse.newBuilder()
+                .addAllVoices(sessions.catalog().getVoicesList()).build());
+    }
 }

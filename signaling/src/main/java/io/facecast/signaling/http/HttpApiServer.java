@@ -27,6 +27,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final WhepHandler whep;
     private final SessionApiHandler api;
     private final PageHandler page;
+    private final CatalogHandler catalog;
     private HttpServer server;
     private ExecutorService pool;
 
@@ -37,6 +38,7 @@ public final class HttpApiServer implements AutoCloseable {
         this.whep = new WhepHandler(sessions);
         this.api = new SessionApiHandler(sessions, whep, scheduler);
         this.page = new PageHandler();
+        this.catalog = new CatalogHandler(sessions);
     }
 
     /** Starts listening unless the options disable HTTP. */
@@ -81,7 +83,7 @@ public final class HttpApiServer implements AutoCloseable {
     private void dispatch(HttpExchange http) {
         Exchange exchange = new Exchange(http);
         String path = exchange.path();
-        boolean apiRoute = path.startsWith("/api/");
+        boolean apiRoute = path.startsWith("/api/") || path.startsWith(CatalogHandler.PREFIX);
         try {
             cors.apply(exchange);
             if (exchange.method().equals("OPTIONS")) {
@@ -94,6 +96,9 @@ public final class HttpApiServer implements AutoCloseable {
             if (path.equals(WhepHandler.ENDPOINT) || path.startsWith(WhepHandler.ENDPOINT + "/")) {
                 token.check(exchange.header("Authorization"), null);
                 whep.handle(exchange);
+            } else if (path.startsWith(CatalogHandler.PREFIX)) {
+                token.check(exchange.header("Authorization"), exchange.query("access_token"));
+                catalog.handle(exchange);
             } else if (apiRoute) {
                 token.check(exchange.header("Authorization"), exchange.query("access_token"));
                 api.handle(exchange);
