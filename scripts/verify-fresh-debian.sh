@@ -51,6 +51,15 @@ in_root() { chroot "$DIR" /usr/bin/env -i HOME=/root PATH=/usr/local/sbin:/usr/l
 step "the README's prerequisite: openjdk-17-jdk-headless"
 in_root bash -c 'apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends openjdk-17-jdk-headless >/dev/null'
 
+# Only when this machine's own network needs it: the extra CA certificates it trusts (e.g. an egress proxy that
+# re-signs TLS) go into the root too, or neither Maven nor npm can reach their registries from it.
+if compgen -G "/usr/local/share/ca-certificates/*.crt" >/dev/null; then
+  step "this machine's extra CA certificates (/usr/local/share/ca-certificates) into the root"
+  mkdir -p "$DIR/usr/local/share/ca-certificates"
+  cp /usr/local/share/ca-certificates/*.crt "$DIR/usr/local/share/ca-certificates/"
+  in_root update-ca-certificates >/dev/null 2>&1
+fi
+
 step "copying ${FACECAST_FRESH_REV:-the working tree} to $DIR/root/facecast"
 rm -rf "$DIR/root/facecast" && mkdir -p "$DIR/root/facecast"
 if [ -n "${FACECAST_FRESH_REV:-}" ]; then
