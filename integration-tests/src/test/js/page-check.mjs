@@ -127,7 +127,12 @@ try {
   await sleep(3000);
   result.speech = await fc(([a, b]) => window.facecast.window(a, b), [startedAt + 400, startedAt + 3000]);
   result.subtitleDuringSpeech = await page.textContent('#subtitle');
+  // Mid-sentence, with the word being said highlighted (words.js marks it from WordStarted events).
+  await page.waitForFunction(() => document.querySelector('#subtitle mark') !== null, null, { timeout: 5000 })
+    .catch(() => {});
+  result.markedAtScreenshot = await fc(() => { const m = document.querySelector('#subtitle mark'); return m ? m.textContent : null; });
   await page.screenshot({ path: screenshot });
+  result.highlights = await fc(() => window.facecastWords.highlights.map((h) => h.word));
   result.screenshot = screenshot;
   step('speech measured');
 

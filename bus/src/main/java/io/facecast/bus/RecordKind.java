@@ -18,7 +18,15 @@ public enum RecordKind {
     /** PCM s16le; {@code mediaTimestamp} is the index of its first sample within the segment. */
     AUDIO(5),
     /** The segment is complete: {@code mediaTimestamp} = total samples, {@code sequence} = total frames. */
-    SEGMENT_END(6);
+    SEGMENT_END(6),
+    /**
+     * A word of the utterance starts (format version 2): {@code sequence} = the segment's video frame j that holds
+     * the word's first phoneme (the frame whose mouth shape starts it), {@code mediaTimestamp} = the word's first
+     * sample within the segment, {@code sampleRate} = the word's offset in the utterance text (UTF-16 chars, as in
+     * SEGMENT_START's text), {@code frameWidth} = its length, {@code text} = the word. Written before VIDEO j; the
+     * streamer reports it when it pushes frame j.
+     */
+    WORD_STARTED(7);
 
     private static final RecordKind[] BY_CODE = new RecordKind[16];
 

@@ -35,6 +35,7 @@ class BrowserPageTest {
             PageAssertions.assertPageWorked(r, stack);
             assertPickersListTheServersCatalog(r, base);
             assertFirstFrameFast(r);
+            assertWordHighlightingMoves(r);
 
             // The page's Disconnect sent WHEP DELETE: the session is closed.
             HttpResponse<String> after = HttpClient.newHttpClient().send(
@@ -81,5 +82,16 @@ class BrowserPageTest {
         System.out.println("[figures] chromium WHEP POST -> first decoded frame: " + ms + " ms; "
                 + r.getAsJsonObject("timing").get("sinceWhepPostMs"));
         assertTrue(ms <= 1500, "WHEP POST -> first decoded frame took " + ms + " ms: " + r.get("timing"));
+    }
+
+    /** Words light up one after another during speech, in the order they stand in the text. */
+    private static void assertWordHighlightingMoves(JsonObject r) {
+        java.util.List<String> highlighted = new java.util.ArrayList<>();
+        r.getAsJsonArray("highlights").forEach(h -> highlighted.add(h.getAsString()));
+        System.out.println("[figures] words highlighted in the first 3 s of speech: " + highlighted
+                + "; at the screenshot: " + r.get("markedAtScreenshot"));
+        assertTrue(new java.util.HashSet<>(highlighted).size() >= 4, "highlighted words " + highlighted);
+        assertEquals(List.of("Hello", "there", "I", "am"), highlighted.subList(0, 4), "first words, in order");
+        assertTrue(!r.get("markedAtScreenshot").isJsonNull(), "a word is highlighted in the screenshot");
     }
 }

@@ -14,7 +14,8 @@ final class PageHandler {
             "/index.html", "index.html",
             "/app.js", "app.js",
             "/whep.js", "whep.js",
-            "/catalog.js", "catalog.js");
+            "/catalog.js", "catalog.js",
+            "/words.js", "words.js");
 
     private final Map<String, byte[]> contents;
 
@@ -23,7 +24,8 @@ final class PageHandler {
                 "index.html", load("index.html"),
                 "app.js", load("app.js"),
                 "whep.js", load("whep.js"),
-                "catalog.js", load("catalog.js"));
+                "catalog.js", load("catalog.js"),
+                "words.js", load("words.js"));
     }
 
     void handle(Exchange exchange) throws IOException {

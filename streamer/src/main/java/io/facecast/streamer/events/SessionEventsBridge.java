@@ -37,6 +37,13 @@ public final class SessionEventsBridge implements ScheduleListener, PeerListener
     }
 
     @Override
+    public void wordStarted(String session, long utteranceId, long mediaTimeMs, int textOffset, int textLength,
+                            String word) {
+        events.publish(event().setWordStarted(io.facecast.api.v1.WordStarted.newBuilder().setUtteranceId(utteranceId)
+                .setMediaTimeMs(mediaTimeMs).setTextOffset(textOffset).setTextLength(textLength).setWord(word)));
+    }
+
+    @Override
     public void speechFinished(String session, long utteranceId, long mediaTimeMs, long durationMs) {
         events.publish(event().setSpeechFinished(SpeechFinished.newBuilder()
                 .setUtteranceId(utteranceId).setMediaTimeMs(mediaTimeMs).setDurationMs(durationMs)));

@@ -12,6 +12,13 @@ public interface ScheduleListener {
     default void speechStarted(String sessionId, long utteranceId, long mediaTimeMs, String text) {}
 
     /**
+     * The video frame holding the first phoneme of a word (text {@code [textOffset, textOffset + textLength)} of the
+     * utterance) was pushed at {@code mediaTimeMs}.
+     */
+    default void wordStarted(String sessionId, long utteranceId, long mediaTimeMs, int textOffset, int textLength,
+                             String word) {}
+
+    /**
      * The last video frame of the utterance was pushed at {@code mediaTimeMs}; {@code durationMs} is how long it
      * occupied the timeline (from its first frame to the end of its last, holds for a late renderer included).
      */

@@ -172,6 +172,11 @@ final class SessionPlayer {
                     onAir = s;
                     fireStarted(s, k);
                 }
+                for (Segment.Word w = s.nextWordThrough(j); w != null; w = s.nextWordThrough(j)) {
+                    Segment.Word word = w;
+                    long media = frameMediaMillis(k, fps), utterance = s.id;
+                    safe(() -> listener.wordStarted(sessionId, utterance, media, word.textOffset(), word.textLength(), word.text()));
+                }
                 maybeFinish(s);
             }
         } finally {
@@ -364,6 +369,12 @@ final class SessionPlayer {
             case VIDEO -> onVideo(r);
             case AUDIO -> onAudio(r);
             case SEGMENT_END -> onSegmentEnd(r);
+            case WORD_STARTED -> {
+                Segment s = find(r.segmentId());
+                if (s != null && !s.ended()) {
+                    s.addWord(r.sequence(), r.sampleRate(), r.frameWidth(), r.text());
+                }
+            }
         }
     }
 

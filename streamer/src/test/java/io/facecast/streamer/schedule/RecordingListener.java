@@ -24,6 +24,12 @@ final class RecordingListener implements ScheduleListener {
         events.add(new Event("interrupted", utteranceId, mediaTimeMs, positionMs));
     }
 
+    @Override
+    public void wordStarted(String sessionId, long utteranceId, long mediaTimeMs, int textOffset, int textLength,
+                            String word) {
+        events.add(new Event("word", utteranceId, mediaTimeMs, textOffset));
+    }
+
     List<Event> of(String kind) {
         return events.stream().filter(e -> e.kind().equals(kind)).toList();
     }
