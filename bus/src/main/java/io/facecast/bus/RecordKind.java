@@ -17,7 +17,12 @@ public enum RecordKind {
     VIDEO(4),
     /** PCM s16le; {@code mediaTimestamp} is the index of its first sample within the segment. */
     AUDIO(5),
-    /** The segment is complete: {@code mediaTimestamp} = total samples, {@code sequence} = total frames. */
+    /**
+     * The segment is complete: {@code mediaTimestamp} = total samples, {@code sequence} = total frames. {@code text}
+     * is empty, or says why the utterance ended early, as "CODE: message" with a google.rpc.Code name (a TTS backend
+     * that failed mid-utterance, an upload that failed): the streamer reports it as an Error event once what was
+     * rendered has played. (A field END left unused: no format change.)
+     */
     SEGMENT_END(6),
     /**
      * A word of the utterance starts (format version 2): {@code sequence} = the segment's video frame j that holds

@@ -103,11 +103,17 @@ public final class SegmentStream {
     }
 
     public void end() {
+        end("");
+    }
+
+    /** Ends the segment early for {@code failure} ("CODE: message", see RecordKind.SEGMENT_END); "" = completed. */
+    public void end(String failure) {
         if (audioMouth != null) {
             audioMouth.finish();
             writeReady();
         }
-        bus.append(BusRecord.of(RecordKind.SEGMENT_END, sessionId, utteranceId).mediaTimestamp(samples).sequence(frames));
+        bus.append(BusRecord.of(RecordKind.SEGMENT_END, sessionId, utteranceId).mediaTimestamp(samples).sequence(frames)
+                .text(failure));
     }
 
     /** Frames passed to {@link #frame} so far (written, or held for an audio-driven mouth). */

@@ -105,9 +105,11 @@ final class TextSegmentRenderer implements SegmentRenderer {
                 try {
                     synthesizeNext();
                 } catch (RuntimeException e) {
-                    if (out.started()) {
-                        out.end(); // what is on the bus stays playable; the failure is reported by the caller
+                    // What is on the bus stays playable; the client hears why it stopped once it has played.
+                    if (!out.started()) {
+                        out.start(text);
                     }
+                    out.end(SegmentFailure.tts(voice, nextSentence, sentences.size(), e));
                     throw e;
                 }
                 continue;

@@ -44,6 +44,12 @@ public final class SessionEventsBridge implements ScheduleListener, PeerListener
     }
 
     @Override
+    public void utteranceFailed(String session, long utteranceId, String code, String message) {
+        events.publish(event().setError(io.facecast.api.v1.Error.newBuilder().setCode(code).setMessage(message)
+                .setUtteranceId(utteranceId)));
+    }
+
+    @Override
     public void speechFinished(String session, long utteranceId, long mediaTimeMs, long durationMs) {
         events.publish(event().setSpeechFinished(SpeechFinished.newBuilder()
                 .setUtteranceId(utteranceId).setMediaTimeMs(mediaTimeMs).setDurationMs(durationMs)));

@@ -25,6 +25,12 @@ public interface ScheduleListener {
     default void speechFinished(String sessionId, long utteranceId, long mediaTimeMs, long durationMs) {}
 
     /**
+     * The utterance ended early on the renderer (a TTS backend or an upload failed: {@code code} is a
+     * google.rpc.Code name); fired right after {@link #speechFinished}, once what was rendered has played.
+     */
+    default void utteranceFailed(String sessionId, long utteranceId, String code, String message) {}
+
+    /**
      * Playback of the utterance was cut by an interrupt: {@code positionMs} of its audio had been played, and the
      * session went idle at {@code mediaTimeMs}.
      */

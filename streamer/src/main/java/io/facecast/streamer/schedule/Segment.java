@@ -61,6 +61,9 @@ final class Segment {
         return MediaTimeline.frameStartSample(j, sampleRate, fps);
     }
 
+    /** Why the renderer ended this utterance early ("CODE: message" from SEGMENT_END), or "" when it did not. */
+    String failure = "";
+
     /** A word that starts at segment frame {@code frame} (WORD_STARTED). */
     record Word(long frame, int textOffset, int textLength, String text) {}
 

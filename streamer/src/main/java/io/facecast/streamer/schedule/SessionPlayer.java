@@ -284,6 +284,7 @@ final class SessionPlayer {
             s.finishedFired = true;
             fireStarted(s, k);
             safe(() -> listener.speechFinished(sessionId, s.id, frameMediaMillis(k, fps), 0));
+            fireFailure(s);
             return;
         }
         maybeFinish(s);
@@ -301,6 +302,19 @@ final class SessionPlayer {
         long media = frameMediaMillis(last, fps);
         long duration = frameMediaMillis(last + 1, fps) - frameMediaMillis(s.firstGlobalFrame, fps);
         safe(() -> listener.speechFinished(sessionId, s.id, media, duration));
+        fireFailure(s);
+    }
+
+    /** An utterance the renderer ended early: the client learns why once what was rendered has played. */
+    private void fireFailure(Segment s) {
+        if (s.failure.isEmpty()) {
+            return;
+        }
+        int colon = s.failure.indexOf(": ");
+        boolean coded = colon > 0 && s.failure.substring(0, colon).matches("[A-Z_]+");
+        String code = coded ? s.failure.substring(0, colon) : "UNAVAILABLE";
+        String message = coded ? s.failure.substring(colon + 2) : s.failure;
+        safe(() -> listener.utteranceFailed(sessionId, s.id, code, message));
     }
 
     private void fireStarted(Segment s, long k) {
@@ -436,6 +450,7 @@ final class SessionPlayer {
         if (s == null || s.ended()) {
             return;
         }
+        s.failure = r.text().length() > 1000 ? r.text().substring(0, 1000) : r.text();
         s.end(Math.max(0, r.mediaTimestamp()), (int) Math.max(0, Math.min(r.sequence(), MAX_FRAME_INDEX)));
         maybeFinish(s);
     }
