@@ -7,6 +7,7 @@ const opt = (name, dflt) => { const i = args.indexOf('--' + name); return i >= 0
 const url = opt('url');
 const screenshot = opt('screenshot', 'page.png');
 const relay = args.includes('--relay');
+const wav = opt('wav', null);
 const executablePath = opt('chromium', '/usr/bin/chromium');
 const speakText = 'Hello there. I am speaking to you through a real browser, and I will keep talking for quite a '
   + 'while, so that you can interrupt me in the middle of this long sentence about nothing in particular.';
@@ -151,6 +152,24 @@ try {
     rtt: await page.textContent('#s-rtt'), sync: await page.textContent('#s-sync'), path: await page.textContent('#s-path'),
   };
   step('interrupt measured');
+
+  // Your own audio: a WAV uploaded through the page makes the mouth move.
+  if (wav) {
+    await page.setInputFiles('#audio-file', wav);
+    await page.waitForFunction(() => !document.getElementById('speak-audio').disabled, null, { timeout: 5000 });
+    const uploadAt = await now();
+    await page.click('#speak-audio');
+    await page.waitForFunction(() => window.facecastUpload.sent.length > 0 || window.facecastUpload.errors.length > 0,
+      null, { timeout: 15000 });
+    result.upload = await fc(() => ({ sent: window.facecastUpload.sent, errors: window.facecastUpload.errors }));
+    await page.waitForFunction(() => window.facecast.events.filter((e) => e.event.speechStarted).length >= 2,
+      null, { timeout: 15000 });
+    const started = await fc(() => window.facecast.events.filter((e) => e.event.speechStarted)[1].t);
+    result.uploadToSpeechStartedMs = started - uploadAt;
+    await sleep(1800);
+    result.uploadSpeech = await fc(([a, b]) => window.facecast.window(a, b), [started + 300, started + 1500]);
+    step('uploaded audio measured');
+  }
 
   // WHEP DELETE ends the session.
   await page.click('#disconnect');

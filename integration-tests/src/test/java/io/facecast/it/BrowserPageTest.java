@@ -28,14 +28,16 @@ class BrowserPageTest {
             String base = BrowserSupport.pageUrl(stack);
             BrowserSupport.awaitStreamer(base, TOKEN);
             Path shot = Path.of("target", "browser", "demo-page.png").toAbsolutePath();
+            Path wav = speechLikeWav(Path.of("target", "browser", "upload.wav").toAbsolutePath());
             JsonObject r = BrowserSupport.runPageCheck(base + "?token=" + TOKEN, shot, false,
-                    Path.of("target", "it-logs", "browser", "page-check.log"));
+                    Path.of("target", "it-logs", "browser", "page-check.log"), wav);
             System.out.println("[figures] chromium page: " + r);
             System.out.println("[screenshot] " + shot);
             PageAssertions.assertPageWorked(r, stack);
             assertPickersListTheServersCatalog(r, base);
             assertFirstFrameFast(r);
             assertWordHighlightingMoves(r);
+            assertUploadedWavMovesTheMouth(r);
 
             // The page's Disconnect sent WHEP DELETE: the session is closed.
             HttpResponse<String> after = HttpClient.newHttpClient().send(
@@ -93,5 +95,32 @@ class BrowserPageTest {
         assertTrue(new java.util.HashSet<>(highlighted).size() >= 4, "highlighted words " + highlighted);
         assertEquals(List.of("Hello", "there", "I", "am"), highlighted.subList(0, 4), "first words, in order");
         assertTrue(!r.get("markedAtScreenshot").isJsonNull(), "a word is highlighted in the screenshot");
+    }
+
+    /** The WAV uploaded through the page was accepted and the mouth moved while it played. */
+    private static void assertUploadedWavMovesTheMouth(JsonObject r) {
+        assertEquals(0, r.getAsJsonObject("upload").getAsJsonArray("errors").size(), "upload errors: " + r.get("upload"));
+        JsonObject speech = r.getAsJsonObject("uploadSpeech");
+        System.out.println("[figures] uploaded WAV: speech started " + r.get("uploadToSpeechStartedMs")
+                + " ms after the click; mouth motion " + speech.get("motionMean") + ", audio RMS " + speech.get("audioRmsMean"));
+        assertTrue(speech.get("motionMean").getAsDouble() > 1.0, "mouth motion while the upload plays " + speech);
+        assertTrue(speech.get("audioRmsMean").getAsDouble() > 0.01, "audio while the upload plays " + speech);
+    }
+
+    /** 2.5 s of a 220 Hz tone whose loudness rises and falls four times a second, like syllables; 16 kHz mono. */
+    static Path speechLikeWav(Path file) throws java.io.IOException {
+        int rate = 16_000, n = rate * 5 / 2;
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(44 + 2 * n).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        b.put("RIFF".getBytes()).putInt(36 + 2 * n).put("WAVE".getBytes()).put("fmt ".getBytes()).putInt(16)
+                .putShort((short) 1).putShort((short) 1).putInt(rate).putInt(2 * rate).putShort((short) 2)
+                .putShort((short) 16).put("data".getBytes()).putInt(2 * n);
+        for (int i = 0; i < n; i++) {
+            double t = (double) i / rate;
+            double envelope = Math.max(0, Math.sin(2 * Math.PI * 4 * t));
+            b.putShort((short) (14_000 * envelope * Math.sin(2 * Math.PI * 220 * t)));
+        }
+        java.nio.file.Files.createDirectories(file.getParent());
+        java.nio.file.Files.write(file, b.array());
+        return file;
     }
 }

@@ -15,7 +15,8 @@ final class PageHandler {
             "/app.js", "app.js",
             "/whep.js", "whep.js",
             "/catalog.js", "catalog.js",
-            "/words.js", "words.js");
+            "/words.js", "words.js",
+            "/upload.js", "upload.js");
 
     private final Map<String, byte[]> contents;
 
@@ -25,7 +26,8 @@ final class PageHandler {
                 "app.js", load("app.js"),
                 "whep.js", load("whep.js"),
                 "catalog.js", load("catalog.js"),
-                "words.js", load("words.js"));
+                "words.js", load("words.js"),
+                "upload.js", load("upload.js"));
     }
 
     void handle(Exchange exchange) throws IOException {

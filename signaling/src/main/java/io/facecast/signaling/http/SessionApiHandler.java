@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * POST   /api/sessions/{id}/candidates  IceCandidate -> 204
  * POST   /api/sessions/{id}/speak       {"text", "syncMarkers"} -> {"utteranceId"}
  * POST   /api/sessions/{id}/interrupt   -> {"utteranceId"}
+ * POST   /api/sessions/{id}/audio       audio/wav or audio/pcm;rate=R;channels=C body, streamed -> {"utteranceId"}
  * GET    /api/sessions/{id}/events      text/event-stream of SessionEvent JSON
  * </pre>
  */
@@ -107,6 +108,10 @@ final class SessionApiHandler {
                 long utterance = sessions.speak(id, request.getText(), request.getSyncMarkers());
                 exchange.send(200, JSON, ProtoJson.print(SpeakResponse.newBuilder().setUtteranceId(utterance).build()));
             }
+            case "audio" -> {
+                require(exchange, "POST");
+                new AudioUploadRoute(sessions).handle(exchange, id);
+            }
             case "interrupt" -> {
                 require(exchange, "POST");
                 long utterance = sessions.interrupt(id);
@@ -117,7 +122,7 @@ final class SessionApiHandler {
                 events(exchange, id);
             }
             default -> throw HttpProblem.notFound("no API at " + path
-                    + "; a session has negotiate, whep, candidates, speak, interrupt and events");
+                    + "; a session has negotiate, whep, candidates, speak, audio, interrupt and events");
         }
     }
 
