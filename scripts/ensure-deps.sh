@@ -20,8 +20,9 @@ RUN_PKGS=(libpulse0 libudev1 libx11-6 libxfixes3 libxrandr2 libxcomposite1 libdb
 # chromium + nodejs/npm: the demo page test (playwright-core drives Debian's Chromium; no browser is downloaded);
 # coturn: the TURN relay test; GStreamer (webrtcbin, libnice, VP8/Opus) with its Python bindings and numpy: the
 # standard player that measures lip-sync and interruption (integration-tests/src/test/python/gst_sync_receiver.py).
-# binutils: objcopy, which jlink --strip-debug runs, for the container-image test (docker/build-images.py).
-TEST_PKGS=("${RUN_PKGS[@]}" chromium coturn python3 binutils \
+# binutils (objcopy, which jlink --strip-debug runs) and libgif7 (the jlink'd runtime's libsplashscreen links it;
+# the image's ldd closure must resolve): the container-image test (docker/build-images.py).
+TEST_PKGS=("${RUN_PKGS[@]}" chromium coturn python3 binutils libgif7 \
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice \
     gir1.2-gst-plugins-bad-1.0 python3-gst-1.0 python3-numpy)
 # CI also validates docker-compose.yml (Debian's docker-compose v1 parses it without an engine).
