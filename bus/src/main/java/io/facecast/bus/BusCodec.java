@@ -4,7 +4,7 @@ import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 
 /**
- * The one definition of the bus record layout. Version 1, little-endian as Chronicle writes it:
+ * The one definition of the bus record layout. Version 2, little-endian as Chronicle writes it:
  *
  * <pre>
  * u16 version | u8 kind | utf8 sessionId | i64 segmentId | i64 sequence | i64 mediaTimestamp | i64 producedNanos
@@ -12,12 +12,15 @@ import net.openhft.chronicle.bytes.BytesOut;
  * u16 regionX | u16 regionY | u16 regionWidth | u16 regionHeight | utf8 text | i32 payloadLength | payload
  * </pre>
  *
- * A reader rejects any other version with {@link BusFormatException} rather than guessing. What each field means
+ * Version 2 adds the record kind {@link RecordKind#WORD_STARTED} (same layout); version 1 records still read (they
+ * are a subset). A reader rejects any other version with {@link BusFormatException} rather than guessing. What each field means
  * depends on the kind (see {@link RecordKind}); reusing a field a kind left unused keeps the version, as idle loops
  * did ({@code IDLE_BASE}: sequence = loop index, mediaTimestamp = loop length).
  */
 public final class BusCodec {
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
+    /** The oldest version this build still reads. */
+    public static final int OLDEST_READABLE = 1;
 
     private BusCodec() {}
 
@@ -47,8 +50,9 @@ public final class BusCodec {
     /** Reads just the version, kind and session id of a record (to pass over other sessions' records cheaply). */
     public static String readSessionId(BytesIn<?> in) {
         int version = in.readUnsignedShort();
-        if (version != VERSION) {
-            throw new BusFormatException("bus record version " + version + " is not supported (this build reads " + VERSION + ")");
+        if (version < OLDEST_READABLE || version > VERSION) {
+            throw new BusFormatException("bus record version " + version + " is not supported (this build reads "
+                    + OLDEST_READABLE + ".." + VERSION + ")");
         }
         in.readUnsignedByte();
         return in.readUtf8();
@@ -57,8 +61,9 @@ public final class BusCodec {
     /** Decodes one record into {@code into}, replacing all its fields. */
     public static BusRecord read(BytesIn<?> in, BusRecord into) {
         int version = in.readUnsignedShort();
-        if (version != VERSION) {
-            throw new BusFormatException("bus record version " + version + " is not supported (this build reads " + VERSION + ")");
+        if (version < OLDEST_READABLE || version > VERSION) {
+            throw new BusFormatException("bus record version " + version + " is not supported (this build reads "
+                    + OLDEST_READABLE + ".." + VERSION + ")");
         }
         into.reset();
         into.kind(RecordKind.ofCode(in.readUnsignedByte()));

@@ -17,8 +17,21 @@ public enum RecordKind {
     VIDEO(4),
     /** PCM s16le; {@code mediaTimestamp} is the index of its first sample within the segment. */
     AUDIO(5),
-    /** The segment is complete: {@code mediaTimestamp} = total samples, {@code sequence} = total frames. */
-    SEGMENT_END(6);
+    /**
+     * The segment is complete: {@code mediaTimestamp} = total samples, {@code sequence} = total frames. {@code text}
+     * is empty, or says why the utterance ended early, as "CODE: message" with a google.rpc.Code name (a TTS backend
+     * that failed mid-utterance, an upload that failed): the streamer reports it as an Error event once what was
+     * rendered has played. (A field END left unused: no format change.)
+     */
+    SEGMENT_END(6),
+    /**
+     * A word of the utterance starts (format version 2): {@code sequence} = the segment's video frame j that holds
+     * the word's first phoneme (the frame whose mouth shape starts it), {@code mediaTimestamp} = the word's first
+     * sample within the segment, {@code sampleRate} = the word's offset in the utterance text (UTF-16 chars, as in
+     * SEGMENT_START's text), {@code frameWidth} = its length, {@code text} = the word. Written before VIDEO j; the
+     * streamer reports it when it pushes frame j.
+     */
+    WORD_STARTED(7);
 
     private static final RecordKind[] BY_CODE = new RecordKind[16];
 

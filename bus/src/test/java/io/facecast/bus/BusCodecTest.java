@@ -22,7 +22,27 @@ class BusCodecTest {
         b.writeUnsignedShort(BusCodec.VERSION + 1);
         b.writeUnsignedByte(RecordKind.AUDIO.code);
         BusFormatException e = assertThrows(BusFormatException.class, () -> BusCodec.read(b, new BusRecord()));
-        assertTrue(e.getMessage().contains("version 2"), e.getMessage());
+        assertTrue(e.getMessage().contains("version " + (BusCodec.VERSION + 1)), e.getMessage());
+        Bytes<?> zero = Bytes.allocateElasticOnHeap();
+        zero.writeUnsignedShort(0);
+        zero.writeUnsignedByte(RecordKind.AUDIO.code);
+        assertThrows(BusFormatException.class, () -> BusCodec.read(zero, new BusRecord()));
+    }
+
+    @Test
+    void version2AddsWordStartedAndStillReadsVersion1() {
+        BusRecord word = BusRecord.of(RecordKind.WORD_STARTED, "s", 3).sequence(12).mediaTimestamp(19_200)
+                .audioFormat(6, 0).frameSize(5, 0).text("brave");
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        BusCodec.write(b, word);
+        assertEquals(2, b.readUnsignedShort(b.readPosition()) & 0xFFFF, "written as version 2");
+        assertEquals(word, BusCodec.read(b, new BusRecord()));
+
+        // A version-1 record (what an older renderer wrote) still reads: same layout.
+        Bytes<?> v1 = Bytes.allocateElasticOnHeap();
+        BusCodec.write(v1, BusRecord.of(RecordKind.AUDIO, "s", 1).payload(new byte[4]));
+        v1.writeUnsignedShort(0, 1);
+        assertEquals(RecordKind.AUDIO, BusCodec.read(v1, new BusRecord()).kind());
     }
 
     @Test

@@ -29,6 +29,10 @@ public final class EventFormat {
                     + " audio_chunks_sent=" + event.getStats().getAudioChunksSent()
                     + String.format(" video_fps=%.1f", event.getStats().getVideoFps())
                     + " pacing_p99_us=" + event.getStats().getPacingErrorP99Us();
+            case WORD_STARTED -> "word_started utterance=" + event.getWordStarted().getUtteranceId()
+                    + " media_time_ms=" + event.getWordStarted().getMediaTimeMs()
+                    + " text_offset=" + event.getWordStarted().getTextOffset()
+                    + " word=\"" + event.getWordStarted().getWord() + "\"";
             case EVENT_NOT_SET -> "(empty event)";
         };
     }

@@ -52,7 +52,21 @@ public final class FacecastCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+        // Stopped early (Ctrl-C): the same for the native threads still running while the JVM exits.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (ReceiverFactories.inUse()) {
+                System.err.flush();
+                io.facecast.rtc.NativeOutput.silenceStdout();
+            }
+        }, "quiet-native-exit"));
+        int exit = execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        // Everything is said: webrtc-java's teardown noise on native stdout goes nowhere (see NativeOutput).
+        if (ReceiverFactories.inUse()) {
+            System.err.flush();
+            io.facecast.rtc.NativeOutput.silenceStdout();
+            ReceiverFactories.disposeShared();
+        }
+        System.exit(exit);
     }
 
     /** Runs the CLI and returns its exit code (tests call this instead of main). */

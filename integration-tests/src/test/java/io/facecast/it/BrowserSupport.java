@@ -81,10 +81,20 @@ final class BrowserSupport {
 
     /** Runs page-check.mjs and returns the JSON object it printed. */
     static JsonObject runPageCheck(String url, Path screenshot, boolean relay, Path log) throws IOException, InterruptedException {
+        return runPageCheck(url, screenshot, relay, log, null);
+    }
+
+    /** With {@code wav}: the page also uploads that file through its "Your own audio" control. */
+    static JsonObject runPageCheck(String url, Path screenshot, boolean relay, Path log, Path wav)
+            throws IOException, InterruptedException {
         Files.createDirectories(screenshot.getParent());
         List<String> cmd = new ArrayList<>(List.of("node", JS_DIR.resolve("page-check.mjs").toString(), "--url", url,
                 "--screenshot", screenshot.toString(), "--chromium", CHROMIUM.toString()));
         if (relay) cmd.add("--relay");
+        if (wav != null) {
+            cmd.add("--wav");
+            cmd.add(wav.toString());
+        }
         Process p = new ProcessBuilder(cmd).directory(JS_DIR.toFile()).redirectError(log.toFile()).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!p.waitFor(120, TimeUnit.SECONDS)) {

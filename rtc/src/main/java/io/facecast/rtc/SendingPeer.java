@@ -67,6 +67,10 @@ public final class SendingPeer implements AutoCloseable {
     /** Held while pushing and while disposing, never both at once. */
     private final ReentrantLock media = new ReentrantLock();
     private final CountDownLatch gatheringComplete = new CountDownLatch(1);
+    /** Counted down at gathering COMPLETE, or at the first candidate that makes the answer enough (see below). */
+    private final CountDownLatch answerReady = new CountDownLatch(1);
+    /** No ICE servers and not relay-only: the host candidates are all a client can ever use. */
+    private final boolean hostCandidatesSuffice;
     private final List<RTCIceCandidate> pendingCandidates = new ArrayList<>();
 
     private volatile boolean closed;
@@ -93,6 +97,7 @@ public final class SendingPeer implements AutoCloseable {
         this.options = options;
         this.listener = listener == null ? PeerListener.NONE : listener;
 
+        this.hostCandidatesSuffice = iceServers.isEmpty() && options.icePolicy() != IcePolicy.RELAY;
         this.clock = new SyncClock();
         this.videoSource = new CustomVideoSource(clock);
         this.audioSource = new CustomAudioSource(clock);
@@ -126,12 +131,14 @@ public final class SendingPeer implements AutoCloseable {
                         + "is not supported, close it and create a new one");
             }
             SdpChecks.requireOfferWithAudioAndVideo(offerSdp);
+            long t0 = System.nanoTime();
             try {
                 NativeCalls.set(o -> pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), o),
                         "setRemoteDescription");
             } catch (NativeCalls.NativeFailure e) {
                 throw new InvalidSdpException("SDP offer rejected: " + e.getMessage());
             }
+            long tRemote = System.nanoTime();
             RTCRtpSender audioSender = pc.addTrack(audioTrack, List.of(sessionId));
             RTCRtpSender videoSender = pc.addTrack(videoTrack, List.of(sessionId));
             if (audioSender == null || videoSender == null) {
@@ -141,11 +148,13 @@ public final class SendingPeer implements AutoCloseable {
                 preferVp8(videoSender);
             }
             RTCSessionDescription answer;
+            long tTracks = System.nanoTime();
             try {
                 answer = NativeCalls.create(o -> pc.createAnswer(new RTCAnswerOptions(), o), "createAnswer");
             } catch (NativeCalls.NativeFailure e) {
                 throw new InvalidSdpException("cannot answer the SDP offer: " + e.getMessage());
             }
+            long tCreate = System.nanoTime();
             try {
                 NativeCalls.set(o -> pc.setLocalDescription(answer, o), "setLocalDescription");
             } catch (NativeCalls.NativeFailure e) {
@@ -162,7 +171,13 @@ public final class SendingPeer implements AutoCloseable {
                 }
             }
             pendingCandidates.clear();
+            long tLocal = System.nanoTime();
             awaitGathering();
+            long tGather = System.nanoTime();
+            log.debug("session {} answered: setRemoteDescription {} ms, tracks {} ms, createAnswer {} ms, "
+                    + "setLocalDescription {} ms, candidates {} ms", sessionId,
+                    (tRemote - t0) / 1_000_000, (tTracks - tRemote) / 1_000_000, (tCreate - tTracks) / 1_000_000,
+                    (tLocal - tCreate) / 1_000_000, (tGather - tLocal) / 1_000_000);
             RTCSessionDescription local = pc.getLocalDescription();
             return local != null ? local.sdp : answer.sdp;
         }
@@ -355,15 +370,37 @@ public final class SendingPeer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the answer can carry what the client needs: every candidate (gathering complete), or, where host
+     * candidates are all there will ever be (no STUN/TURN servers), the first UDP host candidate plus
+     * {@link #HOST_SETTLE_MS} for its siblings (libwebrtc gathers every interface's host candidates in one pass, then
+     * still takes a few hundred ms to declare gathering complete, which a browser would spend waiting for the
+     * answer). WHEP has no server-to-client trickle, so nothing useful may be left out.
+     */
     private void awaitGathering() {
         if (options.gatherWait().isZero() || options.gatherWait().isNegative()) {
             return;
         }
         try {
-            gatheringComplete.await(options.gatherWait().toMillis(), TimeUnit.MILLISECONDS);
+            answerReady.await(options.gatherWait().toMillis(), TimeUnit.MILLISECONDS);
+            if (gatheringComplete.getCount() > 0) {
+                gatheringComplete.await(HOST_SETTLE_MS, TimeUnit.MILLISECONDS);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        if (gatheringComplete.getCount() > 0) {
+            log.debug("session {}: answering with the host candidates; gathering goes on", sessionId);
+        }
+    }
+
+    /** After the first UDP host candidate, how long the answer waits for the other interfaces' host candidates. */
+    static final long HOST_SETTLE_MS = 15;
+
+    /** A UDP host candidate line, e.g. "candidate:1 1 udp 2122194687 192.0.2.2 44159 typ host ...". */
+    static boolean isUdpHost(String candidate) {
+        String[] f = candidate == null ? new String[0] : candidate.trim().split("\\s+");
+        return f.length >= 8 && f[2].equalsIgnoreCase("udp") && f[6].equals("typ") && f[7].equals("host");
     }
 
     private void requireOpen() {
@@ -389,6 +426,9 @@ public final class SendingPeer implements AutoCloseable {
     private final class Observer implements PeerConnectionObserver {
         @Override
         public void onIceCandidate(RTCIceCandidate candidate) {
+            if (hostCandidatesSuffice && isUdpHost(candidate.sdp)) {
+                answerReady.countDown();
+            }
             if (!closed) {
                 RtcEvents.dispatch("local candidate", () -> listener.onLocalCandidate(candidate.sdpMid,
                         candidate.sdpMLineIndex, candidate.sdp));
@@ -399,6 +439,7 @@ public final class SendingPeer implements AutoCloseable {
         public void onIceGatheringChange(RTCIceGatheringState state) {
             if (state == RTCIceGatheringState.COMPLETE) {
                 gatheringComplete.countDown();
+                answerReady.countDown();
             }
         }
 

@@ -69,6 +69,8 @@ public final class StreamerMain implements Callable<Integer> {
     int testAudioDelayMs = 0;
 
     public static void main(String[] args) {
+        // Before Guice makes a peer connection factory: a missing system library is one line naming its package.
+        io.facecast.rtc.NativeLibrary.requireOrExit("streamer");
         System.exit(new CommandLine(new StreamerMain()).execute(args));
     }
 

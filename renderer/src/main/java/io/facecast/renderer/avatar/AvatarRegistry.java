@@ -68,6 +68,24 @@ public final class AvatarRegistry {
         throw RendererException.notFound("unknown avatar '" + name + "'; known avatars: " + names());
     }
 
+    /**
+     * The pack behind {@code name}, for previews; empty for an avatar that is not a pack (a test's factory) or a
+     * folder pack that fails validation (it is listed, and {@link #create} says what is wrong with it).
+     */
+    public java.util.Optional<io.facecast.renderer.avatar.pack.AvatarPack> pack(String name) {
+        try {
+            if (factories.containsKey(name)) {
+                return io.facecast.renderer.avatar.pack.BuiltInPacks.NAMES.contains(name)
+                        ? java.util.Optional.of(io.facecast.renderer.avatar.pack.BuiltInPacks.get(name))
+                        : java.util.Optional.empty();
+            }
+            return folder != null && folder.contains(name) ? java.util.Optional.of(folder.load(name))
+                    : java.util.Optional.empty();
+        } catch (InvalidPackException e) {
+            return java.util.Optional.empty();
+        }
+    }
+
     public boolean contains(String name) {
         return factories.containsKey(name) || folder != null && folder.contains(name);
     }

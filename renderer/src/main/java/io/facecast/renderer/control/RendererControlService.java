@@ -9,25 +9,42 @@ import io.facecast.internal.v1.RendererOpenResponse;
 import io.facecast.internal.v1.RendererSpeakRequest;
 import io.facecast.internal.v1.RendererSpeakResponse;
 import io.facecast.internal.v1.SessionRef;
+import io.facecast.errors.ErrorCode;
 import io.facecast.errors.Errors;
+import io.facecast.errors.FacecastException;
 import io.facecast.renderer.session.RenderSessions;
 import io.grpc.stub.StreamObserver;
 import jakarta.inject.Inject;
 
-import java.util.function.Supplier;
-
 /** gRPC face of {@link RenderSessions}; its errors become gRPC statuses in the shared {@link Errors}. */
 public final class RendererControlService extends RendererControlGrpc.RendererControlImplBase {
     private final RenderSessions sessions;
+    private final RendererCatalogSource catalog;
+
+    /** Without a catalog: ListCatalog answers UNIMPLEMENTED (tests that need only sessions). */
+    public RendererControlService(RenderSessions sessions) {
+        this(sessions, null);
+    }
 
     @Inject
-    public RendererControlService(RenderSessions sessions) {
+    public RendererControlService(RenderSessions sessions, RendererCatalogSource catalog) {
         this.sessions = sessions;
+        this.catalog = catalog;
+    }
+
+    @Override
+    public void listCatalog(Empty req, StreamObserver<io.facecast.internal.v1.RendererCatalog> out) {
+        Errors.unary("RendererControl.ListCatalog", "renderer", out, () -> {
+            if (catalog == null) {
+                throw new FacecastException(ErrorCode.UNIMPLEMENTED, "this renderer lists no catalog");
+            }
+            return catalog.catalog();
+        });
     }
 
     @Override
     public void openSession(RendererOpenRequest req, StreamObserver<RendererOpenResponse> out) {
-        respond("RendererControl.OpenSession", out, () -> {
+        Errors.unary("RendererControl.OpenSession", "renderer", out, () -> {
             RenderSessions.Opened o = sessions.open(req.getSessionId(), req.getAvatar(), req.getVoice(),
                     req.getMedia(), req.getBusPath());
             return RendererOpenResponse.newBuilder().setAvatar(o.avatar()).setVoice(o.voice()).build();
@@ -36,7 +53,7 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
 
     @Override
     public void speak(RendererSpeakRequest req, StreamObserver<RendererSpeakResponse> out) {
-        respond("RendererControl.Speak", out, () -> {
+        Errors.unary("RendererControl.Speak", "renderer", out, () -> {
             sessions.speak(req.getSessionId(), req.getUtteranceId(), req.getText(), req.getSyncMarkers());
             return RendererSpeakResponse.getDefaultInstance();
         });
@@ -49,7 +66,7 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
 
     @Override
     public void interrupt(RendererInterruptRequest req, StreamObserver<RendererInterruptResponse> out) {
-        respond("RendererControl.Interrupt", out, () -> {
+        Errors.unary("RendererControl.Interrupt", "renderer", out, () -> {
             sessions.interrupt(req.getSessionId(), req.getDiscardThroughUtteranceId());
             return RendererInterruptResponse.getDefaultInstance();
         });
@@ -57,13 +74,9 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
 
     @Override
     public void closeSession(SessionRef req, StreamObserver<Empty> out) {
-        respond("RendererControl.CloseSession", out, () -> {
+        Errors.unary("RendererControl.CloseSession", "renderer", out, () -> {
             sessions.close(req.getSessionId());
             return Empty.getDefaultInstance();
         });
-    }
-
-    private static <T> void respond(String method, StreamObserver<T> out, Supplier<T> call) {
-        Errors.unary(method, "renderer", out, call);
     }
 }

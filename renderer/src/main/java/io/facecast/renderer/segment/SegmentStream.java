@@ -62,6 +62,16 @@ public final class SegmentStream {
         return started;
     }
 
+    /**
+     * Word {@code word} at {@code [textOffset, textOffset + textLength)} of the utterance text starts at segment
+     * sample {@code startSample}, in video frame {@code frame}; written before that frame (WORD_STARTED, bus v2). It
+     * takes no place in the sequence numbering of START/VIDEO/AUDIO/END.
+     */
+    public void word(int frame, long startSample, int textOffset, int textLength, String word) {
+        bus.append(BusRecord.of(RecordKind.WORD_STARTED, sessionId, utteranceId).sequence(frame)
+                .mediaTimestamp(startSample).audioFormat(textOffset, 0).frameSize(textLength, 0).text(word));
+    }
+
     /** Video frame {@link #frames()} (a mouth patch) and its audio, 48 kHz mono {@code pcm[from, to)}. */
     public void frame(byte[] mouthPatch, short[] pcm, int from, int to) {
         if (audioMouth == null) {
@@ -93,11 +103,17 @@ public final class SegmentStream {
     }
 
     public void end() {
+        end("");
+    }
+
+    /** Ends the segment early for {@code failure} ("CODE: message", see RecordKind.SEGMENT_END); "" = completed. */
+    public void end(String failure) {
         if (audioMouth != null) {
             audioMouth.finish();
             writeReady();
         }
-        bus.append(BusRecord.of(RecordKind.SEGMENT_END, sessionId, utteranceId).mediaTimestamp(samples).sequence(frames));
+        bus.append(BusRecord.of(RecordKind.SEGMENT_END, sessionId, utteranceId).mediaTimestamp(samples).sequence(frames)
+                .text(failure));
     }
 
     /** Frames passed to {@link #frame} so far (written, or held for an audio-driven mouth). */

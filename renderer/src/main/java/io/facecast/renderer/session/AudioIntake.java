@@ -70,6 +70,7 @@ final class AudioIntake implements AudioUpload {
         try {
             mono = decoder.decode(chunk);
         } catch (RendererException e) {
+            failure = e.getMessage();
             endInput(null);
             throw e;
         }
@@ -118,6 +119,7 @@ final class AudioIntake implements AudioUpload {
         try {
             decoder.finish();
         } catch (RendererException e) {
+            failure = e.getMessage();
             abort();
             throw e;
         }
@@ -139,8 +141,16 @@ final class AudioIntake implements AudioUpload {
     }
 
     private RendererException failed(String message) {
+        failure = message;
         abort();
         return RendererException.invalid(message);
+    }
+
+    /** Why the upload failed (a limit, undecodable audio), or null: what was accepted is still spoken. */
+    private volatile String failure;
+
+    String failure() {
+        return failure;
     }
 
     private void endInput(short[] tail) {

@@ -70,7 +70,9 @@ final class AudioSegmentRenderer implements SegmentRenderer {
             } else if (!inputDone) {
                 return Progress.WAITING;
             } else {
-                out.end();
+                // An upload that failed after some audio: that plays, then the client hears why it stopped (one that
+                // failed before any audio was refused to the caller at once and leaves nothing on the bus).
+                out.end(in.failure() == null ? "" : SegmentFailure.upload(in.failure()));
                 return Progress.WRITTEN;
             }
         }

@@ -9,6 +9,7 @@ import io.facecast.renderer.segment.SegmentStream;
 import io.facecast.renderer.segment.SyncMarkers;
 import io.facecast.renderer.tts.PhonemeTiming;
 import io.facecast.renderer.tts.Speech;
+import io.facecast.renderer.tts.WordTiming;
 import io.facecast.renderer.tts.SpeechSynthesizer;
 import io.facecast.renderer.viseme.AudioMouth;
 import io.facecast.renderer.viseme.MouthParams;
@@ -61,6 +62,10 @@ final class TextSegmentRenderer implements SegmentRenderer {
     /** Total samples of the segment once the last sentence is in (pad included), else -1. */
     private long total = -1;
     private byte[] white;
+    /** Where the next sentence is searched for in {@link #text} (sentences are its pieces, in order). */
+    private int textCursor;
+    /** Words synthesized but not yet written, in order: {bus start sample, text offset, text length}. */
+    private final java.util.ArrayDeque<long[]> words = new java.util.ArrayDeque<>();
 
     TextSegmentRenderer(SpeechSynthesizer tts, String voice, List<String> sentences, String text, SegmentStream out,
                         Avatar avatar, int fps, boolean syncMarkers, long utteranceId, LookAheadGate gate, Runnable wake) {
@@ -100,9 +105,11 @@ final class TextSegmentRenderer implements SegmentRenderer {
                 try {
                     synthesizeNext();
                 } catch (RuntimeException e) {
-                    if (out.started()) {
-                        out.end(); // what is on the bus stays playable; the failure is reported by the caller
+                    // What is on the bus stays playable; the client hears why it stopped once it has played.
+                    if (!out.started()) {
+                        out.start(text);
                     }
+                    out.end(SegmentFailure.tts(voice, nextSentence, sentences.size(), e));
                     throw e;
                 }
                 continue;
@@ -122,7 +129,8 @@ final class TextSegmentRenderer implements SegmentRenderer {
             total = bufStart + bufLen;
             return;
         }
-        Speech speech = tts.synthesize(sentences.get(nextSentence++), voice);
+        String sentence = sentences.get(nextSentence++);
+        Speech speech = tts.synthesize(sentence, voice);
         if (resampler == null) {
             sourceRate = speech.sampleRate();
             resampler = TO_BUS_RATE.computeIfAbsent(sourceRate, r -> new Resampler(r, BusAudio.SAMPLE_RATE)).stream();
@@ -140,6 +148,13 @@ final class TextSegmentRenderer implements SegmentRenderer {
             timed.add(new PhonemeTiming(p.phoneme(), toBus(sourceSamples + p.startSample()), toBus(sourceSamples + p.endSample())));
         }
         mouth.add(timed);
+        int at = text.indexOf(sentence, textCursor);
+        if (at >= 0) {
+            textCursor = at + sentence.length();
+            for (WordTiming w : speech.words()) {
+                words.add(new long[] {toBus(sourceSamples + w.startSample()), at + w.textOffset(), w.textLength()});
+            }
+        }
         sourceSamples += speech.samples();
         append(resampler.push(speech.pcm()));
     }
@@ -151,6 +166,12 @@ final class TextSegmentRenderer implements SegmentRenderer {
     private void writeFrame(int j, long from, long to) {
         if (!out.started()) {
             out.start(text);
+        }
+        // Words whose first phoneme starts in this frame (or earlier, never reported) start with it.
+        while (!words.isEmpty() && words.peek()[0] < to) {
+            long[] w = words.poll();
+            int o = (int) w[1], n = (int) w[2];
+            out.word(j, w[0], o, n, text.substring(o, o + n));
         }
         int a = off + (int) (from - bufStart), b = off + (int) (to - bufStart);
         byte[] patch;

@@ -100,14 +100,16 @@ public final class FreeTtsSynthesizer implements SpeechSynthesizer {
             short[] pcm = toShorts(raw, bigEndian);
             List<Integer> starts = player.utteranceStartBytes();
             List<PhonemeTiming> phonemes = new ArrayList<>();
+            List<String> wordNames = new ArrayList<>();
+            List<Integer> wordStarts = new ArrayList<>();
             List<Utterance> utts = List.copyOf(utterances);
             // FreeTTS plays each internal utterance (sentence) separately; the k-th begin() belongs to the k-th utterance.
             for (int k = 0; k < Math.min(starts.size(), utts.size()); k++) {
                 int start = starts.get(k) / 2;
                 int end = (k + 1 < starts.size() ? starts.get(k + 1) : raw.length) / 2;
-                addPhonemes(utts.get(k), start, end, rate, phonemes);
+                addPhonemes(utts.get(k), start, end, rate, phonemes, wordNames, wordStarts);
             }
-            return new Speech(pcm, rate, phonemes);
+            return new Speech(pcm, rate, phonemes).withWords(WordTiming.align(text, wordNames, wordStarts));
         }
 
         /**
@@ -115,7 +117,8 @@ public final class FreeTtsSynthesizer implements SpeechSynthesizer {
          * yields a few percent fewer samples than the targets add up to, so times are scaled to the real length
          * rather than drifting late towards the end of a sentence.
          */
-        private static void addPhonemes(Utterance u, int startSample, int endSample, int rate, List<PhonemeTiming> out) {
+        private static void addPhonemes(Utterance u, int startSample, int endSample, int rate, List<PhonemeTiming> out,
+                                        List<String> wordNames, List<Integer> wordStarts) {
             Relation segments = u.getRelation(Relation.SEGMENT);
             if (segments == null || segments.getHead() == null) {
                 return;
@@ -124,11 +127,20 @@ public final class FreeTtsSynthesizer implements SpeechSynthesizer {
             int actual = endSample - startSample;
             double scale = targetSeconds > 0 ? actual / (targetSeconds * rate) : 1.0;
             int prev = startSample;
+            Item lastWord = null;
             for (Item it = segments.getHead(); it != null; it = it.getNext()) {
                 String name = it.getFeatures().getString("name");
                 int end = startSample + (int) Math.round(it.getFeatures().getFloat("end") * rate * scale);
                 end = Math.max(prev, Math.min(end, endSample));
                 out.add(new PhonemeTiming(name, prev, end));
+                // A phoneme whose word (Segment -> SylStructure syllable -> word) differs from the last one's starts
+                // that word: its first phoneme's start is the word's start.
+                Item word = it.findItem("R:SylStructure.parent.parent");
+                if (word != null && (lastWord == null || !word.equalsShared(lastWord))) {
+                    wordNames.add(word.getFeatures().getString("name"));
+                    wordStarts.add(prev);
+                    lastWord = word;
+                }
                 prev = end;
             }
         }

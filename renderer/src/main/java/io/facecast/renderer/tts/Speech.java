@@ -7,9 +7,10 @@ import java.util.List;
  * {@code timed} is false when the engine reports no phonemes at all (a remote speech endpoint): the mouth then
  * follows the audio instead.
  */
-public record Speech(short[] pcm, int sampleRate, List<PhonemeTiming> phonemes, boolean timed) {
+public record Speech(short[] pcm, int sampleRate, List<PhonemeTiming> phonemes, boolean timed, List<WordTiming> words) {
     public Speech {
         phonemes = List.copyOf(phonemes);
+        words = List.copyOf(words);
         if (!timed && !phonemes.isEmpty()) {
             throw new IllegalArgumentException("untimed speech carries no phonemes");
         }
@@ -17,6 +18,16 @@ public record Speech(short[] pcm, int sampleRate, List<PhonemeTiming> phonemes, 
 
     public Speech(short[] pcm, int sampleRate, List<PhonemeTiming> phonemes) {
         this(pcm, sampleRate, phonemes, true);
+    }
+
+    /** Without word timings (the engine reports none). */
+    public Speech(short[] pcm, int sampleRate, List<PhonemeTiming> phonemes, boolean timed) {
+        this(pcm, sampleRate, phonemes, timed, List.of());
+    }
+
+    /** With where each word of the text starts. */
+    public Speech withWords(List<WordTiming> words) {
+        return new Speech(pcm, sampleRate, phonemes, timed, words);
     }
 
     /** Audio without phoneme timings. */

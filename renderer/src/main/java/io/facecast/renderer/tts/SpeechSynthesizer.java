@@ -15,6 +15,14 @@ public interface SpeechSynthesizer {
     Set<String> voices();
 
     /**
+     * What {@code ListVoices} shows for this backend: one entry per voice name, language and backend unknown unless
+     * the implementation says more.
+     */
+    default java.util.List<io.facecast.api.v1.VoiceInfo> catalog() {
+        return voices().stream().map(v -> io.facecast.api.v1.VoiceInfo.newBuilder().setName(v).build()).toList();
+    }
+
+    /**
      * Checks a voice before a session uses it, without synthesizing.
      *
      * @throws RendererException NOT_FOUND with the voices to choose from

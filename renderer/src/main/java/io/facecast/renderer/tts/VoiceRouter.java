@@ -51,6 +51,26 @@ public final class VoiceRouter implements SpeechSynthesizer {
         return out;
     }
 
+    /**
+     * Every voice a session can name: the embedded FreeTTS voices (US English), one "espeak:&lt;language&gt;" per
+     * installed espeak-ng voice (its first language), and "http:&lt;voice&gt;" as a pattern when an endpoint is set.
+     */
+    @Override
+    public java.util.List<io.facecast.api.v1.VoiceInfo> catalog() {
+        java.util.List<io.facecast.api.v1.VoiceInfo> out = new java.util.ArrayList<>();
+        for (String v : new TreeSet<>(embedded.voices())) {
+            out.add(io.facecast.api.v1.VoiceInfo.newBuilder().setName(v).setLanguage("en-us").setBackend("freetts").build());
+        }
+        espeak.ifPresent(e -> {
+            for (String v : new TreeSet<>(e.voices())) {
+                out.add(io.facecast.api.v1.VoiceInfo.newBuilder().setName(ESPEAK + v).setLanguage(v).setBackend("espeak").build());
+            }
+        });
+        http.ifPresent(h -> out.add(io.facecast.api.v1.VoiceInfo.newBuilder().setName(HTTP + "<voice>").setBackend("http")
+                .setPattern(true).build()));
+        return out;
+    }
+
     private record Route(SpeechSynthesizer backend, String name) {}
 
     private Route route(String voice) {

@@ -195,6 +195,17 @@ class SpeakAudioTest {
     }
 
     @Test
+    void anUploadFailingAfterSomeAudioPlaysWhatCameThenSaysWhy() throws Exception {
+        expect(new Upload().start(pcm(11, 16000, 1)).chunk(new byte[32000]).chunk(new byte[(1 << 20) + 2]),
+                Status.Code.INVALID_ARGUMENT, "over the 1048576-byte limit");
+        List<BusRecord> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END && r.segmentId() == 11);
+        BusRecord end = recs.get(recs.size() - 1);
+        assertTrue(end.sequence() >= 30, "the second of audio that came plays: " + end.sequence() + " frames");
+        assertTrue(end.text().startsWith("INVALID_ARGUMENT: the uploaded audio failed, so the utterance ended after "
+                + "what was received: ") && end.text().contains("1048576-byte limit"), end.text());
+    }
+
+    @Test
     void aWavUploadIsSpokenAndBrokenUploadsFailPreciselyWhileTheSessionCarriesOn() throws Exception {
         expect(new Upload().start(RendererSpeakAudioStart.newBuilder().setSessionId("s").setUtteranceId(1).setWav(true))
                 .chunk("ID3\u0004 this is an mp3".getBytes()), Status.Code.INVALID_ARGUMENT, "not a WAV file");

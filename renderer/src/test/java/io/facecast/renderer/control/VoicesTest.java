@@ -124,8 +124,12 @@ class VoicesTest {
         speechServer.body = "{\"error\":\"overloaded\"}".getBytes();
         stub.speak(speak("h", 1, "This one fails."));
         assertEquals(new Done("h", 1, SegmentObserver.Outcome.FAILED), done.poll(30, TimeUnit.SECONDS));
-        assertTrue(BusFixture.drain(http).stream().noneMatch(r -> r.kind() == RecordKind.SEGMENT_START),
-                "a failed first sentence leaves nothing on the bus");
+        List<BusRecord> failed = BusFixture.drain(http);
+        assertTrue(failed.stream().noneMatch(r -> r.kind() == RecordKind.VIDEO), "a failed first sentence renders nothing");
+        BusRecord end = failed.get(failed.size() - 1);
+        assertEquals(RecordKind.SEGMENT_END, end.kind(), "but the empty segment says why, for the client");
+        assertTrue(end.text().startsWith("UNAVAILABLE: the HTTP speech backend (voice 'http:alloy') failed at sentence 1 of 1"),
+                end.text());
 
         stub.speak(speak("d", 1, "The default voice carries on."));
         assertEquals(new Done("d", 1, SegmentObserver.Outcome.WRITTEN), done.poll(30, TimeUnit.SECONDS));

@@ -100,7 +100,10 @@ class RenderSessionsTest {
 
         sessions.speak("s1", 1, "Hello, I am your avatar.", false);
         assertEquals(new Done("s1", 1, SegmentObserver.Outcome.WRITTEN), awaitDone());
-        List<BusRecord> recs = BusFixture.drain(tailer);
+        List<BusRecord> all = BusFixture.drain(tailer);
+        assertEquals(List.of("Hello", "I", "am", "your", "avatar"), all.stream()
+                .filter(r -> r.kind() == RecordKind.WORD_STARTED).map(BusRecord::text).toList());
+        List<BusRecord> recs = all.stream().filter(r -> r.kind() != RecordKind.WORD_STARTED).toList();
 
         BusRecord start = recs.get(0);
         assertEquals(RecordKind.SEGMENT_START, start.kind());

@@ -121,4 +121,18 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
             stream.onError(Errors.toStatus("WatchEvents", "signaling", e));
         }
     }
+
+    @Override
+    public void listAvatars(io.facecast.api.v1.ListAvatarsRequest request,
+                            StreamObserver<io.facecast.api.v1.ListAvatarsResponse> response) {
+        Errors.unary("ListAvatars", "signaling", response, () -> io.facecast.api.v1.ListAvatarsResponse.newBuilder()
+                .addAllAvatars(sessions.catalog().getAvatarsList()).build());
+    }
+
+    @Override
+    public void listVoices(io.facecast.api.v1.ListVoicesRequest request,
+                           StreamObserver<io.facecast.api.v1.ListVoicesResponse> response) {
+        Errors.unary("ListVoices", "signaling", response, () -> io.facecast.api.v1.ListVoicesResponse.newBuilder()
+                .addAllVoices(sessions.catalog().getVoicesList()).build());
+    }
 }

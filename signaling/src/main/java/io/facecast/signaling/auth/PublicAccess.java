@@ -128,19 +128,21 @@ public final class PublicAccess {
      *                                passes, so the session layer answers NOT_FOUND as usual
      */
     public void requireSession(Principal principal, String sessionId) {
+        if (!mayUse(principal, sessionId)) {
+            throw AccessErrors.permissionDenied("this token does not grant access to session " + sessionId);
+        }
+    }
+
+    /** Whether the caller may act on (or see) this session; an unknown id is allowed, see {@link #requireSession}. */
+    public boolean mayUse(Principal principal, String sessionId) {
         if (!options.enabled()) {
-            return;
+            return true;
         }
         SessionOwners.Owner owner = owners.ownerOf(sessionId);
         if (owner == null) {
-            if (!principal.apiKey() && !principal.sessions().contains(sessionId)) {
-                throw AccessErrors.permissionDenied("this token does not grant access to session " + sessionId);
-            }
-            return;
+            return principal.apiKey() || principal.sessions().contains(sessionId);
         }
-        if (!principal.mayUse(sessionId, owner)) {
-            throw AccessErrors.permissionDenied("this token does not grant access to session " + sessionId);
-        }
+        return principal.mayUse(sessionId, owner);
     }
 
     /** {@code POST /api/tokens}: a token of the caller's key; only the API key itself may mint. */

@@ -72,6 +72,11 @@ public final class GrpcRendererBackend implements RendererBackend, AutoCloseable
     }
 
     @Override
+    public io.facecast.internal.v1.RendererCatalog catalog() {
+        return BackendCall.run(description, address, () -> call().listCatalog(io.facecast.internal.v1.Empty.getDefaultInstance()));
+    }
+
+    @Override
     public void closeSession(String sessionId) {
         BackendCall.run(description, address, () -> call().closeSession(SessionRef.newBuilder().setSessionId(sessionId).build()));
     }

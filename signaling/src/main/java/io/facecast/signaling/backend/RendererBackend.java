@@ -28,5 +28,10 @@ public interface RendererBackend {
 
     void interrupt(String sessionId, long discardThroughUtteranceId);
 
+    /** The avatars (with previews) and voices the renderer can use now. Backends that cannot list keep this default. */
+    default io.facecast.internal.v1.RendererCatalog catalog() {
+        throw Status.UNIMPLEMENTED.withDescription(describe() + " does not list its avatars and voices").asRuntimeException();
+    }
+
     void closeSession(String sessionId);
 }

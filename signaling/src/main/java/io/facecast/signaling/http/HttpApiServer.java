@@ -32,6 +32,7 @@ public final class HttpApiServer implements AutoCloseable {
     private final SessionApiHandler api;
     private final PageHandler page;
     private MeterRegistry metrics;
+    private final CatalogHandler catalog;
     private HttpServer server;
     private volatile int boundPort = -1;
     private ExecutorService pool;
@@ -45,6 +46,7 @@ public final class HttpApiServer implements AutoCloseable {
         this.whep = new WhepHandler(sessions, access);
         this.api = new SessionApiHandler(sessions, whep, scheduler, access);
         this.page = new PageHandler();
+        this.catalog = new CatalogHandler(sessions);
     }
 
     /** Serves this registry at /metrics (Prometheus text format, no token: keep the port private or behind a proxy). */
@@ -95,7 +97,7 @@ public final class HttpApiServer implements AutoCloseable {
     private void dispatch(HttpExchange http) {
         Exchange exchange = new Exchange(http);
         String path = exchange.path();
-        boolean apiRoute = path.startsWith("/api/");
+        boolean apiRoute = path.startsWith("/api/") || path.startsWith(CatalogHandler.PREFIX);
         try {
             // No page, API answer or redirect ever tells another site where the browser came from.
             exchange.setHeader("Referrer-Policy", "no-referrer");
@@ -111,6 +113,9 @@ public final class HttpApiServer implements AutoCloseable {
             }
             if (path.equals(WhepHandler.ENDPOINT) || path.startsWith(WhepHandler.ENDPOINT + "/")) {
                 whep.handle(exchange, access.authenticate(exchange.header("Authorization")));
+            } else if (path.startsWith(CatalogHandler.PREFIX)) {
+                access.authenticate(exchange.header("Authorization"));
+                catalog.handle(exchange);
             } else if (apiRoute) {
                 api.handle(exchange, caller(exchange));
             } else {

@@ -13,7 +13,10 @@ final class PageHandler {
             "/", "index.html",
             "/index.html", "index.html",
             "/app.js", "app.js",
-            "/whep.js", "whep.js");
+            "/whep.js", "whep.js",
+            "/catalog.js", "catalog.js",
+            "/words.js", "words.js",
+            "/upload.js", "upload.js");
 
     private final Map<String, byte[]> contents;
 
@@ -21,7 +24,10 @@ final class PageHandler {
         this.contents = Map.of(
                 "index.html", load("index.html"),
                 "app.js", load("app.js"),
-                "whep.js", load("whep.js"));
+                "whep.js", load("whep.js"),
+                "catalog.js", load("catalog.js"),
+                "words.js", load("words.js"),
+                "upload.js", load("upload.js"));
     }
 
     void handle(Exchange exchange) throws IOException {

@@ -31,6 +31,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * POST   /api/tokens                    {"grants": ["create"], "ttlSeconds": 600} -> {"token", "expiresInSeconds"}
  *                                       (API key only)
  * POST   /api/sessions                  CreateSessionRequest -> 201 Session (with sessionToken)
+ * GET    /api/sessions                  -> {"sessions": [Session...]}: the live sessions the caller may use
  * GET    /api/sessions/{id}             -> Session
  * DELETE /api/sessions/{id}             -> 204
  * POST   /api/sessions/{id}/negotiate   {"sdpOffer"} -> {"sdpAnswer"}
@@ -38,6 +39,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * POST   /api/sessions/{id}/candidates  IceCandidate -> 204
  * POST   /api/sessions/{id}/speak       {"text", "syncMarkers"} -> {"utteranceId"}
  * POST   /api/sessions/{id}/interrupt   -> {"utteranceId"}
+ * POST   /api/sessions/{id}/audio       audio/wav or audio/pcm;rate=R;channels=C body, streamed -> {"utteranceId"}
  * POST   /api/sessions/{id}/events-ticket  -> {"ticket", "expiresInSeconds"}: one use, for the next line
  * GET    /api/sessions/{id}/events?ticket=  text/event-stream of SessionEvent JSON (or with the Authorization header)
  * </pre>
@@ -80,6 +82,17 @@ final class SessionApiHandler {
             throw HttpProblem.notFound("no API at " + path + "; the session API is under " + PREFIX);
         }
         String rest = path.substring(PREFIX.length());
+        if ((rest.isEmpty() || rest.equals("/")) && exchange.method().equals("GET")) {
+            StringBuilder list = new StringBuilder("{\"sessions\": [");
+            for (Session session : sessions.liveSessions()) {
+                if (!access.mayUse(caller, session.getSessionId())) {
+                    continue; // another key's (or, for a session token, another) session
+                }
+                list.append(list.charAt(list.length() - 1) == '[' ? "" : ", ").append(ProtoJson.print(session));
+            }
+            exchange.send(200, JSON, list.append("]}").toString());
+            return;
+        }
         if (rest.isEmpty() || rest.equals("/")) {
             require(exchange, "POST");
             Session session = access.create(caller,
@@ -127,6 +140,10 @@ final class SessionApiHandler {
                 long utterance = sessions.speak(id, request.getText(), request.getSyncMarkers());
                 exchange.send(200, JSON, ProtoJson.print(SpeakResponse.newBuilder().setUtteranceId(utterance).build()));
             }
+            case "audio" -> {
+                require(exchange, "POST");
+                new AudioUploadRoute(sessions).handle(exchange, id);
+            }
             case "interrupt" -> {
                 require(exchange, "POST");
                 long utterance = sessions.interrupt(id);
@@ -146,7 +163,7 @@ final class SessionApiHandler {
                 exchange.send(200, JSON, ProtoJson.print(answer));
             }
             default -> throw HttpProblem.notFound("no API at " + path
-                    + "; a session has negotiate, whep, candidates, speak, interrupt, events-ticket and events");
+                    + "; a session has negotiate, whep, candidates, speak, audio, interrupt, events-ticket and events");
         }
     }
 

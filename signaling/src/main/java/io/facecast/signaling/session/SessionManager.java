@@ -421,6 +421,27 @@ public final class SessionManager {
         return sessions.size();
     }
 
+    /**
+     * The renderer's avatars and voices (ListAvatars, ListVoices), each avatar with the HTTP API's preview address.
+     * Asked on every call: the renderer reads its pack folder again each time, as a session open does.
+     */
+    public io.facecast.internal.v1.RendererCatalog catalog() {
+        io.facecast.internal.v1.RendererCatalog catalog = renderer.catalog();
+        io.facecast.internal.v1.RendererCatalog.Builder out = catalog.toBuilder();
+        for (int i = 0; i < out.getAvatarsCount(); i++) {
+            String name = out.getAvatars(i).getName();
+            out.setAvatars(i, out.getAvatars(i).toBuilder().setPreviewUrl("/v1/avatars/"
+                    + java.net.URLEncoder.encode(name, java.nio.charset.StandardCharsets.UTF_8).replace("+", "%20")
+                    + "/preview.png"));
+        }
+        return out.build();
+    }
+
+    /** Snapshots of the live sessions, oldest id order not promised; for operators (./facecast status). */
+    public List<io.facecast.api.v1.Session> liveSessions() {
+        return sessions.values().stream().map(Session::snapshot).toList();
+    }
+
     // ---- internals ----
 
     private CompletableFuture<Void> close(Session session, String reason, SessionEvent error, boolean streamerAlive) {

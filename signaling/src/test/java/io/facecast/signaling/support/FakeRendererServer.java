@@ -124,6 +124,22 @@ public final class FakeRendererServer extends RendererControlGrpc.RendererContro
         response.onCompleted();
     }
 
+    /** What ListCatalog answers: avatars "default" (with a 1x1 PNG preview) and "ada", voices default and espeak:de. */
+    public static final io.facecast.internal.v1.RendererCatalog CATALOG = io.facecast.internal.v1.RendererCatalog.newBuilder()
+            .addAvatars(io.facecast.api.v1.AvatarInfo.newBuilder().setName("default").setWidth(512).setHeight(512)
+                    .setIdleFrames(1).setPreviewPng(com.google.protobuf.ByteString.copyFrom(new byte[] {(byte) 0x89, 'P', 'N', 'G'})))
+            .addAvatars(io.facecast.api.v1.AvatarInfo.newBuilder().setName("ada").setWidth(512).setHeight(512).setIdleFrames(4))
+            .addVoices(io.facecast.api.v1.VoiceInfo.newBuilder().setName("default").setLanguage("en-us").setBackend("freetts"))
+            .addVoices(io.facecast.api.v1.VoiceInfo.newBuilder().setName("espeak:de").setLanguage("de").setBackend("espeak"))
+            .build();
+
+    @Override
+    public void listCatalog(Empty request, StreamObserver<io.facecast.internal.v1.RendererCatalog> response) {
+        log.add("renderer ListCatalog");
+        response.onNext(CATALOG);
+        response.onCompleted();
+    }
+
     @Override
     public void closeSession(SessionRef request, StreamObserver<Empty> response) {
         log.add("renderer CloseSession " + request.getSessionId());

@@ -37,6 +37,19 @@ public final class SessionEventsBridge implements ScheduleListener, PeerListener
     }
 
     @Override
+    public void wordStarted(String session, long utteranceId, long mediaTimeMs, int textOffset, int textLength,
+                            String word) {
+        events.publish(event().setWordStarted(io.facecast.api.v1.WordStarted.newBuilder().setUtteranceId(utteranceId)
+                .setMediaTimeMs(mediaTimeMs).setTextOffset(textOffset).setTextLength(textLength).setWord(word)));
+    }
+
+    @Override
+    public void utteranceFailed(String session, long utteranceId, String code, String message) {
+        events.publish(event().setError(io.facecast.api.v1.Error.newBuilder().setCode(code).setMessage(message)
+                .setUtteranceId(utteranceId)));
+    }
+
+    @Override
     public void speechFinished(String session, long utteranceId, long mediaTimeMs, long durationMs) {
         events.publish(event().setSpeechFinished(SpeechFinished.newBuilder()
                 .setUtteranceId(utteranceId).setMediaTimeMs(mediaTimeMs).setDurationMs(durationMs)));

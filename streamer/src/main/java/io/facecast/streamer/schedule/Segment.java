@@ -61,6 +61,27 @@ final class Segment {
         return MediaTimeline.frameStartSample(j, sampleRate, fps);
     }
 
+    /** Why the renderer ended this utterance early ("CODE: message" from SEGMENT_END), or "" when it did not. */
+    String failure = "";
+
+    /** A word that starts at segment frame {@code frame} (WORD_STARTED). */
+    record Word(long frame, int textOffset, int textLength, String text) {}
+
+    /** Words in arrival order (the renderer writes them in frame order), reported as their frame is pushed. */
+    private final java.util.ArrayDeque<Word> words = new java.util.ArrayDeque<>();
+
+    void addWord(long frame, int textOffset, int textLength, String text) {
+        if (words.size() < 10_000) { // a runaway producer does not grow this without bound
+            words.add(new Word(frame, textOffset, textLength, text));
+        }
+    }
+
+    /** The next unreported word starting at or before frame {@code j}, removed; null when none. */
+    Word nextWordThrough(long j) {
+        Word w = words.peek();
+        return w != null && w.frame() <= j ? words.poll() : null;
+    }
+
     void addVideo(int j, BusRecord patch) {
         while (frames.size() <= j) {
             frames.add(null);

@@ -196,6 +196,11 @@ final class SessionPlayer {
                     meters.firstFramePushed(sessionId, s.id,
                             patch != null && patch.producedNanos() != 0 ? clock.nanoTime() - patch.producedNanos() : -1);
                 }
+                for (Segment.Word w = s.nextWordThrough(j); w != null; w = s.nextWordThrough(j)) {
+                    Segment.Word word = w;
+                    long media = frameMediaMillis(k, fps), utterance = s.id;
+                    safe(() -> listener.wordStarted(sessionId, utterance, media, word.textOffset(), word.textLength(), word.text()));
+                }
                 maybeFinish(s);
             }
         } finally {
@@ -305,6 +310,7 @@ final class SessionPlayer {
             s.finishedFired = true;
             fireStarted(s, k);
             safe(() -> listener.speechFinished(sessionId, s.id, frameMediaMillis(k, fps), 0));
+            fireFailure(s);
             return;
         }
         maybeFinish(s);
@@ -322,6 +328,19 @@ final class SessionPlayer {
         long media = frameMediaMillis(last, fps);
         long duration = frameMediaMillis(last + 1, fps) - frameMediaMillis(s.firstGlobalFrame, fps);
         safe(() -> listener.speechFinished(sessionId, s.id, media, duration));
+        fireFailure(s);
+    }
+
+    /** An utterance the renderer ended early: the client learns why once what was rendered has played. */
+    private void fireFailure(Segment s) {
+        if (s.failure.isEmpty()) {
+            return;
+        }
+        int colon = s.failure.indexOf(": ");
+        boolean coded = colon > 0 && s.failure.substring(0, colon).matches("[A-Z_]+");
+        String code = coded ? s.failure.substring(0, colon) : "UNAVAILABLE";
+        String message = coded ? s.failure.substring(colon + 2) : s.failure;
+        safe(() -> listener.utteranceFailed(sessionId, s.id, code, message));
     }
 
     private void fireStarted(Segment s, long k) {
@@ -390,6 +409,12 @@ final class SessionPlayer {
             case VIDEO -> onVideo(r);
             case AUDIO -> onAudio(r);
             case SEGMENT_END -> onSegmentEnd(r);
+            case WORD_STARTED -> {
+                Segment s = find(r.segmentId());
+                if (s != null && !s.ended()) {
+                    s.addWord(r.sequence(), r.sampleRate(), r.frameWidth(), r.text());
+                }
+            }
         }
     }
 
@@ -451,6 +476,7 @@ final class SessionPlayer {
         if (s == null || s.ended()) {
             return;
         }
+        s.failure = r.text().length() > 1000 ? r.text().substring(0, 1000) : r.text();
         s.end(Math.max(0, r.mediaTimestamp()), (int) Math.max(0, Math.min(r.sequence(), MAX_FRAME_INDEX)));
         maybeFinish(s);
     }

@@ -24,6 +24,20 @@ final class RecordingListener implements ScheduleListener {
         events.add(new Event("interrupted", utteranceId, mediaTimeMs, positionMs));
     }
 
+    @Override
+    public void wordStarted(String sessionId, long utteranceId, long mediaTimeMs, int textOffset, int textLength,
+                            String word) {
+        events.add(new Event("word", utteranceId, mediaTimeMs, textOffset));
+    }
+
+    final List<String> failures = new ArrayList<>();
+
+    @Override
+    public void utteranceFailed(String sessionId, long utteranceId, String code, String message) {
+        events.add(new Event("failed", utteranceId, -1, 0));
+        failures.add(code + " | " + message);
+    }
+
     List<Event> of(String kind) {
         return events.stream().filter(e -> e.kind().equals(kind)).toList();
     }

@@ -6,6 +6,7 @@ import com.sun.jna.NativeLong;
 import com.sun.jna.Pointer;
 import io.facecast.renderer.RendererException;
 import io.facecast.renderer.tts.PhonemeTiming;
+import io.facecast.renderer.tts.WordTiming;
 import io.facecast.renderer.tts.Speech;
 import io.facecast.renderer.tts.SpeechSynthesizer;
 import org.slf4j.Logger;
@@ -43,7 +44,9 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
     private static final List<String> COMMON = List.of("en-us", "en-gb", "de", "fr-fr", "es", "it", "pt", "nl", "ru", "cmn");
     // espeak_EVENT on 64-bit: type@0, audio_position@16, sample@20, id (char[8] for phonemes)@32; 40 bytes
     private static final int EVENT_BYTES = 40, EVENT_TYPE = 0, EVENT_SAMPLE = 20, EVENT_ID = 32;
-    private static final int EVENT_LIST_TERMINATED = 0, EVENT_PHONEME = 7;
+    private static final int EVENT_LIST_TERMINATED = 0, EVENT_WORD = 1, EVENT_PHONEME = 7;
+    /** espeak_EVENT.text_position (1-based, in characters of the input) and .length (characters, for words). */
+    private static final int EVENT_TEXT_POSITION = 8, EVENT_LENGTH = 12;
 
     private static Optional<EspeakSynthesizer> instance;
 
@@ -62,6 +65,8 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
     private int pcmLen;
     private final List<String> eventNames = new ArrayList<>();
     private final List<Integer> eventSamples = new ArrayList<>();
+    /** Word events of one synthesis: {text position (1-based code points), length (code points), sample}. */
+    private final List<int[]> eventWords = new ArrayList<>();
 
     private EspeakSynthesizer(EspeakLibrary lib, int sampleRate) {
         this.lib = lib;
@@ -136,14 +141,35 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
             pcmLen = 0;
             eventNames.clear();
             eventSamples.clear();
+            eventWords.clear();
             int err = lib.espeak_Synth(m, new NativeLong(utf8.length + 1L), 0, EspeakLibrary.POS_CHARACTER, 0,
                     EspeakLibrary.CHARS_UTF8, null, null);
             if (err != EspeakLibrary.EE_OK) {
                 throw new IllegalStateException("espeak_Synth failed with error " + err);
             }
             lib.espeak_Synchronize();
-            return new Speech(Arrays.copyOf(pcm, pcmLen), sampleRate, timings(eventNames, eventSamples, pcmLen));
+            return new Speech(Arrays.copyOf(pcm, pcmLen), sampleRate, timings(eventNames, eventSamples, pcmLen))
+                    .withWords(words(text, eventWords));
         }
+    }
+
+    /**
+     * espeak's word events (character positions, 1-based, counted in code points of the input) as UTF-16 offsets in
+     * {@code text}; events outside the text are dropped.
+     */
+    static List<WordTiming> words(String text, List<int[]> events) {
+        List<WordTiming> out = new ArrayList<>();
+        int codePoints = text.codePointCount(0, text.length());
+        for (int[] e : events) {
+            int from = e[0] - 1, n = e[1];
+            if (from < 0 || n <= 0 || from + n > codePoints) {
+                continue;
+            }
+            int start = text.offsetByCodePoints(0, from);
+            int end = text.offsetByCodePoints(start, n);
+            out.add(new WordTiming(start, end - start, Math.max(0, e[2])));
+        }
+        return out;
     }
 
     /** Each phoneme lasts from its event's sample to the next one's (the last to the end of the audio). */
@@ -206,6 +232,10 @@ public final class EspeakSynthesizer implements SpeechSynthesizer {
                 int type = events.getInt(off + EVENT_TYPE);
                 if (type == EVENT_LIST_TERMINATED) {
                     break;
+                }
+                if (type == EVENT_WORD) {
+                    eventWords.add(new int[] {events.getInt(off + EVENT_TEXT_POSITION), events.getInt(off + EVENT_LENGTH),
+                            events.getInt(off + EVENT_SAMPLE)});
                 }
                 if (type == EVENT_PHONEME) {
                     eventNames.add(phonemeName(events.getByteArray(off + EVENT_ID, 8)));

@@ -52,6 +52,24 @@ class EspeakSynthesizerTest {
     }
 
     @Test
+    void wordEventsGiveEachWordsPlaceInTheTextAndItsStartingSample() {
+        EspeakSynthesizer espeak = EspeakInstalled.get();
+        Speech s = espeak.synthesize("Hello brave new wörld.", "en-us");
+        List<io.facecast.renderer.tts.WordTiming> words = s.words();
+        assertEquals(List.of(0, 6, 12, 16), words.stream().map(io.facecast.renderer.tts.WordTiming::textOffset).toList(),
+                words.toString());
+        assertEquals(List.of(5, 5, 3, 5), words.stream().map(io.facecast.renderer.tts.WordTiming::textLength).toList());
+        for (int i = 1; i < words.size(); i++) {
+            assertTrue(words.get(i).startSample() > words.get(i - 1).startSample(), words.toString());
+        }
+        assertTrue(words.get(3).startSample() < s.samples());
+        // Positions count code points: a character outside the BMP before a word still places it right.
+        List<io.facecast.renderer.tts.WordTiming> w = EspeakSynthesizer.words("\uD83D\uDE00 hi", List.of(new int[] {3, 2, 100}));
+        assertEquals(3, w.get(0).textOffset());
+        assertEquals(2, w.get(0).textLength());
+    }
+
+    @Test
     void otherLanguagesSpeakWithTheirOwnPhonemes() {
         EspeakSynthesizer espeak = EspeakInstalled.get();
         assertTrue(espeak.voices().contains("de"), espeak.voices().toString());

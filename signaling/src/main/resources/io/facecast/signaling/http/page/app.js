@@ -128,6 +128,9 @@ async function openEvents(sessionId) {
   events.onmessage = (message) => {
     const event = JSON.parse(message.data);
     fc.events.push({ t: fc.now(), event });
+    // Other page modules (words.js) follow the events too, with the playout delay measured here.
+    fc.playoutDelayMs = playoutDelayMs;
+    window.dispatchEvent(new CustomEvent('facecast:event', { detail: event }));
     if (event.speechStarted) {
       log('speech ' + event.speechStarted.utteranceId + ' started');
       // The event leaves the streamer with the utterance's first frame; the picture shows it a playout delay later.
