@@ -19,10 +19,17 @@ import java.util.function.Supplier;
 /** gRPC face of {@link RenderSessions}; its errors become gRPC statuses in the shared {@link Errors}. */
 public final class RendererControlService extends RendererControlGrpc.RendererControlImplBase {
     private final RenderSessions sessions;
+    private final long uploadIdleTimeoutMs;
 
     @Inject
     public RendererControlService(RenderSessions sessions) {
+        this(sessions, AudioUploadObserver.IDLE_TIMEOUT_MS);
+    }
+
+    /** @param uploadIdleTimeoutMs how long a SpeakAudio upload may send nothing (tests shorten it) */
+    RendererControlService(RenderSessions sessions, long uploadIdleTimeoutMs) {
         this.sessions = sessions;
+        this.uploadIdleTimeoutMs = uploadIdleTimeoutMs;
     }
 
     @Override
@@ -44,7 +51,7 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
 
     @Override
     public StreamObserver<io.facecast.internal.v1.RendererSpeakAudioRequest> speakAudio(StreamObserver<RendererSpeakResponse> out) {
-        return new AudioUploadObserver(sessions, out);
+        return new AudioUploadObserver(sessions, out, uploadIdleTimeoutMs);
     }
 
     @Override
