@@ -142,6 +142,40 @@ class BadInputTest {
         }
     }
 
+    /** The HTTP listener's share of issue 8's list, against the real signaling process. */
+    @Test
+    void badHttpInputGetsTheJsonErrorBodyAndDisturbsNothing() throws Exception {
+        String base = BrowserSupport.pageUrl(stack).replaceAll("/$", "");
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        Session s = client.createSession(CreateSessionRequest.getDefaultInstance());
+        try {
+            // (A WHEP PATCH that is not a trickle fragment needs a WHEP resource, i.e. a browser's offer: HttpBadInputTest.)
+            // A 10 MB offer: 413 with the JSON body, no session made.
+            int before = inspect().getSessions();
+            var huge = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "/whep"))
+                    .header("Authorization", "Bearer " + stack.apiKey).header("Content-Type", "application/sdp")
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString("v=0\r\n" + "a=x\r\n".repeat(2_000_000))).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, huge.statusCode(), huge.body());
+            assertTrue(huge.body().startsWith("{\"code\":"), huge.body());
+            assertEquals(before, inspect().getSessions());
+            // An invalid %-escape: refused by the JDK HTTP server itself (documented limitation), no stack trace.
+            int port = java.net.URI.create(base).getPort();
+            try (java.net.Socket raw = new java.net.Socket("127.0.0.1", port)) {
+                raw.setSoTimeout(5000);
+                raw.getOutputStream().write(("GET /api/sessions/%zz HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n")
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                String answer = new String(raw.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+                assertTrue(answer.startsWith("HTTP/1.1 400 "), answer);
+                assertFalse(answer.contains("\tat "), answer);
+            }
+            // Signaling is unharmed: the session is still there and the API answers.
+            assertEquals(s.getSessionId(), client.getSession(s.getSessionId()).getSessionId());
+        } finally {
+            client.closeSession(s.getSessionId());
+        }
+    }
+
     private static ManagedChannel plain;
 
     private static synchronized ManagedChannel streamerFreeChannel() {

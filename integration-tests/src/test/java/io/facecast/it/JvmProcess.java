@@ -48,11 +48,18 @@ final class JvmProcess implements AutoCloseable {
     }
 
     static JvmProcess start(String name, String module, Path logDir, List<String> args) throws IOException {
+        return start(name, module, logDir, args, List.of());
+    }
+
+    /** @param extraJvmFlags after the standard ones, so they win (e.g. a smaller {@code -Xmx}) */
+    static JvmProcess start(String name, String module, Path logDir, List<String> args, List<String> extraJvmFlags)
+            throws IOException {
         Path jar = moduleJar(module);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
         cmd.add("-Xmx512m");
+        cmd.addAll(extraJvmFlags);
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.addAll(args);

@@ -90,11 +90,16 @@ final class AudioUploadObserver implements StreamObserver<RendererSpeakAudioRequ
                     return;
                 }
                 log.info("SpeakAudio upload idle for {} ms; ending it with what arrived", idleTimeoutMs);
-                fail(new RendererException(io.grpc.Status.Code.DEADLINE_EXCEEDED, "no SpeakAudio message for "
-                        + idleTimeoutMs / 1000 + " s: the utterance was ended with the audio received so far; "
-                        + "send chunks without long pauses and end the stream when done"));
+                fail(new RendererException(io.grpc.Status.Code.DEADLINE_EXCEEDED, stalledMessage(idleTimeoutMs)));
             }
         }
+    }
+
+    /** What the client reads (signaling passes it through): the upload sent nothing while it was asked for more. */
+    static String stalledMessage(long idleTimeoutMs) {
+        String idle = idleTimeoutMs % 1000 == 0 ? idleTimeoutMs / 1000 + " s" : idleTimeoutMs + " ms";
+        return "SpeakAudio upload stalled: no message for " + idle + "; the utterance was ended with the audio "
+                + "received so far; send chunks without long pauses and end the stream when done";
     }
 
     @Override

@@ -20,16 +20,23 @@ import jakarta.inject.Inject;
 public final class RendererControlService extends RendererControlGrpc.RendererControlImplBase {
     private final RenderSessions sessions;
     private final RendererCatalogSource catalog;
+    private final long uploadIdleTimeoutMs;
 
     /** Without a catalog: ListCatalog answers UNIMPLEMENTED (tests that need only sessions). */
     public RendererControlService(RenderSessions sessions) {
-        this(sessions, null);
+        this(sessions, null, AudioUploadObserver.IDLE_TIMEOUT_MS);
     }
 
     @Inject
     public RendererControlService(RenderSessions sessions, RendererCatalogSource catalog) {
+        this(sessions, catalog, AudioUploadObserver.IDLE_TIMEOUT_MS);
+    }
+
+    /** @param uploadIdleTimeoutMs how long a SpeakAudio upload may send nothing (tests shorten it) */
+    RendererControlService(RenderSessions sessions, RendererCatalogSource catalog, long uploadIdleTimeoutMs) {
         this.sessions = sessions;
         this.catalog = catalog;
+        this.uploadIdleTimeoutMs = uploadIdleTimeoutMs;
     }
 
     @Override
@@ -61,7 +68,7 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
 
     @Override
     public StreamObserver<io.facecast.internal.v1.RendererSpeakAudioRequest> speakAudio(StreamObserver<RendererSpeakResponse> out) {
-        return new AudioUploadObserver(sessions, out);
+        return new AudioUploadObserver(sessions, out, uploadIdleTimeoutMs);
     }
 
     @Override

@@ -250,6 +250,34 @@ class SpeakAudioTest {
     }
 
     @Test
+    void anUploadThatStallsIsEndedWithDeadlineExceededAndWhatArrivedIsSpoken() throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        Server quick = InProcessServerBuilder.forName(name).addService(new RendererControlService(sessions, null, 300)).build().start();
+        ManagedChannel ch = InProcessChannelBuilder.forName(name).build();
+        try {
+            CompletableFuture<Status> result = new CompletableFuture<>();
+            StreamObserver<RendererSpeakAudioRequest> up = RendererControlGrpc.newStub(ch).speakAudio(new StreamObserver<>() {
+                @Override public void onNext(RendererSpeakResponse r) {}
+                @Override public void onError(Throwable t) { result.complete(Status.fromThrowable(t)); }
+                @Override public void onCompleted() { result.complete(Status.OK); }
+            });
+            up.onNext(RendererSpeakAudioRequest.newBuilder().setStart(pcm(1, 16000, 1)).build());
+            up.onNext(RendererSpeakAudioRequest.newBuilder().setChunk(ByteString.copyFrom(TestAudio.s16le(vowel16k(1600)))).build());
+            // ...and then nothing: the renderer asked for the next message and none comes.
+            Status s = result.get(10, TimeUnit.SECONDS);
+            assertEquals(Status.Code.DEADLINE_EXCEEDED, s.getCode(), String.valueOf(s));
+            assertTrue(s.getDescription().startsWith("SpeakAudio upload stalled: no message for 300 ms"), s.getDescription());
+            up.onCompleted();
+            List<BusRecord> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END);
+            assertEquals(1, recs.get(recs.size() - 1).segmentId(), "what arrived (100 ms) was spoken and ended");
+            assertEquals(1600 * 3 + SegmentMedia.END_PAD_SAMPLES, recs.get(recs.size() - 1).mediaTimestamp());
+        } finally {
+            ch.shutdownNow();
+            quick.shutdownNow();
+        }
+    }
+
+    @Test
     void anUploadWhoseInterruptArrivedFirstIsDiscardedQuietly() throws Exception {
         blocking.interrupt(RendererInterruptRequest.newBuilder().setSessionId("s").setDiscardThroughUtteranceId(3).build());
         assertEquals(Status.Code.OK, new Upload().start(pcm(3, 16000, 1)).chunk(TestAudio.s16le(vowel16k(1600))).finish().getCode());

@@ -5,18 +5,26 @@ import io.facecast.api.v1.SpeakAudioRequest;
 import io.facecast.api.v1.SpeakResponse;
 import io.facecast.signaling.session.SessionManager;
 import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 
 /**
  * One Facecast.SpeakAudio call relayed to the renderer: the start message assigns the utterance id and opens the
  * renderer's stream, chunks pass through as they come, and the call is answered with the utterance id once the
  * renderer accepted the whole upload, or with the renderer's error as soon as it refuses (later chunks are dropped).
+ *
+ * <p>Flow control, end to end: the client's messages are requested one at a time, and the next only once the
+ * renderer's stream is ready for more ({@link io.facecast.signaling.backend.RendererAudioUpload#whenReady}); the
+ * renderer in turn asks only while its intake has room (5 s of audio). A client pushing faster than the renderer
+ * renders is therefore held back by gRPC's flow control, and nothing accumulates in signaling.
  */
 final class SpeakAudioRelay implements StreamObserver<SpeakAudioRequest> {
 
     private final SessionManager sessions;
     private final StreamObserver<SpeakResponse> response;
     private final java.util.function.Consumer<String> allow;
+    /** Null when the caller gave a plain observer (tests): then gRPC requests messages by itself. */
+    private final ServerCallStreamObserver<SpeakResponse> call;
     private SessionManager.AudioUtterance utterance;
     private boolean answered; // guarded by this: the renderer's answer arrives on another thread
 
@@ -29,6 +37,17 @@ final class SpeakAudioRelay implements StreamObserver<SpeakAudioRequest> {
         this.sessions = sessions;
         this.response = response;
         this.allow = allow;
+        this.call = response instanceof ServerCallStreamObserver<SpeakResponse> c ? c : null;
+        if (call != null) {
+            call.disableAutoRequest();
+            call.request(1); // the start
+        }
+    }
+
+    private void requestNext() {
+        if (call != null && !isAnswered()) {
+            call.request(1);
+        }
     }
 
     @Override
@@ -52,12 +71,14 @@ final class SpeakAudioRelay implements StreamObserver<SpeakAudioRequest> {
                             answer(id);
                         }
                     });
+                    utterance.upload().whenReady(this::requestNext);
                 }
                 case CHUNK -> {
                     if (utterance == null) {
                         throw invalid("the first SpeakAudio message must be a start (session_id and format), not a chunk");
                     }
                     utterance.upload().send(request.getChunk());
+                    utterance.upload().whenReady(this::requestNext);
                 }
                 default -> throw invalid("SpeakAudio message carries neither a start nor a chunk");
             }

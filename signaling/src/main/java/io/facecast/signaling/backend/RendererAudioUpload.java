@@ -12,6 +12,15 @@ public interface RendererAudioUpload {
 
     void send(ByteString chunk);
 
+    /**
+     * Runs {@code next} once the renderer can take another chunk: at once when it can (or when the upload is over),
+     * else when the renderer asks for more. At most one {@code next} waits at a time; it runs on a transport thread.
+     * This is how the relay paces the client to the renderer (request-n flow control end to end).
+     */
+    default void whenReady(Runnable next) {
+        next.run();
+    }
+
     /** All chunks are sent. */
     void finish();
 

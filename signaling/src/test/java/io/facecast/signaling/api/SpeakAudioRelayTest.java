@@ -134,6 +134,83 @@ class SpeakAudioRelayTest {
         assertEquals(next + 1, api.speak(SpeakRequest.newBuilder().setSessionId(id).setText("still fine").build()).getUtteranceId());
     }
 
+    /**
+     * A client pushing as fast as gRPC lets it is held to the renderer's pace: while the renderer asks for nothing,
+     * signaling asks the client for nothing (in-process gRPC is ready only while the receiver has requested), so the
+     * client cannot send more than a message or two; once the renderer asks again, every chunk arrives in order.
+     */
+    @Test
+    void aFastClientIsHeldToTheRenderersPaceAndNothingPilesUpInSignaling() throws Exception {
+        String id = createNegotiated();
+        h.renderer.holdUploads = true;
+        int total = 1000;
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        CompletableFuture<Object> result = new CompletableFuture<>();
+        h.facecastAsync().speakAudio(new io.grpc.stub.ClientResponseObserver<SpeakAudioRequest, SpeakResponse>() {
+            @Override
+            public void beforeStart(io.grpc.stub.ClientCallStreamObserver<SpeakAudioRequest> up) {
+                up.setOnReadyHandler(() -> {
+                    // As fast as the call lets us: every time it is ready, send until it is not.
+                    synchronized (sent) {
+                        while (up.isReady() && sent.get() <= total) {
+                            int n = sent.getAndIncrement();
+                            if (n == 0) {
+                                up.onNext(SpeakAudioRequest.newBuilder().setStart(pcm(id)).build());
+                            } else {
+                                byte[] chunk = new byte[640];
+                                chunk[0] = (byte) n;
+                                up.onNext(SpeakAudioRequest.newBuilder().setChunk(ByteString.copyFrom(chunk)).build());
+                            }
+                        }
+                        if (sent.get() == total + 1) {
+                            sent.incrementAndGet();
+                            up.onCompleted();
+                        }
+                    }
+                });
+            }
+            @Override public void onNext(SpeakResponse r) { result.complete(r); }
+            @Override public void onError(Throwable t) { result.complete(Status.fromThrowable(t)); }
+            @Override public void onCompleted() {}
+        });
+        awaitTrue(() -> h.renderer.audioUploads.size() == 1);
+        FakeRendererServer.AudioUpload upload = h.renderer.audioUploads.get(0);
+        Thread.sleep(300); // a window in which an unpaced relay would pull all 1000 chunks (it takes a few ms)
+        assertEquals(0, upload.chunks.get(), "the renderer asked for none");
+        assertTrue(sent.get() <= 3, "signaling took only what it could pass on, the client sent " + sent.get());
+
+        upload.request(10);
+        awaitTrue(() -> upload.chunks.get() == 10);
+        Thread.sleep(100);
+        assertTrue(sent.get() <= 13, "ten more asked, ten (and at most the one in hand) taken: " + sent.get());
+
+        upload.request(total);
+        Object answer = result.get(10, TimeUnit.SECONDS);
+        assertTrue(answer instanceof SpeakResponse r && r.getUtteranceId() == 1, String.valueOf(answer));
+        assertEquals(total, upload.chunks.get());
+        assertTrue(upload.completed);
+        byte[] got = upload.bytes.toByteArray();
+        assertEquals(total * 640, got.length);
+        for (int n = 1; n <= total; n++) {
+            assertEquals((byte) n, got[(n - 1) * 640], "chunk " + n + " in order");
+        }
+    }
+
+    /**
+     * The renderer ends an upload that sent nothing for 20 s with DEADLINE_EXCEEDED; that is the client's doing, so
+     * the client reads exactly that (not "renderer unavailable"), and the session carries on.
+     */
+    @Test
+    void anUploadTheRendererEndedAsStalledIsDeadlineExceededForTheClient() throws Exception {
+        String id = createNegotiated();
+        h.renderer.stallUploads = true;
+        Upload u = new Upload().start(pcm(id)).chunk(new byte[320]);
+        expect(u.result.get(10, TimeUnit.SECONDS), Status.Code.DEADLINE_EXCEEDED, "upload stalled: no message for 20 s");
+        u.up.onCompleted();
+        h.renderer.stallUploads = false;
+        assertEquals(2, ((SpeakResponse) new Upload().start(pcm(id)).chunk(new byte[2]).finish()).getUtteranceId());
+    }
+
     static void expect(Object result, Status.Code code, String fragment) {
         assertTrue(result instanceof Status, "expected an error, got " + result);
         Status s = (Status) result;

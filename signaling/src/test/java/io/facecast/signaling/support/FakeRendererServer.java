@@ -69,14 +69,34 @@ public final class FakeRendererServer extends RendererControlGrpc.RendererContro
         public final java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         public volatile boolean completed;
         public volatile boolean cancelled;
+        /** Chunks delivered so far. */
+        public final java.util.concurrent.atomic.AtomicInteger chunks = new java.util.concurrent.atomic.AtomicInteger();
+        private volatile io.grpc.stub.ServerCallStreamObserver<RendererSpeakResponse> call;
+
+        /** With {@link #holdUploads}: asks signaling for {@code n} more messages. */
+        public void request(int n) {
+            call.request(n);
+        }
     }
 
     public final List<AudioUpload> audioUploads = new CopyOnWriteArrayList<>();
+    /**
+     * Uploads request messages by hand: the start only, then whatever the test asks for with
+     * {@link AudioUpload#request} (a renderer whose intake is full).
+     */
+    public volatile boolean holdUploads;
+    /** Uploads end at their start with what the real renderer answers an upload idle for 20 s. */
+    public volatile boolean stallUploads;
 
     /** Accepts any PCM; with wav=true, refuses a first chunk that does not start with RIFF, as the real renderer does. */
     @Override
     public StreamObserver<RendererSpeakAudioRequest> speakAudio(StreamObserver<RendererSpeakResponse> response) {
         AudioUpload upload = new AudioUpload();
+        if (holdUploads) {
+            upload.call = (io.grpc.stub.ServerCallStreamObserver<RendererSpeakResponse>) response;
+            upload.call.disableAutoRequest();
+            upload.call.request(1);
+        }
         return new StreamObserver<>() {
             boolean failed;
 
@@ -89,8 +109,14 @@ public final class FakeRendererServer extends RendererControlGrpc.RendererContro
                     upload.start = request.getStart();
                     log.add("renderer SpeakAudio " + upload.start.getSessionId() + " " + upload.start.getUtteranceId());
                     audioUploads.add(upload);
+                    if (stallUploads) {
+                        failed = true;
+                        response.onError(Status.DEADLINE_EXCEEDED.withDescription("SpeakAudio upload stalled: no message for 20 s; "
+                                + "the utterance was ended with the audio received so far").asRuntimeException());
+                    }
                     return;
                 }
+                upload.chunks.incrementAndGet();
                 byte[] chunk = request.getChunk().toByteArray();
                 if (upload.start.getWav() && upload.bytes.size() == 0 && !new String(chunk, 0, Math.min(4, chunk.length)).equals("RIFF")) {
                     failed = true;
