@@ -5,12 +5,12 @@ import io.grpc.Metadata;
 import java.util.concurrent.Executor;
 
 /** Sends {@code authorization: Bearer <API key or access token>} with every call of a channel. */
-final class BearerCredentials extends CallCredentials {
+public final class BearerCredentials extends CallCredentials {
 
     private static final Metadata.Key<String> AUTHORIZATION = Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
     private final String credential;
 
-    BearerCredentials(String credential) {
+    public BearerCredentials(String credential) {
         this.credential = credential;
     }
 

@@ -7,6 +7,7 @@ import io.facecast.api.v1.SessionEvent;
 import io.facecast.api.v1.SessionState;
 import io.facecast.api.v1.SpeakRequest;
 import io.facecast.api.v1.VideoOptions;
+import io.facecast.client.BearerCredentials;
 import io.facecast.client.FacecastClient;
 import io.facecast.client.ReceiverSession;
 import io.facecast.client.Recording;
@@ -93,7 +94,7 @@ class BadInputTest {
                     + "a=garbage\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=rtpmap:96 VP8/90000\r\n";
             assertStatus(Status.Code.INVALID_ARGUMENT, "SDP", () -> client.negotiate(s.getSessionId(), garbage));
             // Text limits (documented in the proto: 1..2000 characters).
-            var stub = FacecastGrpc.newBlockingStub(streamerFreeChannel()).withCallCredentials(new ApiKeyCredentials(stack.apiKey));
+            var stub = FacecastGrpc.newBlockingStub(streamerFreeChannel()).withCallCredentials(new BearerCredentials(stack.apiKey));
             assertStatus(Status.Code.INVALID_ARGUMENT, "empty", () -> stub.speak(SpeakRequest.newBuilder()
                     .setSessionId(healthy.sessionId()).setText("   ").build()));
             assertStatus(Status.Code.INVALID_ARGUMENT, "2000", () -> stub.speak(SpeakRequest.newBuilder()

@@ -7,6 +7,7 @@ import io.facecast.api.v1.SessionEvent;
 import io.facecast.api.v1.SpeakAudioRequest;
 import io.facecast.api.v1.SpeakAudioStart;
 import io.facecast.api.v1.SpeakResponse;
+import io.facecast.client.BearerCredentials;
 import io.facecast.client.FacecastClient;
 import io.facecast.client.ReceiverSession;
 import io.facecast.client.Recording;
@@ -69,7 +70,7 @@ class SpeakAudioFloodTest {
             try {
                 Flood flood = new Flood();
                 long t0 = System.nanoTime();
-                FacecastGrpc.newStub(channel).withCallCredentials(new ApiKeyCredentials(stack.apiKey))
+                FacecastGrpc.newStub(channel).withCallCredentials(new BearerCredentials(stack.apiKey))
                         .withDeadlineAfter(5, TimeUnit.MINUTES)
                         .speakAudio(flood.observer(session.sessionId()));
                 double heldSent = 0;
