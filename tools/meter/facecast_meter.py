@@ -30,7 +30,9 @@ audio - video, positive = audio late), speak -> first speech frame and interrupt
 ICE: the host's own candidates by default; --ice-server turn://user:pass@host:3478 (or stun://host:port) adds servers,
 --link-ice takes them from the WHEP answer's Link headers (rel="ice-server"; the first offer is withdrawn and a
 second one made with those servers, which works where the credentials are not bound to the resource, as Facecast's
-TURN REST credentials are not), --relay allows relayed candidates only. --token T sends "Authorization: Bearer T".
+TURN REST credentials are not), --relay allows relayed candidates only. libnice skips the loopback interface and pins
+each socket to its interface, so a server on loopback (a local test stack) is unreachable from the other interfaces'
+candidates: when every ICE server is on loopback the meter gathers on 127.0.0.1 (--local-address sets this by hand). --token T sends "Authorization: Bearer T".
 
 Output: a text report, or one JSON object with --json. --events (the integration tests' mode) prints instead one
 JSON object per line as things happen ("session", "connected", "flash", "burst", "speech", "marker", "summary",
@@ -247,6 +249,36 @@ def http(method, url, body=None, content_type=None, timeout=20, accept=None):
     return urllib.request.urlopen(req, timeout=timeout)
 
 
+def is_loopback_server(uri):
+    """stun://host:port or turn(s)://user:pass@host:port?...: is host a loopback address?"""
+    host = urllib.parse.urlsplit(uri).hostname or ''
+    return host == 'localhost' or host == '::1' or host.startswith('127.')
+
+
+def gather_on(webrtc, addresses):
+    """Makes webrtcbin's libnice agent gather host candidates on these addresses only.
+
+    libnice enumerates interfaces itself, skips loopback when there are others, and pins each host socket to its
+    interface (IP_UNICAST_IF): from those sockets a TURN server at 127.0.0.1 never answers (the requests leave by eth0
+    and vanish), so relay-only ICE against a local stack gathers nothing. Adding addresses explicitly replaces the
+    enumeration. webrtcbin 1.22's 'ice-agent' getter hands PyGObject the element's own (floating) reference, which
+    the wrapper then owns: without the g_object_ref below, dropping the wrapper frees the agent under webrtcbin.
+    """
+    import ctypes
+    ice = webrtc.get_property('ice-agent')
+    capsule = ctypes.pythonapi.PyCapsule_GetPointer
+    capsule.restype = ctypes.c_void_p
+    capsule.argtypes = [ctypes.py_object, ctypes.c_char_p]
+    gobject = ctypes.CDLL('libgobject-2.0.so.0')
+    gobject.g_object_ref.argtypes = [ctypes.c_void_p]
+    gobject.g_object_ref.restype = ctypes.c_void_p
+    gobject.g_object_ref(capsule(ice.__gpointer__, None))
+    for address in addresses:
+        if not ice.emit('add-local-ip-address', address):
+            raise RuntimeError('libnice refused local address %s' % address)
+    return ice
+
+
 def ice_servers_from_links(links):
     """WHEP Link headers (RFC 9725 4.6) -> GStreamer ICE server URIs (stun://host:port, turn(s)://user:pass@host:port)."""
     out = []
@@ -301,6 +333,11 @@ class Session:
                 self.webrtc.set_property('stun-server', uri)
             else:
                 self.webrtc.emit('add-turn-server', uri)
+        local = list(ARGS.local_address)
+        if not local and ice_servers and all(is_loopback_server(u) for u in ice_servers):
+            local = ['127.0.0.1']
+        self.local_addresses = local
+        self.ice = gather_on(self.webrtc, local) if local else None  # kept: the agent's wrapper lives with the session
         if ARGS.relay:
             self.webrtc.set_property('ice-transport-policy', GstWebRTC.WebRTCICETransportPolicy.RELAY)
         rtpbin = self.webrtc.get_by_name('rtpbin')
@@ -858,7 +895,8 @@ def report(session, probes, seconds):
     r['player'] = {'pipeline_latency_ms': s.get('pipeline_latency_ms'),
                    'audio_hold_ms_p50': None if hold is None else round(hold, 1),
                    'sender_reports': len(session.synced), 'relay_only': bool(ARGS.relay),
-                   'ice_servers': len(session.ice_servers)}
+                   'ice_servers': len(session.ice_servers),
+                   'local_addresses': session.local_addresses}
     r['errors'] = session.errors
     return r
 
@@ -973,6 +1011,9 @@ def main():
     parser.add_argument('--link-ice', action='store_true',
                         help="use the ICE servers of the WHEP answer's Link headers (a second offer is made with them)")
     parser.add_argument('--relay', action='store_true', help='relayed (TURN) candidates only')
+    parser.add_argument('--local-address', action='append', default=[],
+                        help='gather host candidates on this address only (repeatable; default: every interface but'
+                             ' loopback, or 127.0.0.1 when every ICE server is on loopback)')
     parser.add_argument('--latency-ms', type=int, default=None, help='webrtcbin jitter-buffer latency')
     parser.add_argument('--speech-rms', type=float, default=200)
     parser.add_argument('--max-rtcp-rtp-time-diff-ms', type=int, default=-1,

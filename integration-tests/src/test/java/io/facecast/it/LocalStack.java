@@ -74,9 +74,18 @@ final class LocalStack implements AutoCloseable {
         return start(name, streamers, maxSessionsPerStreamer, sessionGrace, signalingArgs, streamerArgs, List.of());
     }
 
+    /** As above, with extra arguments for the renderer too (e.g. --log-format json on all three). */
+    static LocalStack start(String name, int streamers, int maxSessionsPerStreamer, Duration sessionGrace,
+                            List<String> signalingArgs, List<String> streamerArgs, List<String> rendererArgs)
+            throws Exception {
+        return start(name, streamers, maxSessionsPerStreamer, sessionGrace, signalingArgs, streamerArgs, rendererArgs,
+                List.of());
+    }
+
     /** As above, with extra JVM flags for the renderer (e.g. a small {@code -Xmx}). */
     static LocalStack start(String name, int streamers, int maxSessionsPerStreamer, Duration sessionGrace,
-                            List<String> signalingArgs, List<String> streamerArgs, List<String> rendererJvmFlags)
+                            List<String> signalingArgs, List<String> streamerArgs, List<String> rendererArgs,
+                            List<String> rendererJvmFlags)
             throws Exception {
         Path logs = Path.of("target", "it-logs", name);
         Path busRoot = Files.createTempDirectory(Files.isDirectory(Path.of("/dev/shm")) ? Path.of("/dev/shm") : Path.of(System.getProperty("java.io.tmpdir")), "facecast-bus-");
@@ -87,9 +96,11 @@ final class LocalStack implements AutoCloseable {
         for (int i = 1; i <= streamers; i++) {
             ca.issue(FleetRole.STREAMER, "streamer-" + i, ClusterCa.DEFAULT_VALIDITY, false);
         }
-        JvmProcess renderer = JvmProcess.start("renderer", "renderer", logs, List.of("--port", "0",
+        List<String> rargs = new ArrayList<>(List.of("--port", "0",
                 "--tls-dir", tlsDir.toString(), "--bus-root", busRoot.toString(),
-                "--ops-port", "0"), rendererJvmFlags); // ops (metrics) listeners on free ports: stacks and streamers never collide
+                "--ops-port", "0")); // ops (metrics) listeners on free ports: stacks and streamers never collide
+        rargs.addAll(rendererArgs);
+        JvmProcess renderer = JvmProcess.start("renderer", "renderer", logs, rargs, rendererJvmFlags);
         String rendererAddr = renderer.awaitListening(START_TIMEOUT);
         List<String> args = new ArrayList<>(List.of("--port", "0", "--internal-port", "0", "--tls-dir", tlsDir.toString(),
                 "--renderer", rendererAddr, "--session-grace", sessionGrace.toMillis() + "ms"));

@@ -87,7 +87,7 @@ class MeterTest {
      * Runs the meter as a user does (with --json, the stack's API key in FACECAST_API_KEY) and returns its report; its
      * stderr goes to a log.
      */
-    private static JsonObject meter(LocalStack stack, String name, String whep, String... args)
+    static JsonObject meter(LocalStack stack, String name, String whep, String... args)
             throws IOException, InterruptedException {
         Files.createDirectories(LOGS);
         List<String> cmd = new ArrayList<>(List.of(GstReceiver.PYTHON.toString(), GstReceiver.SCRIPT.toString(),

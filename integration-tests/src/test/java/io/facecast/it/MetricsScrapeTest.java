@@ -6,9 +6,15 @@ import io.facecast.client.FacecastClient;
 import io.facecast.client.Recording;
 import io.facecast.client.ReceiverSession;
 import io.facecast.ops.Promtool;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -26,13 +32,21 @@ class MetricsScrapeTest {
     private static final String TEXT = "This sentence keeps the avatar talking for quite a few seconds so that the test can"
             + " interrupt it in the middle and see the silence arrive on the wire";
 
+    /** The plain stdout lines of the three processes (not logs; launchers read them). */
+    private static final Pattern ANNOUNCEMENT = Pattern.compile(
+            "^(\\S+ )?(\\S+ )?(listening on|control plane on|ops on|demo page:|public API auth:)");
+
     @Test
     void allThreeProcessesExposeTheKeySeriesAfterASpokenAndInterruptedUtterance() throws Exception {
-        try (LocalStack stack = LocalStack.start("metrics", 1, 4, Duration.ofSeconds(5));
+        // All three log JSON (--log-format json): the utterance lines are checked at the end.
+        List<String> json = List.of("--log-format", "json");
+        try (LocalStack stack = LocalStack.start("metrics", 1, 4, Duration.ofSeconds(5),
+                List.of("--http-port", "0", "--log-format", "json"), json, json);
              FacecastClient client = stack.client()) {
             String signalingUrl = BrowserSupport.pageUrl(stack) + "metrics";
             String rendererUrl = Scrape.opsUrl(stack.renderer) + "metrics";
             String streamerUrl = Scrape.opsUrl(stack.streamers.get(0)) + "metrics";
+            String sessionId;
             try (ReceiverSession session = ReceiverSession.open(client, CreateSessionRequest.getDefaultInstance(),
                     new Recording(0))) {
                 assertTrue(session.awaitConnected(Duration.ofSeconds(20)), stack.logs());
@@ -101,7 +115,52 @@ class MetricsScrapeTest {
                 }
                 printStages(Map.of("signaling", signaling, "renderer", renderer, "streamer", streamer));
                 promtool(Map.of("signaling", signaling, "renderer", renderer, "streamer", streamer));
+                sessionId = session.sessionId();
             }
+            for (JvmProcess p : List.of(stack.signaling, stack.renderer, stack.streamers.get(0))) {
+                assertJsonLog(p, sessionId);
+            }
+        }
+    }
+
+    /**
+     * With --log-format json every line on stderr is one JSON object; stdout keeps its plain start-up announcements
+     * (JvmProcess merges the two). The utterance line carries the session id in the MDC, and so do the lines saying
+     * the session opened and (polled: closing is asynchronous) closed.
+     */
+    private static void assertJsonLog(JvmProcess p, String sessionId) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (true) {
+            List<JsonObject> lines = new ArrayList<>();
+            for (String line : Files.readAllLines(p.log())) {
+                if (ANNOUNCEMENT.matcher(line).find()) {
+                    continue;
+                }
+                try {
+                    lines.add(JsonParser.parseString(line).getAsJsonObject());
+                } catch (RuntimeException e) {
+                    fail(p.log() + ": not a JSON object: " + line);
+                }
+            }
+            List<JsonObject> about = lines.stream()
+                    .filter(o -> o.has("session_id") && o.get("session_id").getAsString().equals(sessionId)).toList();
+            boolean utterance = about.stream().anyMatch(o -> o.get("logger").getAsString().equals("facecast.utterance")
+                    && JsonParser.parseString(o.get("message").getAsString()).getAsJsonObject()
+                            .get("session_id").getAsString().equals(sessionId));
+            boolean opened = about.stream().anyMatch(o -> o.get("message").getAsString().matches("session \\S+ (open|opened|created).*"));
+            boolean closed = about.stream().anyMatch(o -> o.get("message").getAsString().matches("session \\S+ closed.*"));
+            if (utterance && opened && closed) {
+                JsonObject first = lines.get(0);
+                for (String field : new String[] {"time", "level", "logger", "thread", "message"}) {
+                    assertTrue(first.has(field), p.log() + " line without " + field + ": " + first);
+                }
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                fail(p.log() + ": lines about session " + sessionId + " with it in the MDC: utterance " + utterance
+                        + ", opened " + opened + ", closed " + closed + "; they were " + about);
+            }
+            Thread.sleep(200); // another process writes the line: nothing to inject a clock into
         }
     }
 

@@ -145,6 +145,37 @@ class TurnRelayTest {
         }
     }
 
+    /**
+     * The meter as README tells users to check a deployment through TURN: {@code --link-ice} (the TURN servers and
+     * this session's credentials from the WHEP answer's Link headers) and {@code --relay} (relayed candidates only),
+     * against streamers that gather relay candidates only: whatever it reports went through coturn both ways.
+     */
+    @Test
+    void meterOverRelayOnlyReportsFirstFrameAndFps() throws Exception {
+        GstReceiver.require();
+        String whep = base + "whep";
+        long allocationsBefore = allocations();
+        JsonObject r = MeterTest.meter(stack, "relay", whep, "--link-ice", "--relay", "--no-speak", "--seconds", "4");
+        System.out.println("[figures] meter over TURN (relay only): first frame " + r.get("first_frame_ms")
+                + " ms, fps " + r.get("fps") + ", player " + r.get("player") + ", audio " + r.get("audio"));
+        JsonObject player = r.getAsJsonObject("player");
+        assertTrue(player.get("relay_only").getAsBoolean(), r.toString());
+        assertTrue(player.get("ice_servers").getAsInt() >= 1, "the meter used the Link headers' TURN server: " + r);
+        double firstFrame = r.get("first_frame_ms").getAsDouble();
+        assertTrue(firstFrame > 0 && firstFrame <= 5000, "first frame " + firstFrame + " ms after the POST");
+        assertTrue(r.get("fps").getAsDouble() >= 20, "delivered fps over TURN " + r.get("fps"));
+        // TURN on loopback: libnice must gather on 127.0.0.1 to reach it (see the meter's gather_on).
+        assertEquals("[\"127.0.0.1\"]", player.get("local_addresses").toString());
+        // The withdrawn first offer's session and the measured one each got a streamer allocation; the third is
+        // the meter's own.
+        long allocations = allocations() - allocationsBefore;
+        assertTrue(allocations >= 3, allocations + " new TURN allocations; coturn log:\n" + coturn.logText());
+    }
+
+    private static long allocations() throws java.io.IOException {
+        return coturn.logText().lines().filter(l -> l.contains("ALLOCATE processed, success")).count();
+    }
+
     @Test
     void chromiumPageReceivesThroughCoturnRelayOnly() throws Exception {
         BrowserSupport.requireBrowser();

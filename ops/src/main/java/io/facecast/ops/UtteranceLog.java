@@ -1,10 +1,10 @@
 package io.facecast.ops;
 
+import io.facecast.ops.log.SessionLogContext;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.slf4j.MDC;
 
 import java.util.concurrent.TimeUnit;
 
@@ -64,11 +64,8 @@ public final class UtteranceLog {
         if (!log.isInfoEnabled()) {
             return;
         }
-        MDC.put("session_id", sessionId);
-        try {
+        try (SessionLogContext ctx = SessionLogContext.of(sessionId)) {
             log.info(json(sessionId, utteranceId, outcome, nanos));
-        } finally {
-            MDC.remove("session_id");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.facecast.renderer;
 
+import io.facecast.ops.log.LogFormat;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.facecast.internal.v1.RendererControlGrpc;
@@ -86,6 +87,11 @@ public final class RendererMain implements Callable<Integer> {
             + " /readyz) on --host; 0 picks a free one, -1 turns it off (default ${DEFAULT-VALUE}).")
     int opsPort;
 
+    @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines as text, or as one JSON object"
+            + " each (time, level, logger, thread, message, exception, MDC incl. session_id). Default:"
+            + " $FACECAST_LOG_FORMAT, else text.")
+    String logFormat;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -96,6 +102,11 @@ public final class RendererMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            LogFormat.apply(logFormat); // before the first logger: slf4j binds its provider then
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         String key = ttsHttpKey != null ? ttsHttpKey : System.getenv("FACECAST_TTS_HTTP_KEY");
         LipSync lipSync;
         try {

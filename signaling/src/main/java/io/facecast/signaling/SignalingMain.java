@@ -1,5 +1,6 @@
 package io.facecast.signaling;
 
+import io.facecast.ops.log.LogFormat;
 import com.google.inject.Guice;
 import io.facecast.signaling.auth.AccessTokens;
 import io.facecast.signaling.auth.ApiKey;
@@ -121,6 +122,11 @@ public final class SignalingMain implements Callable<Integer> {
     @Option(names = "--id", description = "Signaling's fleet id, the identity in its certificate (default: ${DEFAULT-VALUE}).")
     String id = InternalPlane.DEFAULT_ID;
 
+    @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines as text, or as one JSON object"
+            + " each (time, level, logger, thread, message, exception, MDC incl. session_id). Default:"
+            + " $FACECAST_LOG_FORMAT, else text.")
+    String logFormat;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -133,6 +139,11 @@ public final class SignalingMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            LogFormat.apply(logFormat); // before the first logger: slf4j binds its provider then
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
         SignalingConfig config = toConfig();
         InternalPlane internal = internalPlane();
         AuthOptions auth = authOptions();

@@ -1,5 +1,6 @@
 package io.facecast.streamer;
 
+import io.facecast.ops.log.LogFormat;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
 import dev.onvoid.webrtc.PeerConnectionFactory;
@@ -42,7 +43,8 @@ import java.util.concurrent.TimeUnit;
 @Command(name = "facecast-streamer", mixinStandardHelpOptions = true,
         description = "Tails the media bus, paces audio and video from one clock, and streams each session over WebRTC.")
 public final class StreamerMain implements Callable<Integer> {
-    private static final Logger log = LoggerFactory.getLogger(StreamerMain.class);
+    /** Made in call(), after --log-format is applied: a static logger would bind slf4j before the flag is read. */
+    private Logger log;
 
     @Option(names = "--id", description = "Streamer id; its queue is <bus-root>/<id> (default: ${DEFAULT-VALUE})")
     String id = "streamer-1";
@@ -68,6 +70,11 @@ public final class StreamerMain implements Callable<Integer> {
             + " (facecast meter); never set it in service (default: ${DEFAULT-VALUE})")
     int testAudioDelayMs = 0;
 
+    @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines as text, or as one JSON object"
+            + " each (time, level, logger, thread, message, exception, MDC incl. session_id). Default:"
+            + " $FACECAST_LOG_FORMAT, else text.")
+    String logFormat;
+
     public static void main(String[] args) {
         // Before Guice makes a peer connection factory: a missing system library is one line naming its package.
         io.facecast.rtc.NativeLibrary.requireOrExit("streamer");
@@ -76,6 +83,12 @@ public final class StreamerMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        try {
+            LogFormat.apply(logFormat); // before the first logger: slf4j binds its provider then
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
+        }
+        log = LoggerFactory.getLogger(StreamerMain.class);
         if (maxSessions < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--max-sessions must be at least 1");
         }

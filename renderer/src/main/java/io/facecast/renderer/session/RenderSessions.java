@@ -1,5 +1,6 @@
 package io.facecast.renderer.session;
 
+import io.facecast.ops.log.SessionLogContext;
 import io.facecast.bus.BusRecord;
 import io.facecast.bus.RecordKind;
 import io.facecast.errors.TextRules;
@@ -96,8 +97,10 @@ public final class RenderSessions implements AutoCloseable {
             throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
         }
         publishIdle(s);
-        log.info("session {} open: avatar={} voice={} {}x{}@{} bus={}", sessionId, avatarKey, voiceKey,
-                format.width(), format.height(), format.fps(), bus.dir());
+        try (SessionLogContext ctx = SessionLogContext.of(sessionId)) {
+            log.info("session {} open: avatar={} voice={} {}x{}@{} bus={}", sessionId, avatarKey, voiceKey,
+                    format.width(), format.height(), format.fps(), bus.dir());
+        }
         return new Opened(avatarKey, voiceKey, format);
     }
 
@@ -173,7 +176,9 @@ public final class RenderSessions implements AutoCloseable {
         }
         s.close();
         gates.close(sessionId, s.bus.dir());
-        log.info("session {} closed", sessionId);
+        try (SessionLogContext ctx = SessionLogContext.of(sessionId)) {
+            log.info("session {} closed", sessionId);
+        }
     }
 
     public int openSessions() {
@@ -217,7 +222,9 @@ public final class RenderSessions implements AutoCloseable {
         try {
             outcome = step(s, u);
         } catch (RuntimeException e) {
-            log.error("session {} utterance {} failed", s.id, Long.toUnsignedString(u.id()), e);
+            try (SessionLogContext ctx = SessionLogContext.of(s.id)) {
+                log.error("session {} utterance {} failed", s.id, Long.toUnsignedString(u.id()), e);
+            }
             outcome = SegmentObserver.Outcome.FAILED;
         }
         if (outcome == null) { // waits for more audio, or for playback to catch up

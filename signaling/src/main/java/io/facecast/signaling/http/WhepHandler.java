@@ -1,5 +1,6 @@
 package io.facecast.signaling.http;
 
+import io.facecast.ops.log.SessionLogContext;
 import io.facecast.api.v1.CreateSessionRequest;
 import io.facecast.api.v1.IceCandidate;
 import io.facecast.api.v1.Session;
@@ -99,7 +100,9 @@ final class WhepHandler {
         for (String link : IceLinks.of(session.getIceServersList())) {
             exchange.addHeader("Link", link);
         }
-        log.info("WHEP session {} answered", id);
+        try (SessionLogContext ctx = SessionLogContext.of(id)) {
+            log.info("WHEP session {} answered", id);
+        }
         exchange.send(201, SDP, answer);
     }
 

@@ -1,5 +1,6 @@
 package io.facecast.signaling.session;
 
+import io.facecast.ops.log.SessionLogContext;
 import io.facecast.api.v1.CreateSessionRequest;
 import io.facecast.errors.TextRules;
 import io.facecast.api.v1.IceCandidate;
@@ -161,8 +162,10 @@ public final class SessionManager {
             // The streamer may have died or re-registered while we were talking to it; its sessions were closed then.
             if (streamers.isCurrent(streamer)) {
                 sessions.put(sessionId, session);
-                log.info("session {} created on {} ({}x{}@{}, avatar '{}', voice '{}')", sessionId, streamer,
-                        media.getWidth(), media.getHeight(), media.getFps(), opened.getAvatar(), opened.getVoice());
+                try (SessionLogContext ctx = SessionLogContext.of(sessionId)) {
+                    log.info("session {} created on {} ({}x{}@{}, avatar '{}', voice '{}')", sessionId, streamer,
+                            media.getWidth(), media.getHeight(), media.getFps(), opened.getAvatar(), opened.getVoice());
+                }
                 return session.snapshot();
             }
         }
@@ -403,7 +406,9 @@ public final class SessionManager {
         int reaped = 0;
         for (Session session : sessions.values()) {
             if (session.isAbandoned(now, graceNanos, negotiationGraceNanos)) {
-                log.info("reaping session {}: no watcher and no connected peer for over {} ms", session.id(), graceNanos / 1_000_000);
+                try (SessionLogContext ctx = SessionLogContext.of(session.id())) {
+                    log.info("reaping session {}: no watcher and no connected peer for over {} ms", session.id(), graceNanos / 1_000_000);
+                }
                 close(session, "abandoned: no event stream and no connected peer within the grace period", null, true);
                 reaped++;
             }
@@ -453,7 +458,9 @@ public final class SessionManager {
         metrics.sessionClosed(id);
         tombstones.record(session.snapshot());
         streamers.release(session.streamer());
-        log.info("session {} closed: {}", id, reason);
+        try (SessionLogContext ctx = SessionLogContext.of(id)) {
+            log.info("session {} closed: {}", id, reason);
+        }
         return CompletableFuture.runAsync(() -> {
             if (streamerAlive) {
                 bestEffort("close session " + id + " on " + session.streamer(), () -> session.streamer().backend().closeSession(id));

@@ -1,5 +1,6 @@
 package io.facecast.streamer.session;
 
+import io.facecast.ops.log.SessionLogContext;
 import io.facecast.api.v1.SessionEvent;
 import io.facecast.api.v1.Stats;
 import io.facecast.internal.v1.MediaSpec;
@@ -126,7 +127,9 @@ public final class StreamerSessions implements AutoCloseable {
         // Subscribe before the scheduler opens so no record the renderer writes right after this call is missed.
         ingest.subscribe(sessionId);
         scheduler.open(spec, entry.sink, entry.bridge);
-        log.info("session {} opened: {}x{} at {} fps", sessionId, spec.width(), spec.height(), spec.fps());
+        try (SessionLogContext ctx = SessionLogContext.of(sessionId)) {
+            log.info("session {} opened: {}x{} at {} fps", sessionId, spec.width(), spec.height(), spec.fps());
+        }
     }
 
     public String negotiate(String sessionId, String offerSdp) {
@@ -187,7 +190,9 @@ public final class StreamerSessions implements AutoCloseable {
         if (peer != null) {
             peer.close();
         }
-        log.info("session {} closed", sessionId);
+        try (SessionLogContext ctx = SessionLogContext.of(sessionId)) {
+            log.info("session {} closed", sessionId);
+        }
     }
 
     /** Publishes a Stats event for every session (called periodically). */
