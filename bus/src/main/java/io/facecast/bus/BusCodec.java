@@ -62,7 +62,7 @@ public final class BusCodec {
         if (version != VERSION) {
             throw new BusFormatException("bus record version " + version + " is not supported (this build reads " + VERSION + ")");
         }
-        in.readUnsignedByte();
+        RecordKind.ofCode(in.readUnsignedByte()); // at the end of a short record Chronicle answers -1, not an exception
         return text(in, "session id");
     }
 
