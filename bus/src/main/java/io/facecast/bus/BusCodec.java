@@ -2,6 +2,9 @@ package io.facecast.bus;
 
 import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
+import net.openhft.chronicle.core.io.IORuntimeException;
+
+import java.nio.BufferUnderflowException;
 
 /**
  * The one definition of the bus record layout. Version 2, little-endian as Chronicle writes it:
@@ -13,8 +16,9 @@ import net.openhft.chronicle.bytes.BytesOut;
  * </pre>
  *
  * Version 2 adds the record kind {@link RecordKind#WORD_STARTED} (same layout); version 1 records still read (they
- * are a subset). A reader rejects any other version with {@link BusFormatException} rather than guessing. What each field means
- * depends on the kind (see {@link RecordKind}); reusing a field a kind left unused keeps the version, as idle loops
+ * are a subset). A reader rejects any other version, and any record it cannot decode (one that ends before its
+ * fields do, text that is not UTF-8, an odd region), with {@link BusFormatException} rather than guessing. What each
+ * field means depends on the kind (see {@link RecordKind}); reusing a field a kind left unused keeps the version, as idle loops
  * did ({@code IDLE_BASE}: sequence = loop index, mediaTimestamp = loop length).
  */
 public final class BusCodec {
@@ -49,17 +53,49 @@ public final class BusCodec {
 
     /** Reads just the version, kind and session id of a record (to pass over other sessions' records cheaply). */
     public static String readSessionId(BytesIn<?> in) {
+        try {
+            return readSessionId0(in);
+        } catch (BufferUnderflowException | IORuntimeException | ArithmeticException | IllegalArgumentException e) {
+            throw unreadable(e);
+        }
+    }
+
+    private static String readSessionId0(BytesIn<?> in) {
         int version = in.readUnsignedShort();
         if (version < OLDEST_READABLE || version > VERSION) {
             throw new BusFormatException("bus record version " + version + " is not supported (this build reads "
                     + OLDEST_READABLE + ".." + VERSION + ")");
         }
-        in.readUnsignedByte();
-        return in.readUtf8();
+        RecordKind.ofCode(in.readUnsignedByte()); // at the end of a short record Chronicle answers -1, not an exception
+        return text(in, "session id");
     }
 
     /** Decodes one record into {@code into}, replacing all its fields. */
     public static BusRecord read(BytesIn<?> in, BusRecord into) {
+        try {
+            return read0(in, into);
+        } catch (BufferUnderflowException | IORuntimeException | ArithmeticException | IllegalArgumentException e) {
+            throw unreadable(e);
+        }
+    }
+
+    /** A UTF-8 field; Chronicle writes null as length -1, which no writer of this format does. */
+    private static String text(BytesIn<?> in, String field) {
+        String s = in.readUtf8();
+        if (s == null) {
+            throw new BusFormatException("unreadable bus record: its " + field + " is null");
+        }
+        return s;
+    }
+
+    /** Chronicle's own exceptions for a short record, a bad text length or bad UTF-8, and BusRecord's for an odd region. */
+    private static BusFormatException unreadable(RuntimeException e) {
+        String why = e instanceof BufferUnderflowException ? "it ends before its fields do"
+                : "a text field has a bad length or is not UTF-8, or a region is not even";
+        return new BusFormatException("unreadable bus record: " + why + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
+    }
+
+    private static BusRecord read0(BytesIn<?> in, BusRecord into) {
         int version = in.readUnsignedShort();
         if (version < OLDEST_READABLE || version > VERSION) {
             throw new BusFormatException("bus record version " + version + " is not supported (this build reads "
@@ -67,7 +103,7 @@ public final class BusCodec {
         }
         into.reset();
         into.kind(RecordKind.ofCode(in.readUnsignedByte()));
-        into.sessionId(in.readUtf8());
+        into.sessionId(text(in, "session id"));
         into.segmentId(in.readLong());
         into.sequence(in.readLong());
         into.mediaTimestamp(in.readLong());
@@ -81,7 +117,7 @@ public final class BusCodec {
         int y = in.readUnsignedShort();
         int w = in.readUnsignedShort();
         into.region(x, y, w, in.readUnsignedShort());
-        into.text(in.readUtf8());
+        into.text(text(in, "text"));
         int len = in.readInt();
         if (len < 0 || len > in.readRemaining()) {
             throw new BusFormatException("payload length " + len + " exceeds the record (" + in.readRemaining() + " bytes left)");

@@ -54,6 +54,24 @@ class BusCodecTest {
     }
 
     @Test
+    void recordsCutShortOrWithBadTextAreBusFormatExceptions() {
+        Bytes<?> full = Bytes.allocateElasticOnHeap();
+        BusCodec.write(full, BusRecord.of(RecordKind.SEGMENT_START, "session", 1).text("hello"));
+        byte[] bytes = full.toByteArray();
+        for (int cut = 0; cut < bytes.length - 4; cut++) { // the last 4 bytes are the (empty) payload's length
+            byte[] shorter = java.util.Arrays.copyOf(bytes, cut);
+            assertThrows(BusFormatException.class, () -> BusCodec.read(Bytes.wrapForRead(shorter), new BusRecord()), "cut at " + cut);
+        }
+        byte[] badUtf8 = bytes.clone();
+        badUtf8[4] = (byte) 0xC3; // "session": its first byte becomes a lead byte followed by ASCII
+        assertThrows(BusFormatException.class, () -> BusCodec.readSessionId(Bytes.wrapForRead(badUtf8)));
+        byte[] nullText = bytes.clone();
+        nullText[3] = (byte) 0x80; // the session id's stop-bit length becomes -1 (null) with the next byte
+        nullText[4] = 0;
+        assertThrows(BusFormatException.class, () -> BusCodec.read(Bytes.wrapForRead(nullText), new BusRecord()));
+    }
+
+    @Test
     void oddRegionsAreRefused() {
         assertThrows(IllegalArgumentException.class, () -> new BusRecord().region(1, 0, 2, 2));
     }

@@ -283,8 +283,9 @@ public record PackManifest(String name, int width, int height, List<String> idle
                         + "make x, y, w and h even");
                 return null;
             }
-            if (frameW != null && frameH != null && (x + w > frameW || y + h > frameH)) {
-                problem("region '" + field + "' " + shown + " reaches " + (x + w) + "," + (y + h) + ", outside the "
+            // long: x + w of two large ints would wrap negative and pass.
+            if (frameW != null && frameH != null && ((long) x + w > frameW || (long) y + h > frameH)) {
+                problem("region '" + field + "' " + shown + " reaches " + ((long) x + w) + "," + ((long) y + h) + ", outside the "
                         + frameW + "x" + frameH + " frame");
                 return null;
             }

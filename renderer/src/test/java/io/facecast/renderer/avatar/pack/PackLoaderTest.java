@@ -87,6 +87,13 @@ class PackLoaderTest {
     }
 
     @Test
+    void regionsReachingPastIntMaxAreOutOfFrame() throws IOException {
+        Path p = PackFixture.pack(dir, "wrap");
+        PackFixture.edit(p, "\"w\": 136,", "\"w\": 2147483646,"); // 188 + w wraps negative in int arithmetic
+        assertProblem(problems(p), "avatar.json", "region 'mouth'", "reaches 2147483834,", "outside the 512x512 frame");
+    }
+
+    @Test
     void overlappingRegions() throws IOException {
         Path p = PackFixture.pack(dir, "overlap");
         PackFixture.edit(p, "\"y\": 294,", "\"y\": 250,");
