@@ -24,6 +24,7 @@ public final class PackAvatar implements Avatar {
     private final int width, height;
     private final byte[] base;
     private final List<byte[]> idle;
+    private final List<Integer> holds;
     private final Region eyes, mouth;
     private final byte[] eyesClosed;
     private final Map<MouthShape, byte[]> mouths = new EnumMap<>(MouthShape.class);
@@ -44,6 +45,7 @@ public final class PackAvatar implements Avatar {
             frames.add(Rgb2I420.convert(fit.draw(pack.idle(i), full), width, height));
         }
         idle = List.copyOf(frames);
+        holds = pack.manifest().idleHolds();
         // A pack without blink still needs an overlay region on the bus: a tiny one showing the base itself.
         eyes = pack.eyesRegion() == null ? new Region(0, 0, 2, 2) : fit.map(pack.eyesRegion());
         mouth = fit.map(pack.mouthRegion());
@@ -60,6 +62,7 @@ public final class PackAvatar implements Avatar {
     @Override public int height() { return height; }
     @Override public byte[] idleBase() { return base.clone(); }
     @Override public List<byte[]> idleFrames() { return idle.stream().map(byte[]::clone).toList(); }
+    @Override public List<Integer> idleHolds() { return holds; }
     @Override public Region eyesRegion() { return eyes; }
     @Override public byte[] eyesClosedPatch() { return eyesClosed.clone(); }
     @Override public Region mouthRegion() { return mouth; }
