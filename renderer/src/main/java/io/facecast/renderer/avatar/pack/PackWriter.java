@@ -64,7 +64,7 @@ public final class PackWriter {
 
     /**
      * The breathing idle loop of the exported faces: the shoulders rise and settle by up to 2.4 design pixels. Few
-     * frames, each held (in video frames; about 3.8 s a breath at 25 fps): a long rest, a slow rise, a pause at the
+     * frames, each held (in video frames; about 3.7 s a breath at 25 fps): a long rest, a slow rise, a pause at the
      * top, a slow fall. Only the shoulders move: the head, eyes and mouth are the same in every frame.
      */
     static final double[] BREATH = {0, 0.6, 1.2, 1.8, 2.4, 1.8, 1.2, 0.6};
