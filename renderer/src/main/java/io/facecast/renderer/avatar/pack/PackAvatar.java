@@ -41,8 +41,10 @@ public final class PackAvatar implements Avatar {
         base = Rgb2I420.convert(fit.draw(pack.base(), full), width, height);
         List<byte[]> frames = new ArrayList<>(pack.idleFrames());
         frames.add(base);
+        Map<java.awt.image.BufferedImage, byte[]> fitted = new java.util.IdentityHashMap<>(); // a pose used twice: one frame
+        fitted.put(pack.idle(0), base);
         for (int i = 1; i < pack.idleFrames(); i++) {
-            frames.add(Rgb2I420.convert(fit.draw(pack.idle(i), full), width, height));
+            frames.add(fitted.computeIfAbsent(pack.idle(i), img -> Rgb2I420.convert(fit.draw(img, full), width, height)));
         }
         idle = List.copyOf(frames);
         holds = pack.manifest().idleHolds();

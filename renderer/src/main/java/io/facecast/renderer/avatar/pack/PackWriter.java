@@ -39,9 +39,14 @@ public final class PackWriter {
         Files.createDirectories(out.resolve("idle"));
         Files.createDirectories(out.resolve("mouth"));
         List<String> idleFiles = new ArrayList<>();
+        Map<BufferedImage, String> written = new java.util.IdentityHashMap<>(); // a pose used twice is one file
         for (int i = 0; i < idle.size(); i++) {
-            String f = String.format("idle/%02d.png", i);
-            png(idle.get(i), out.resolve(f));
+            String f = written.get(idle.get(i));
+            if (f == null) {
+                f = String.format("idle/%02d.png", written.size());
+                png(idle.get(i), out.resolve(f));
+                written.put(idle.get(i), f);
+            }
             idleFiles.add(f);
         }
         Map<MouthShape, String> visemes = new EnumMap<>(MouthShape.class);
@@ -64,11 +69,12 @@ public final class PackWriter {
 
     /**
      * The breathing idle loop of the exported faces: the shoulders rise and settle by up to 2.4 design pixels. Few
-     * frames, each held (in video frames; about 3.7 s a breath at 25 fps): a long rest, a slow rise, a pause at the
-     * top, a slow fall. Only the shoulders move: the head, eyes and mouth are the same in every frame.
+     * frames, each held (in video frames; about 3.1 s a breath at 25 fps): a long rest, a slow rise, a pause at the
+     * top, a slow fall. Only the shoulders move: the head, eyes and mouth are the same in every frame. The fall
+     * reuses the rise's poses, so a pack holds 4 images for the 6 loop frames.
      */
-    static final double[] BREATH = {0, 0.6, 1.2, 1.8, 2.4, 1.8, 1.2, 0.6};
-    static final int[] BREATH_HOLDS = {30, 6, 6, 6, 20, 8, 8, 8};
+    static final double[] BREATH = {0, 0.8, 1.6, 2.4, 1.6, 0.8};
+    static final int[] BREATH_HOLDS = {30, 6, 6, 20, 8, 8};
 
     /** The procedural face in {@code style} as a pack named after the style, at {@link #EXPORT_SIZE}. */
     public static PackManifest exportProcedural(FaceStyle style, Path out) throws IOException {
@@ -81,8 +87,9 @@ public final class PackWriter {
         Region m = face.mouthRegion(), e = face.eyesRegion();
         List<BufferedImage> idle = new ArrayList<>();
         List<Integer> holds = new ArrayList<>();
+        Map<Double, BufferedImage> poses = new java.util.HashMap<>();
         for (int i = 0; i < (breathing ? BREATH.length : 1); i++) {
-            idle.add(face.drawFrame(true, MouthShape.X.pose, BREATH[i]));
+            idle.add(poses.computeIfAbsent(BREATH[i], b -> face.drawFrame(true, MouthShape.X.pose, b)));
             holds.add(breathing ? BREATH_HOLDS[i] : 1);
         }
         Map<MouthShape, BufferedImage> mouths = new EnumMap<>(MouthShape.class);

@@ -104,7 +104,7 @@ class PackLoaderTest {
             AvatarPack p = BuiltInPacks.get(name);
             List<Integer> holds = p.manifest().idleHolds();
             int period = holds.stream().mapToInt(Integer::intValue).sum();
-            assertTrue(p.idleFrames() <= 8 && period >= 75, name + ": " + p.idleFrames() + " frames held " + holds);
+            assertTrue(p.idleFrames() <= 8 && period >= 75 && new java.util.HashSet<>(p.manifest().idle()).size() <= 4, name + ": " + p.idleFrames() + " frames held " + holds);
             assertTrue(holds.stream().anyMatch(h -> h > 1), name + " holds frames: " + holds);
             io.facecast.renderer.avatar.Region m = p.mouthRegion(), e = p.eyesRegion();
             java.awt.image.BufferedImage base = p.idle(0);
