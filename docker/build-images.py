@@ -2,7 +2,10 @@
 """Builds the Facecast container images without a Docker daemon or a registry.
 
 The base layer is assembled from this machine: a jlink'd Java runtime plus exactly the shared libraries it and
-webrtc-java's native library link (found with ldd). Each image adds one app layer: the module's jar and its lib/.
+webrtc-java's native library link (found with ldd), plus libespeak-ng (which the renderer loads through JNA at run
+time, so no ldd of Java finds it), its own ldd closure and its voice data, at the paths Debian gives them; on a
+machine without espeak-ng the images are built without it and the renderer lists espeak voices as unavailable.
+Each image adds one app layer: the module's jar and its lib/.
 The result is one `docker save`-format archive holding the three images (they share the base layer):
 
     python3 docker/build-images.py            # after ./mvnw -DskipTests package; writes target/images/facecast-images.tar
@@ -46,6 +49,21 @@ def shared_libs(elf, runtime):
     return libs
 
 
+# libespeak-ng is dlopen'ed by JNA, and finds its data at the path it was compiled with (Debian: next to it).
+ESPEAK_LIB_DIRS = ["/usr/lib/x86_64-linux-gnu", "/lib/x86_64-linux-gnu", "/usr/lib", "/usr/lib64"]
+
+
+def espeak_files():
+    """(library, data folder) of this machine's espeak-ng, or None when it is not installed."""
+    for d in ESPEAK_LIB_DIRS:
+        lib = os.path.join(d, "libespeak-ng.so.1")
+        data = [os.path.join(x, "espeak-ng-data") for x in (d, "/usr/share")]
+        data = [x for x in data if os.path.isfile(os.path.join(x, "phontab"))]
+        if os.path.exists(lib) and data:
+            return lib, data[0]
+    return None
+
+
 def build_rootfs(rootfs, webrtc_so):
     runtime = os.path.join(rootfs, "opt", "java")
     run([os.path.join(JAVA_HOME, "bin", "jlink"), "--add-modules", JLINK_MODULES, "--strip-debug", "--no-man-pages",
@@ -53,9 +71,19 @@ def build_rootfs(rootfs, webrtc_so):
     elves = [webrtc_so]
     for d, _, files in os.walk(runtime):
         elves += [os.path.join(d, f) for f in files if f.endswith(".so") or d.endswith("bin")]
+    espeak = espeak_files()
+    if espeak:
+        elves.append(espeak[0])
+    else:
+        print("espeak-ng: not installed on this machine (apt-get install espeak-ng); the images are built without it "
+              "and list no espeak voices")
     libs = set()
     for e in elves:
         libs |= shared_libs(e, runtime)
+    if espeak:
+        lib, data = espeak
+        libs.add(lib)  # the soname link the renderer asks for: copied below as a file of that name
+        shutil.copytree(data, os.path.join(rootfs, data.lstrip("/")), symlinks=True)
     for lib in sorted(libs):
         if lib.startswith(runtime):
             continue
@@ -226,6 +254,28 @@ def verify(out):
                 if expect not in output:
                     sys.exit(f"{image['RepoTags'][0]} did not run in its chroot; output:\n{output}")
                 print(f"verified {image['RepoTags'][0]}: ran {entry[0]} in the unpacked image ({expect!r})")
+                if module == "renderer":
+                    verify_espeak(rootfs, entry)
+
+
+def verify_espeak(rootfs, entry):
+    """The renderer image lists espeak-ng voices and speaks with one, as a session would (or says why it can not)."""
+    proc = os.path.join(rootfs, "proc")
+    subprocess.run(["mount", "-t", "proc", "proc", proc], check=True)
+    try:
+        p = subprocess.run([shutil.which("chroot") or "/usr/sbin/chroot", "--userspec=1000:1000", rootfs] + entry
+                           + ["voices", "--voice", "espeak:en-us", "--say", "Hello from the image."],
+                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env={"PATH": "/opt/java/bin"},
+                           timeout=120)
+    finally:
+        subprocess.run(["umount", proc], check=False)
+    summary = [line for line in p.stdout.splitlines() if line.startswith("espeak")]
+    if espeak_files() is None:
+        print("espeak-ng in facecast/renderer: " + "; ".join(summary))
+        return
+    if p.returncode != 0 or not any(line.startswith("espeak-ng: ") and "voices at" in line for line in summary):
+        sys.exit(f"facecast/renderer: espeak-ng voices do not work in the image (exit {p.returncode}):\n{p.stdout}")
+    print("verified espeak-ng in facecast/renderer: " + "; ".join(line for line in summary if not line.startswith("espeak ")))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,9 @@ import java.nio.BufferUnderflowException;
  * are a subset). A reader rejects any other version, and any record it cannot decode (one that ends before its
  * fields do, text that is not UTF-8, an odd region), with {@link BusFormatException} rather than guessing. What each
  * field means depends on the kind (see {@link RecordKind}); reusing a field a kind left unused keeps the version, as idle loops
- * did ({@code IDLE_BASE}: sequence = loop index, mediaTimestamp = loop length).
+ * did ({@code IDLE_BASE}: sequence = loop index, mediaTimestamp = loop length) and idle holds do
+ * ({@code IDLE_BASE}: sampleRate = the loop frame's hold count in video frames, 0 read as 1 — records written before
+ * holds, of either version, so play each loop frame once, as they always did).
  */
 public final class BusCodec {
     public static final int VERSION = 2;

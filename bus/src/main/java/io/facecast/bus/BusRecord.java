@@ -71,6 +71,10 @@ public final class BusRecord {
         return this;
     }
 
+    /** {@link RecordKind#IDLE_BASE}: how many video frames this loop frame is shown for (kept in sampleRate; 0 reads as 1). */
+    public int idleHold() { return sampleRate == 0 ? 1 : sampleRate; }
+    public BusRecord idleHold(int frames) { sampleRate = frames; return this; }
+
     public BusRecord text(String v) { text = Objects.requireNonNull(v); return this; }
     public BusRecord payload(byte[] v) { payload = v == null ? NO_BYTES : v; return this; }
 

@@ -5,8 +5,11 @@ public enum RecordKind {
     /**
      * Full I420 frame of the session's avatar at rest; the streamer composes idle video from it. An idle loop is N
      * such records: {@code sequence} = loop index 0..N-1 and {@code mediaTimestamp} = N, the loop length (0, as
-     * producers before idle loops wrote it, means 1). Global video frame k is laid on loop frame k mod N. This uses
-     * only fields IDLE_BASE left unused, so the record format (version 1) is unchanged and old records still read.
+     * producers before idle loops wrote it, means 1) and {@code sampleRate} = the frame's hold count h(i), how many
+     * consecutive video frames show it, 1..{@link #MAX_IDLE_HOLD} (0, as producers before holds wrote it, means 1).
+     * The loop's period is P = h(0) + ... + h(N-1) video frames; global video frame k shows the loop frame whose
+     * span holds k mod P (with every hold 1 that is loop frame k mod N). This uses only fields IDLE_BASE left
+     * unused, so the record layout is unchanged and older records still read (their holds are all 1).
      */
     IDLE_BASE(1),
     /** An I420 patch for idle animation (sequence 0 = eyes closed), laid over {@link #IDLE_BASE}. */
@@ -32,6 +35,9 @@ public enum RecordKind {
      * streamer reports it when it pushes frame j.
      */
     WORD_STARTED(7);
+
+    /** The longest an {@link #IDLE_BASE} loop frame may be held, in video frames (about 10 s at 25 fps). */
+    public static final int MAX_IDLE_HOLD = 255;
 
     private static final RecordKind[] BY_CODE = new RecordKind[16];
 

@@ -46,6 +46,32 @@ class BusCodecTest {
     }
 
     @Test
+    void idleHoldTravelsInIdleBaseAndOlderRecordsHoldOneFrame() {
+        BusRecord loopFrame = BusRecord.of(RecordKind.IDLE_BASE, "s", 0).sequence(2).mediaTimestamp(4).idleHold(37)
+                .fps(25).frameSize(4, 4).region(0, 0, 4, 4).payload(new byte[24]);
+        Bytes<?> b = Bytes.allocateElasticOnHeap();
+        BusCodec.write(b, loopFrame);
+        assertEquals(BusCodec.VERSION, b.readUnsignedShort(b.readPosition()) & 0xFFFF, "no layout change, no new version");
+        BusRecord read = BusCodec.read(b, new BusRecord());
+        assertEquals(loopFrame, read);
+        assertEquals(37, read.idleHold());
+        assertEquals(2, read.sequence());
+        assertEquals(4, read.mediaTimestamp());
+
+        // IDLE_BASE as producers before holds wrote it, in both readable versions: each loop frame holds one frame.
+        for (int version = BusCodec.OLDEST_READABLE; version <= BusCodec.VERSION; version++) {
+            Bytes<?> old = Bytes.allocateElasticOnHeap();
+            BusCodec.write(old, BusRecord.of(RecordKind.IDLE_BASE, "s", 0).sequence(1).mediaTimestamp(3)
+                    .fps(25).frameSize(4, 4).region(0, 0, 4, 4).payload(new byte[24]));
+            old.writeUnsignedShort(0, version);
+            BusRecord r = BusCodec.read(old, new BusRecord());
+            assertEquals(1, r.idleHold(), "version " + version);
+            assertEquals(1, r.sequence());
+            assertEquals(3, r.mediaTimestamp());
+        }
+    }
+
+    @Test
     void rejectsTruncatedPayload() {
         Bytes<?> b = Bytes.allocateElasticOnHeap();
         BusCodec.write(b, BusRecord.of(RecordKind.AUDIO, "s", 1).payload(new byte[100]));

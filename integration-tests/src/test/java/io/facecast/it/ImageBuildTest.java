@@ -13,7 +13,9 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The container images build without a Docker daemon, into one {@code docker save} archive, and each one runs: the
- * script unpacks every image as a runtime would and starts it in a chroot (which needs root, as CI has).
+ * script unpacks every image as a runtime would and starts it in a chroot (which needs root, as CI has). Where this
+ * machine has espeak-ng, the renderer image carries it (library, ldd closure, voice data) and speaks with an espeak
+ * voice in its chroot; where it has not, the image says espeak voices are unavailable.
  */
 class ImageBuildTest {
     @Test
@@ -35,6 +37,12 @@ class ImageBuildTest {
         if (root0) {
             for (String module : List.of("signaling", "renderer", "streamer")) {
                 assertTrue(output.contains("verified facecast/" + module + ":"), "not verified: " + module + "\n" + output);
+            }
+            if (Files.exists(Path.of("/usr/lib/x86_64-linux-gnu/libespeak-ng.so.1"))) {
+                assertTrue(output.contains("verified espeak-ng in facecast/renderer: espeak-ng: ")
+                        && output.contains("espeak:en-us: 'Hello from the image.' -> "), "espeak in the image:\n" + output);
+            } else {
+                assertTrue(output.contains("espeak-ng: unavailable"), "the image says espeak is unavailable:\n" + output);
             }
         }
     }

@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
 
 @Command(name = "renderer", mixinStandardHelpOptions = true,
         description = "Turns text into lip-synced avatar frames and PCM on the streamers' media bus.",
-        subcommands = PackCommand.class)
+        subcommands = {PackCommand.class, io.facecast.renderer.tts.VoicesCommand.class})
 public final class RendererMain implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "50061",
             description = "Control port (internal plane: mutual TLS, signaling only) (default ${DEFAULT-VALUE}).")

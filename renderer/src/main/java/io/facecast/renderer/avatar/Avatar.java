@@ -29,6 +29,14 @@ public interface Avatar {
         return List.of(idleBase());
     }
 
+    /**
+     * For each of {@link #idleFrames()}, how many video frames in a row show it (1..255): a calm loop holds few
+     * frames long instead of repeating them.
+     */
+    default List<Integer> idleHolds() {
+        return List.of(1);
+    }
+
     Region eyesRegion();
 
     /** I420 patch of {@link #eyesRegion()} with the eyes closed (for blinking). */

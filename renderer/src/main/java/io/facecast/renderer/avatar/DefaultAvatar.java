@@ -108,7 +108,15 @@ public final class DefaultAvatar implements Avatar {
 
     /** The whole frame as RGB (for exporting the face as an avatar pack). */
     public BufferedImage drawFrame(boolean eyesOpen, MouthParams mouth) {
-        return drawFace(eyesOpen, mouth);
+        return drawFace(eyesOpen, mouth, 0);
+    }
+
+    /**
+     * The whole frame with the shoulders raised {@code breath} design pixels (a breath; the head, eyes and mouth stay
+     * exactly where they are, so patches cut from the unraised frame still fit).
+     */
+    public BufferedImage drawFrame(boolean eyesOpen, MouthParams mouth, double breath) {
+        return drawFace(eyesOpen, mouth, breath);
     }
 
     private static int[] pixels(BufferedImage img) {
@@ -117,6 +125,10 @@ public final class DefaultAvatar implements Avatar {
 
     /** The whole frame; {@code mouth == null} leaves the mouth out (the background for mouth patches). */
     private BufferedImage drawFace(boolean eyesOpen, MouthParams mouth) {
+        return drawFace(eyesOpen, mouth, 0);
+    }
+
+    private BufferedImage drawFace(boolean eyesOpen, MouthParams mouth, double breath) {
         BufferedImage img = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = img.createGraphics();
         try {
@@ -130,7 +142,7 @@ public final class DefaultAvatar implements Avatar {
             }
             // shoulders and neck
             g.setColor(style.shirt());
-            g.fill(new Ellipse2D.Double(86, 420, 340, 220));
+            g.fill(new Ellipse2D.Double(86 - breath, 420 - breath, 340 + 2 * breath, 220));
             g.setColor(style.skinShade());
             g.fill(new RoundRectangle2D.Double(218, 350, 76, 90, 30, 30));
             // ears

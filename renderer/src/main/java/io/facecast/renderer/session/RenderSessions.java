@@ -199,11 +199,13 @@ public final class RenderSessions implements AutoCloseable {
         Avatar a = s.avatar;
         int w = a.width(), h = a.height();
         Region eyes = a.eyesRegion();
-        // The idle loop: sequence = loop index, mediaTimestamp = loop length (see RecordKind.IDLE_BASE).
+        // The idle loop: sequence = loop index, mediaTimestamp = loop length, idleHold (see RecordKind.IDLE_BASE).
         List<byte[]> loop = a.idleFrames();
+        List<Integer> holds = a.idleHolds();
         BusRecord[] records = new BusRecord[loop.size() + 1];
         for (int i = 0; i < loop.size(); i++) {
             records[i] = BusRecord.of(RecordKind.IDLE_BASE, s.id, 0).sequence(i).mediaTimestamp(loop.size())
+                    .idleHold(holds.get(i))
                     .frameSize(w, h).region(0, 0, w, h).fps(s.format.fps()).payload(loop.get(i));
         }
         records[loop.size()] = BusRecord.of(RecordKind.IDLE_OVERLAY, s.id, 0).sequence(0)

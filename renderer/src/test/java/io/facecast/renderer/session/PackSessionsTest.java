@@ -11,6 +11,7 @@ import io.facecast.renderer.avatar.AvatarRegistry;
 import io.facecast.renderer.avatar.FaceStyle;
 import io.facecast.bus.I420;
 import io.facecast.renderer.avatar.Region;
+import io.facecast.renderer.avatar.pack.BuiltInPacks;
 import io.facecast.renderer.avatar.pack.PackWriter;
 import io.facecast.renderer.viseme.MouthShape;
 import io.grpc.Status;
@@ -78,6 +79,9 @@ class PackSessionsTest {
         List<BusRecord> idle = BusFixture.drain(tailer);
         assertEquals(RecordKind.IDLE_BASE, idle.get(0).kind());
         assertEquals(256, idle.get(0).frameWidth());
+        List<BusRecord> breath = idle.stream().filter(r -> r.kind() == RecordKind.IDLE_BASE).toList();
+        assertEquals(BuiltInPacks.get("ada").manifest().idleHolds(), breath.stream().map(BusRecord::idleHold).toList(),
+                "the built-in pack's breathing loop goes out with its holds");
 
         PackWriter.exportProcedural(FaceStyle.DEFAULT, packs.resolve("default"));
         Files.move(packs.resolve("default"), packs.resolve("broken"));
@@ -107,7 +111,7 @@ class PackSessionsTest {
     }
 
     @Test
-    void aPackWithAThreeFrameIdleLoopPublishesEveryFrameInOrderWithTheLoopLength() throws Exception {
+    void aPackWithAThreeFrameIdleLoopPublishesEveryFrameInOrderWithTheLoopLengthAndHolds() throws Exception {
         // 128x128 frames that differ only in a top-left square: frame i has it grey 40 + 80 i.
         Region eyes = new Region(32, 40, 64, 16), mouth = new Region(40, 80, 48, 24);
         List<BufferedImage> idle = new ArrayList<>();
@@ -123,7 +127,8 @@ class PackSessionsTest {
         for (MouthShape m : MouthShape.values()) {
             mouths.put(m, solid(mouth.width(), mouth.height(), new Color(120, 20, 20)));
         }
-        PackWriter.write(packs.resolve("loop3"), "loop3", idle, eyes, mouth, mouths,
+        List<Integer> holds = List.of(5, 1, 12);
+        PackWriter.write(packs.resolve("loop3"), "loop3", idle, holds, eyes, mouth, mouths,
                 solid(eyes.width(), eyes.height(), Color.DARK_GRAY));
 
         MediaSpec media = MediaSpec.newBuilder().setWidth(256).setHeight(256).build();
@@ -138,6 +143,7 @@ class PackSessionsTest {
             assertEquals(List.of(i, 3, 256, 256, 0, 0, 256, 256), List.of((int) b.sequence(), (int) b.mediaTimestamp(),
                     b.frameWidth(), b.frameHeight(), b.regionX(), b.regionY(), b.regionWidth(), b.regionHeight()));
             assertEquals(I420.size(256, 256), b.payload().length);
+            assertEquals(holds.get(i), b.idleHold(), "loop frame " + i + "'s hold count travels with it");
             // scaled like the first: the 32 px square is 64 px at 256x256
             if (i > 0) {
                 double step = I420.meanLuma(b.payload(), 256, 8, 8, 48, 48)

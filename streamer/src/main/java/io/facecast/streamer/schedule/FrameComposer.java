@@ -2,6 +2,7 @@ package io.facecast.streamer.schedule;
 
 import io.facecast.bus.BusRecord;
 import io.facecast.bus.I420;
+import io.facecast.bus.RecordKind;
 
 import java.util.Arrays;
 
@@ -11,19 +12,27 @@ import java.util.Arrays;
  * speaking.
  *
  * <p>The idle loop is N full frames (IDLE_BASE sequence 0..N-1, N in {@code mediaTimestamp}; 0 there means a
- * producer from before loops: N = 1). Global frame k shows loop frame {@code k mod N}, a function of the index
- * alone. A loop frame that has not arrived yet is stood in for by frame 0, or until that arrives by the first loop
+ * producer from before loops: N = 1), each held for its hold count h(i) of video frames (IDLE_BASE
+ * {@code sampleRate}, 0 read as 1). Global frame k shows the loop frame whose span of the period
+ * P = h(0) + ... + h(N-1) holds {@code k mod P} (loop frame {@code k mod N} when every hold is 1), a function of the
+ * index alone. Until a loop frame arrives its hold counts as 1, so the spans settle once the loop is complete (the
+ * renderer writes a loop in one append). A loop frame that has not arrived yet is stood in for by frame 0, or until that arrives by the first loop
  * frame that did (or the previous loop's), so a loop arriving frame by frame never flashes grey.
  */
 final class FrameComposer {
     /** At most this many idle frames per session: each is a full frame held for the session's life. */
     static final int MAX_LOOP = 64;
+    /** The longest a loop frame may be held, in video frames. */
+    static final int MAX_HOLD = RecordKind.MAX_IDLE_HOLD;
     private static final byte MID_GREY = (byte) 128;
 
     final int width;
     final int height;
     private final byte[] frame;
     private byte[][] loop = new byte[1][];
+    private int[] hold = {1};
+    /** ends[i] = h(0) + ... + h(i): loop frame i shows at positions [ends[i-1], ends[i]) of the period ends[N-1]. */
+    private long[] ends = {1};
     /** What a missing loop frame shows; null until any idle base arrived. */
     private byte[] standIn;
     /** Loop index of {@link #standIn} within the current loop, or -1 when it is left from an earlier loop. */
@@ -59,15 +68,28 @@ final class FrameComposer {
         }
         long n = r.mediaTimestamp() == 0 ? 1 : r.mediaTimestamp();
         long index = r.sequence();
-        if (n < 1 || n > MAX_LOOP || index < 0 || index >= n) {
+        int h = r.idleHold();
+        if (n < 1 || n > MAX_LOOP || index < 0 || index >= n || h < 1 || h > MAX_HOLD) {
             return false;
         }
         if (n != loop.length) {
             loop = new byte[(int) n][];
+            hold = new int[(int) n];
+            Arrays.fill(hold, 1);
             standInIndex = -1;
         }
         int i = (int) index;
         loop[i] = r.payload();
+        if (hold[i] != h || ends.length != hold.length) {
+            hold[i] = h;
+            long[] e = new long[hold.length];
+            long sum = 0;
+            for (int j = 0; j < hold.length; j++) {
+                sum += hold[j];
+                e[j] = sum;
+            }
+            ends = e;
+        }
         if (i == 0 || standInIndex < 0 || standInIndex == i) {
             standIn = r.payload();
             standInIndex = i;
@@ -92,7 +114,7 @@ final class FrameComposer {
 
     /** Composes global frame {@code k} (k >= 0) into {@link #frame()}. */
     void compose(long k, boolean blink, BusRecord mouth) {
-        byte[] base = loop[(int) (k % loop.length)];
+        byte[] base = loop[loopIndex(k)];
         if (base == null) {
             base = standIn;
         }
@@ -107,6 +129,17 @@ final class FrameComposer {
         if (mouth != null) {
             lay(mouth);
         }
+    }
+
+    /** The loop frame global frame {@code k} shows. */
+    int loopIndex(long k) {
+        long[] e = ends;
+        long pos = k % e[e.length - 1];
+        int i = 0;
+        while (e[i] <= pos) { // N <= 64: a scan is cheaper than anything cleverer
+            i++;
+        }
+        return i;
     }
 
     private void lay(BusRecord p) {

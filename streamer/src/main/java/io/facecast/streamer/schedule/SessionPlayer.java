@@ -393,10 +393,11 @@ final class SessionPlayer {
         switch (r.kind()) {
             case IDLE_BASE -> {
                 if (!composer.setBase(r)) {
-                    warn("IDLE_BASE {}x{} region {}x{} ({} bytes), loop frame {} of {}, does not match the session's"
-                            + " {}x{} frame or a loop of 1..{} frames", r.frameWidth(), r.frameHeight(),
-                            r.regionWidth(), r.regionHeight(), r.payload().length, r.sequence(),
-                            r.mediaTimestamp(), composer.width, composer.height, FrameComposer.MAX_LOOP);
+                    warn("IDLE_BASE {}x{} region {}x{} ({} bytes), loop frame {} of {} held {}, does not match the"
+                            + " session's {}x{} frame or a loop of 1..{} frames held 1..{}", r.frameWidth(),
+                            r.frameHeight(), r.regionWidth(), r.regionHeight(), r.payload().length, r.sequence(),
+                            r.mediaTimestamp(), r.idleHold(), composer.width, composer.height,
+                            FrameComposer.MAX_LOOP, FrameComposer.MAX_HOLD);
                 }
             }
             case IDLE_OVERLAY -> {

@@ -19,9 +19,11 @@
  *     overlay for 4 frames, 3 to 5 s apart, a function of the frame index and a per-session seed) and audio is
  *     silence. If the idle base has not arrived, frames are mid-grey: never a stall, never black.</li>
  * <li><b>Idle loop.</b> The idle base may be a loop of N frames (IDLE_BASE sequence 0..N-1, N in
- *     {@code mediaTimestamp}, at most 64): global frame k is laid on loop frame {@code k mod N}, whether idle or
- *     speaking, so the loop runs on at the session fps under speech and blink overlays, a function of the frame
- *     index alone. A held frame repeats the last composed frame (the loop pauses with the stall). Loop frames not
+ *     {@code mediaTimestamp}, at most 64), loop frame i held for h(i) video frames (1..255, IDLE_BASE
+ *     {@code sampleRate}, 0 read as 1): with period {@code P = h(0)+...+h(N-1)}, global frame k is laid on the loop
+ *     frame i with {@code h(0)+...+h(i-1) <= k mod P < h(0)+...+h(i)} (with all holds 1: {@code k mod N}), whether
+ *     idle or speaking, so the loop runs on at the session fps under speech and blink overlays, a function of the
+ *     frame index alone. A loop frame not yet arrived counts as held 1 until it does. A held frame repeats the last composed frame (the loop pauses with the stall). Loop frames not
  *     yet arrived show frame 0 (or, until it arrives, the first that did). N = 1 is the single idle base.</li>
  * <li><b>Segment start.</b> An utterance starts at a frame boundary k0 (the next frame not yet decided, whose first
  *     sample {@code S0 = floor(k0*rate/fps)} goes into a chunk not yet pushed) once it is startable: its SEGMENT_END

@@ -11,7 +11,10 @@ import static io.facecast.streamer.schedule.Media.loopLuma;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** An idle loop of N frames plays frame k mod N under blinks and speech, from the frame index alone. */
+/**
+ * An idle loop of N frames plays frame k mod N under blinks and speech, from the frame index alone; with hold counts,
+ * each loop frame for its hold count of video frames.
+ */
 class IdleLoopTest {
 
     @ParameterizedTest
@@ -79,6 +82,51 @@ class IdleLoopTest {
             assertEquals(expected, s.cornerLuma[k], "frame " + k);
         }
         assertTrue(grey > 0 && oneOnly > grey + 3 && twoOfThree > oneOnly + 3 && s.videoCount > twoOfThree + 3);
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {24, 25, 30})
+    void eachLoopFrameShowsForItsHoldCountUnderBlinksAndSpeech(int fps) {
+        int[] holds = {12, 1, 30, 4}; // period 47 video frames
+        Rig rig = new Rig(fps);
+        rig.feed(List.of(loopFrame(rig.session, fps, 0, 4, holds[0]), loopFrame(rig.session, fps, 1, 4, holds[1]),
+                loopFrame(rig.session, fps, 2, 4, holds[2]), loopFrame(rig.session, fps, 3, 4, holds[3]),
+                Media.eyesClosed(rig.session)));
+        rig.runTo(2_000);
+        Media.Utterance u = rig.utterance(1, 1_500);
+        rig.feed(u.all());
+        rig.runTo(10_000);
+
+        RecordingSink s = rig.sink;
+        // Expected from the holds alone: runs of loop frames 0, 1, 2, 3, 0, ... of lengths 12, 1, 30, 4, 12, ...
+        int index = 0, left = holds[0], speech = 0;
+        for (int k = 0; k < s.videoCount; k++) {
+            if (left == 0) {
+                index = (index + 1) % holds.length;
+                left = holds[index];
+            }
+            left--;
+            assertEquals(loopLuma(index), s.cornerLuma[k], "frame " + k + " shows loop frame " + index);
+            speech += s.mouthLuma[k] != loopLuma(index) ? 1 : 0;
+        }
+        assertEquals(10 * fps + 1, s.videoCount);
+        assertTrue(s.videoCount > 4 * 47, "several periods: " + s.videoCount);
+        assertEquals(u.frames, speech, "the loop runs on under speech");
+        assertEquals(0, rig.scheduler.stats(rig.session).stalls());
+    }
+
+    @Test
+    void holdsOutsideOneTo255AreRefusedAndZeroMeansOne() {
+        Rig rig = new Rig(25);
+        rig.feed(List.of(loopFrame(rig.session, 25, 0, 2, 0), loopFrame(rig.session, 25, 1, 2, 3)));
+        rig.feed(List.of(loopFrame(rig.session, 25, 0, 2, FrameComposer.MAX_HOLD + 1), // too long a hold
+                loopFrame(rig.session, 25, 1, 2, -1)));
+        rig.runTo(1_000);
+        RecordingSink s = rig.sink;
+        for (int k = 0; k < s.videoCount; k++) {
+            assertEquals(loopLuma(k % 4 == 0 ? 0 : 1), s.cornerLuma[k], "frame " + k + ": holds 1 (from 0) and 3");
+        }
+        assertTrue(s.videoCount >= 25);
     }
 
     @Test

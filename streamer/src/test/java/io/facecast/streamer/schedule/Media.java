@@ -50,6 +50,11 @@ final class Media {
                 .region(0, 0, W, H).fps(fps).payload(plane(W, H, loopLuma(index)));
     }
 
+    /** Like {@link #loopFrame(String, int, int, int)}, held for {@code hold} video frames. */
+    static BusRecord loopFrame(String session, int fps, int index, int length, int hold) {
+        return loopFrame(session, fps, index, length).idleHold(hold);
+    }
+
     static int loopLuma(int index) {
         return 200 + 10 * index;
     }

@@ -34,6 +34,8 @@ public final class AvatarPack {
     public Region mouthRegion() { return manifest.mouth(); }
     public Region eyesRegion() { return manifest.eyes(); }
     public int idleFrames() { return idle.size(); }
+    /** How many video frames in a row show idle frame {@code i}. */
+    public int idleHold(int i) { return manifest.idleHolds().get(i); }
     public boolean blinks() { return eyesClosed != null; }
 
     /** The mouth-region image of {@code shape}. Do not modify. */

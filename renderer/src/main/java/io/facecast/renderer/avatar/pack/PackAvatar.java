@@ -24,6 +24,7 @@ public final class PackAvatar implements Avatar {
     private final int width, height;
     private final byte[] base;
     private final List<byte[]> idle;
+    private final List<Integer> holds;
     private final Region eyes, mouth;
     private final byte[] eyesClosed;
     private final Map<MouthShape, byte[]> mouths = new EnumMap<>(MouthShape.class);
@@ -40,10 +41,13 @@ public final class PackAvatar implements Avatar {
         base = Rgb2I420.convert(fit.draw(pack.base(), full), width, height);
         List<byte[]> frames = new ArrayList<>(pack.idleFrames());
         frames.add(base);
+        Map<java.awt.image.BufferedImage, byte[]> fitted = new java.util.IdentityHashMap<>(); // a pose used twice: one frame
+        fitted.put(pack.idle(0), base);
         for (int i = 1; i < pack.idleFrames(); i++) {
-            frames.add(Rgb2I420.convert(fit.draw(pack.idle(i), full), width, height));
+            frames.add(fitted.computeIfAbsent(pack.idle(i), img -> Rgb2I420.convert(fit.draw(img, full), width, height)));
         }
         idle = List.copyOf(frames);
+        holds = pack.manifest().idleHolds();
         // A pack without blink still needs an overlay region on the bus: a tiny one showing the base itself.
         eyes = pack.eyesRegion() == null ? new Region(0, 0, 2, 2) : fit.map(pack.eyesRegion());
         mouth = fit.map(pack.mouthRegion());
@@ -60,6 +64,7 @@ public final class PackAvatar implements Avatar {
     @Override public int height() { return height; }
     @Override public byte[] idleBase() { return base.clone(); }
     @Override public List<byte[]> idleFrames() { return idle.stream().map(byte[]::clone).toList(); }
+    @Override public List<Integer> idleHolds() { return holds; }
     @Override public Region eyesRegion() { return eyes; }
     @Override public byte[] eyesClosedPatch() { return eyesClosed.clone(); }
     @Override public Region mouthRegion() { return mouth; }

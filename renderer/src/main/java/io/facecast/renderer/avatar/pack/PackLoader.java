@@ -41,11 +41,18 @@ public final class PackLoader {
         String frameSize = m.width() + "x" + m.height();
 
         List<BufferedImage> idle = new ArrayList<>();
+        Map<String, BufferedImage> decoded = new java.util.HashMap<>(); // a file listed twice is one image in memory
         for (String p : m.idle()) {
-            BufferedImage img = png(files, p, "idle frame", problems);
-            if (img != null && size(img, m.width(), m.height(), p, "the frame (avatar.json width x height)", problems)) {
-                idle.add(opaque(img));
+            BufferedImage img = decoded.get(p);
+            if (img == null) {
+                img = png(files, p, "idle frame", problems);
+                if (img == null || !size(img, m.width(), m.height(), p, "the frame (avatar.json width x height)", problems)) {
+                    continue;
+                }
+                img = opaque(img);
+                decoded.put(p, img);
             }
+            idle.add(img);
         }
         BufferedImage base = idle.size() == m.idle().size() ? idle.get(0) : null;
 

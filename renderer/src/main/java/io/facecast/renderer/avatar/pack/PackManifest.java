@@ -28,9 +28,10 @@ import java.util.regex.Pattern;
  * @param visemes the mouth image of every shape, or null when the pack uses a sprite {@code sheet}
  * @param blink   the eyes-closed image, or null when the pack does not blink
  * @param eyes    where the blink image goes; null only when there is no blink image
+ * @param idleHolds for each idle frame, how many video frames in a row show it (1..{@link #MAX_IDLE_HOLD})
  */
 public record PackManifest(String name, int width, int height, List<String> idle, String blink, Region eyes,
-                           Region mouth, Map<MouthShape, String> visemes, Sheet sheet) {
+                           Region mouth, Map<MouthShape, String> visemes, Sheet sheet, List<Integer> idleHolds) {
     public static final String FILE = "avatar.json";
     public static final int FORMAT = 1;
     public static final int MIN_SIZE = 64;
@@ -39,8 +40,26 @@ public record PackManifest(String name, int width, int height, List<String> idle
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     /** The longest idle loop the streamer accepts (its per-session limit). */
     public static final int MAX_IDLE_FRAMES = 64;
+    /** The longest an idle frame may be held, in video frames (the bus's limit; about 10 s at 25 fps). */
+    public static final int MAX_IDLE_HOLD = io.facecast.bus.RecordKind.MAX_IDLE_HOLD;
     private static final Set<String> FIELDS = Set.of("format", "name", "width", "height", "idle", "blink", "eyes", "mouth",
             "visemes", "sheet");
+
+    public PackManifest {
+        if (idleHolds == null) {
+            idleHolds = java.util.Collections.nCopies(idle.size(), 1);
+        }
+        if (idleHolds.size() != idle.size()) {
+            throw new IllegalArgumentException(idle.size() + " idle frames but " + idleHolds.size() + " hold counts");
+        }
+        idleHolds = List.copyOf(idleHolds);
+    }
+
+    /** A manifest whose idle frames are each held one video frame. */
+    public PackManifest(String name, int width, int height, List<String> idle, String blink, Region eyes,
+                        Region mouth, Map<MouthShape, String> visemes, Sheet sheet) {
+        this(name, width, height, idle, blink, eyes, mouth, visemes, sheet, null);
+    }
 
     /** A sprite sheet: mouth-region-sized cells, row by row, in the order the {@code order} string names them. */
     public record Sheet(String file, int columns, List<MouthShape> order) {}
@@ -53,7 +72,16 @@ public record PackManifest(String name, int width, int height, List<String> idle
         o.addProperty("width", width);
         o.addProperty("height", height);
         JsonArray idleFiles = new JsonArray();
-        idle.forEach(idleFiles::add);
+        for (int i = 0; i < idle.size(); i++) {
+            if (idleHolds.get(i) == 1) {
+                idleFiles.add(idle.get(i));
+            } else {
+                JsonObject held = new JsonObject();
+                held.addProperty("file", idle.get(i));
+                held.addProperty("hold", idleHolds.get(i));
+                idleFiles.add(held);
+            }
+        }
         o.add("idle", idleFiles);
         if (blink != null) {
             o.addProperty("blink", blink);
@@ -131,20 +159,42 @@ public record PackManifest(String name, int width, int height, List<String> idle
         checkSize(f, "width", width);
         checkSize(f, "height", height);
         List<String> idle = new ArrayList<>();
+        List<Integer> holds = new ArrayList<>();
         JsonElement idleJson = o.get("idle");
         if (idleJson == null) {
             f.problem("field 'idle' is missing: list at least one idle frame, e.g. \"idle\": [\"idle/0.png\"]");
         } else if (!idleJson.isJsonArray() || idleJson.getAsJsonArray().isEmpty()) {
-            f.problem("field 'idle' must be a non-empty array of PNG paths");
+            f.problem("field 'idle' must be a non-empty array of PNG paths (or {\"file\": path, \"hold\": frames})");
         } else if (idleJson.getAsJsonArray().size() > MAX_IDLE_FRAMES) {
             f.problem("field 'idle' lists " + idleJson.getAsJsonArray().size() + " frames but a loop may have at most "
                     + MAX_IDLE_FRAMES + " (each is a full frame held in memory per session)");
         } else {
             JsonArray a = idleJson.getAsJsonArray();
             for (int i = 0; i < a.size(); i++) {
-                String p = f.path(a.get(i), "idle[" + i + "]");
-                if (p != null) {
+                Integer hold = 1;
+                JsonElement entry = a.get(i);
+                if (entry.isJsonObject()) { // {"file": "idle/01.png", "hold": 12}: shown for 12 video frames in a row
+                    JsonObject held = entry.getAsJsonObject();
+                    for (String k : held.keySet()) {
+                        if (!k.equals("file") && !k.equals("hold")) {
+                            f.problem("field 'idle[" + i + "]." + k + "' is unknown; an idle entry has file and hold");
+                        }
+                    }
+                    entry = held.get("file");
+                    if (entry == null) {
+                        f.problem("field 'idle[" + i + "].file' is missing");
+                    }
+                    hold = held.has("hold") ? f.wholeNumber(held, "hold", "idle[" + i + "].hold") : Integer.valueOf(1);
+                    if (hold != null && (hold < 1 || hold > MAX_IDLE_HOLD)) {
+                        f.problem("field 'idle[" + i + "].hold' is " + hold + "; it must be 1.." + MAX_IDLE_HOLD
+                                + " (how many video frames in a row show this idle frame)");
+                        hold = null;
+                    }
+                }
+                String p = entry == null ? null : f.path(entry, "idle[" + i + "]");
+                if (p != null && hold != null) {
                     idle.add(p);
+                    holds.add(hold);
                 }
             }
         }
@@ -168,7 +218,7 @@ public record PackManifest(String name, int width, int height, List<String> idle
         if (!f.problems.isEmpty()) {
             throw new InvalidPackException(location, f.problems);
         }
-        return new PackManifest(name, width, height, List.copyOf(idle), blink, eyes, mouth, visemes, sheet);
+        return new PackManifest(name, width, height, List.copyOf(idle), blink, eyes, mouth, visemes, sheet, holds);
     }
 
     static String show(Region r) {
@@ -293,16 +343,21 @@ public record PackManifest(String name, int width, int height, List<String> idle
         }
 
         private Integer integer(JsonObject r, String field, String k) {
+            return wholeNumber(r, k, field + "." + k);
+        }
+
+        /** The whole number {@code r.k}, named {@code shown} in problems. */
+        Integer wholeNumber(JsonObject r, String k, String shown) {
             JsonElement v = r.get(k);
             if (v == null) {
-                problem("field '" + field + "." + k + "' is missing");
+                problem("field '" + shown + "' is missing");
                 return null;
             }
             if (v instanceof JsonPrimitive p && p.isNumber() && p.getAsDouble() == Math.rint(p.getAsDouble())
                     && Math.abs(p.getAsDouble()) <= Integer.MAX_VALUE) {
                 return (int) p.getAsDouble();
             }
-            problem("field '" + field + "." + k + "' must be a whole number, not " + v);
+            problem("field '" + shown + "' must be a whole number, not " + v);
             return null;
         }
 

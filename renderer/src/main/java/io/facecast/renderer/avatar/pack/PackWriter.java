@@ -29,12 +29,24 @@ public final class PackWriter {
      */
     public static PackManifest write(Path out, String name, List<BufferedImage> idle, Region eyes, Region mouth,
                                      Map<MouthShape, BufferedImage> mouths, BufferedImage blink) throws IOException {
+        return write(out, name, idle, null, eyes, mouth, mouths, blink);
+    }
+
+    /** As above, idle frame i held {@code holds.get(i)} video frames (null: each held one). */
+    public static PackManifest write(Path out, String name, List<BufferedImage> idle, List<Integer> holds, Region eyes,
+                                     Region mouth, Map<MouthShape, BufferedImage> mouths, BufferedImage blink)
+            throws IOException {
         Files.createDirectories(out.resolve("idle"));
         Files.createDirectories(out.resolve("mouth"));
         List<String> idleFiles = new ArrayList<>();
+        Map<BufferedImage, String> written = new java.util.IdentityHashMap<>(); // a pose used twice is one file
         for (int i = 0; i < idle.size(); i++) {
-            String f = String.format("idle/%02d.png", i);
-            png(idle.get(i), out.resolve(f));
+            String f = written.get(idle.get(i));
+            if (f == null) {
+                f = String.format("idle/%02d.png", written.size());
+                png(idle.get(i), out.resolve(f));
+                written.put(idle.get(i), f);
+            }
             idleFiles.add(f);
         }
         Map<MouthShape, String> visemes = new EnumMap<>(MouthShape.class);
@@ -50,22 +62,42 @@ public final class PackWriter {
         }
         BufferedImage first = idle.get(0);
         PackManifest m = new PackManifest(name, first.getWidth(), first.getHeight(), idleFiles, blinkFile, eyes, mouth,
-                visemes, null);
+                visemes, null, holds);
         Files.writeString(out.resolve(PackManifest.FILE), m.toJson(), StandardCharsets.UTF_8);
         return m;
     }
 
+    /**
+     * The breathing idle loop of the exported faces: the shoulders rise and settle by up to 2.4 design pixels. Few
+     * frames, each held (in video frames; about 3.1 s a breath at 25 fps): a long rest, a slow rise, a pause at the
+     * top, a slow fall. Only the shoulders move: the head, eyes and mouth are the same in every frame. The fall
+     * reuses the rise's poses, so a pack holds 4 images for the 6 loop frames.
+     */
+    static final double[] BREATH = {0, 0.8, 1.6, 2.4, 1.6, 0.8};
+    static final int[] BREATH_HOLDS = {30, 6, 6, 20, 8, 8};
+
     /** The procedural face in {@code style} as a pack named after the style, at {@link #EXPORT_SIZE}. */
     public static PackManifest exportProcedural(FaceStyle style, Path out) throws IOException {
+        return exportProcedural(style, out, true);
+    }
+
+    /** As above; without {@code breathing} the idle is one still frame. */
+    public static PackManifest exportProcedural(FaceStyle style, Path out, boolean breathing) throws IOException {
         DefaultAvatar face = new DefaultAvatar(EXPORT_SIZE, EXPORT_SIZE, style);
         Region m = face.mouthRegion(), e = face.eyesRegion();
-        BufferedImage idle = face.drawFrame(true, MouthShape.X.pose);
+        List<BufferedImage> idle = new ArrayList<>();
+        List<Integer> holds = new ArrayList<>();
+        Map<Double, BufferedImage> poses = new java.util.HashMap<>();
+        for (int i = 0; i < (breathing ? BREATH.length : 1); i++) {
+            idle.add(poses.computeIfAbsent(BREATH[i], b -> face.drawFrame(true, MouthShape.X.pose, b)));
+            holds.add(breathing ? BREATH_HOLDS[i] : 1);
+        }
         Map<MouthShape, BufferedImage> mouths = new EnumMap<>(MouthShape.class);
         for (MouthShape s : MouthShape.values()) {
             mouths.put(s, crop(face.drawFrame(true, s.pose), m));
         }
         BufferedImage blink = crop(face.drawFrame(false, MouthShape.X.pose), e);
-        return write(out, style.name(), List.of(idle), e, m, mouths, blink);
+        return write(out, style.name(), idle, holds, e, m, mouths, blink);
     }
 
     static BufferedImage crop(BufferedImage src, Region r) {

@@ -17,7 +17,7 @@ final class PackFixture {
 
     private PackFixture() {}
 
-    /** A valid pack of the default face in {@code dir/name}. */
+    /** A valid pack of the default face in {@code dir/name}, its idle one still frame. */
     static Path pack(Path dir, String name) {
         try {
             Path out = dir.resolve(name);
@@ -25,7 +25,7 @@ final class PackFixture {
             FaceStyle s = new FaceStyle(name, base.backgroundTop(), new Color(0x80C080), base.skin(), base.skinShade(),
                     base.hair(), base.longHair(), base.iris(), base.lip(), base.lipStroke(), base.mouthScale(),
                     base.shirt(), base.glasses());
-            PackWriter.exportProcedural(s, out);
+            PackWriter.exportProcedural(s, out, false);
             return out;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -68,6 +68,65 @@ class PackLoaderTest {
     }
 
     @Test
+    void idleFramesMayBeHeldForSeveralVideoFrames() throws IOException {
+        Path ok = PackFixture.pack(dir, "held");
+        PackFixture.edit(ok, "\"idle/00.png\"", "{\"file\": \"idle/00.png\", \"hold\": 40}, \"idle/00.png\", "
+                + "{\"file\": \"idle/00.png\", \"hold\": " + PackManifest.MAX_IDLE_HOLD + "}, {\"file\": \"idle/00.png\"}");
+        AvatarPack p = PackLoader.load(PackFiles.folder(ok));
+        assertEquals(4, p.idleFrames());
+        assertEquals(List.of(40, 1, PackManifest.MAX_IDLE_HOLD, 1), p.manifest().idleHolds());
+        // What pack build / export write reads back the same.
+        PackManifest again = PackManifest.parse(p.manifest().toJson().getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                "held", "again");
+        assertEquals(p.manifest(), again);
+        assertTrue(p.manifest().toJson().contains("\"hold\": 40"), p.manifest().toJson());
+    }
+
+    @Test
+    void holdsOutside1To255AndBadIdleEntriesNameTheEntry() throws IOException {
+        Path p = PackFixture.pack(dir, "badhold");
+        PackFixture.edit(p, "\"idle/00.png\"", "{\"file\": \"idle/00.png\", \"hold\": 0}, "
+                + "{\"file\": \"idle/00.png\", \"hold\": 256}, {\"file\": \"idle/00.png\", \"hold\": 2.5}, "
+                + "{\"hold\": 3}, {\"file\": \"idle/00.png\", \"hold\": 2, \"speed\": 1}, "
+                + "{\"file\": \"idle/00.png\", \"hold\": \"long\"}");
+        List<String> problems = problems(p);
+        assertProblem(problems, "avatar.json", "'idle[0].hold' is 0", "1..255", "video frames");
+        assertProblem(problems, "avatar.json", "'idle[1].hold' is 256", "1..255");
+        assertProblem(problems, "avatar.json", "'idle[2].hold'", "whole number");
+        assertProblem(problems, "avatar.json", "'idle[3].file' is missing");
+        assertProblem(problems, "avatar.json", "'idle[4].speed' is unknown");
+        assertProblem(problems, "avatar.json", "'idle[5].hold'", "whole number");
+    }
+
+    @Test
+    void theBuiltInPacksBreatheWithAFewHeldFramesThatLeaveFaceAlone() {
+        for (String name : BuiltInPacks.NAMES) {
+            AvatarPack p = BuiltInPacks.get(name);
+            List<Integer> holds = p.manifest().idleHolds();
+            int period = holds.stream().mapToInt(Integer::intValue).sum();
+            assertTrue(p.idleFrames() <= 8 && period >= 75 && new java.util.HashSet<>(p.manifest().idle()).size() <= 4, name + ": " + p.idleFrames() + " frames held " + holds);
+            assertTrue(holds.stream().anyMatch(h -> h > 1), name + " holds frames: " + holds);
+            io.facecast.renderer.avatar.Region m = p.mouthRegion(), e = p.eyesRegion();
+            java.awt.image.BufferedImage base = p.idle(0);
+            int moved = 0;
+            for (int i = 1; i < p.idleFrames(); i++) {
+                java.awt.image.BufferedImage f = p.idle(i);
+                for (int y = 0; y < p.height(); y++) {
+                    for (int x = 0; x < p.width(); x++) {
+                        if (f.getRGB(x, y) != base.getRGB(x, y)) {
+                            moved++;
+                            assertTrue(y >= m.y() + m.height(), name + " idle frame " + i + " changes " + x + "," + y
+                                    + ": only below the mouth (the shoulders) may move");
+                            assertFalse(x >= e.x() && x < e.x() + e.width() && y >= e.y() && y < e.y() + e.height());
+                        }
+                    }
+                }
+            }
+            assertTrue(moved > 100, name + ": the shoulders move (" + moved + " pixels)");
+        }
+    }
+
+    @Test
     void wrongTypesAndUnknownFieldsNameTheField() throws IOException {
         Path p = PackFixture.pack(dir, "types");
         PackFixture.edit(p, "\"width\": 512,", "\"width\": \"wide\", \"colour\": 3,");
