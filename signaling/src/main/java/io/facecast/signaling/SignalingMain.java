@@ -127,6 +127,11 @@ public final class SignalingMain implements Callable<Integer> {
             + " $FACECAST_LOG_FORMAT, else text.")
     String logFormat;
 
+    @Option(names = "--event-queue-capacity", paramLabel = "N",
+            description = "Events a watcher (SSE or gRPC WatchEvents) may have unwritten before it is cut as fallen"
+                    + " behind (default: ${DEFAULT-VALUE}).")
+    int eventQueueCapacity = io.facecast.signaling.relay.QueuedEventSink.DEFAULT_CAPACITY;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -145,6 +150,10 @@ public final class SignalingMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         SignalingConfig config = toConfig();
+        if (eventQueueCapacity < 1) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--event-queue-capacity must be at least 1");
+        }
+        io.facecast.signaling.relay.QueuedEventSink.configureCapacity(eventQueueCapacity);
         InternalPlane internal = internalPlane();
         AuthOptions auth = authOptions();
         SignalingServer server = Guice.createInjector(new SignalingModule(config, httpOptions(), iceOptions(), internal,

@@ -18,7 +18,7 @@ final class SseEventSink extends QueuedEventSink {
     private final OutputStream out;
 
     SseEventSink(Exchange exchange, String sessionId) throws IOException {
-        super(sessionId, EventWriters.shared(), DEFAULT_CAPACITY, DEFAULT_WRITE_TIMEOUT_NANOS, System::nanoTime);
+        super(sessionId, EventWriters.shared(), configuredCapacity(), DEFAULT_WRITE_TIMEOUT_NANOS, System::nanoTime);
         this.exchange = exchange;
         exchange.setHeader("Content-Type", "text/event-stream; charset=utf-8");
         exchange.setHeader("Cache-Control", "no-store");

@@ -16,7 +16,7 @@ public final class GrpcEventSink extends QueuedEventSink {
 
     /** Must be created in the call's handler method (it sets the stream's onReady handler). */
     public GrpcEventSink(String sessionId, ServerCallStreamObserver<SessionEvent> stream) {
-        this(sessionId, stream, EventWriters.shared(), DEFAULT_CAPACITY);
+        this(sessionId, stream, EventWriters.shared(), configuredCapacity());
     }
 
     public GrpcEventSink(String sessionId, ServerCallStreamObserver<SessionEvent> stream, Executor writer, int capacity) {
