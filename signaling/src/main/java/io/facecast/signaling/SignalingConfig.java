@@ -1,6 +1,7 @@
 package io.facecast.signaling;
 
 import io.facecast.api.v1.IceServer;
+import io.facecast.signaling.relay.QueuedEventSink;
 import java.time.Duration;
 import java.util.List;
 
@@ -13,6 +14,8 @@ import java.util.List;
  * @param sessionGrace      how long a session may have neither an event watcher nor a connected peer before it is reaped
  * @param heartbeatInterval the heartbeat period streamers are told to keep; three missed periods mean the streamer is dead
  * @param controlDeadline   deadline for a control call to the renderer or a streamer
+ * @param eventQueueCapacity events a watcher (SSE or gRPC WatchEvents) may have unwritten before it is cut as fallen
+ *                          behind
  */
 public record SignalingConfig(
     String host,
@@ -21,7 +24,8 @@ public record SignalingConfig(
     List<IceServer> iceServers,
     Duration sessionGrace,
     Duration heartbeatInterval,
-    Duration controlDeadline) {
+    Duration controlDeadline,
+    int eventQueueCapacity) {
 
   public static final String DEFAULT_HOST = "127.0.0.1";
   public static final int DEFAULT_PORT = 50051;
@@ -35,6 +39,16 @@ public record SignalingConfig(
 
   public SignalingConfig {
     iceServers = List.copyOf(iceServers);
+    if (eventQueueCapacity < 1) {
+      throw new IllegalArgumentException("the event queue capacity must be at least 1, not " + eventQueueCapacity);
+    }
+  }
+
+  /** With the default event queue capacity. */
+  public SignalingConfig(String host, int port, String rendererAddress, List<IceServer> iceServers, Duration sessionGrace,
+                         Duration heartbeatInterval, Duration controlDeadline) {
+    this(host, port, rendererAddress, iceServers, sessionGrace, heartbeatInterval, controlDeadline,
+        QueuedEventSink.DEFAULT_CAPACITY);
   }
 
   public static SignalingConfig defaults() {
@@ -48,14 +62,14 @@ public record SignalingConfig(
   }
 
   public SignalingConfig withPort(int newPort) {
-    return new SignalingConfig(host, newPort, rendererAddress, iceServers, sessionGrace, heartbeatInterval, controlDeadline);
+    return new SignalingConfig(host, newPort, rendererAddress, iceServers, sessionGrace, heartbeatInterval, controlDeadline, eventQueueCapacity);
   }
 
   public SignalingConfig withSessionGrace(Duration grace) {
-    return new SignalingConfig(host, port, rendererAddress, iceServers, grace, heartbeatInterval, controlDeadline);
+    return new SignalingConfig(host, port, rendererAddress, iceServers, grace, heartbeatInterval, controlDeadline, eventQueueCapacity);
   }
 
   public SignalingConfig withRendererAddress(String address) {
-    return new SignalingConfig(host, port, address, iceServers, sessionGrace, heartbeatInterval, controlDeadline);
+    return new SignalingConfig(host, port, address, iceServers, sessionGrace, heartbeatInterval, controlDeadline, eventQueueCapacity);
   }
 }

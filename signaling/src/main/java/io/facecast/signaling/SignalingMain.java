@@ -149,11 +149,10 @@ public final class SignalingMain implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        SignalingConfig config = toConfig();
         if (eventQueueCapacity < 1) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--event-queue-capacity must be at least 1");
         }
-        io.facecast.signaling.relay.QueuedEventSink.configureCapacity(eventQueueCapacity);
+        SignalingConfig config = toConfig();
         InternalPlane internal = internalPlane();
         AuthOptions auth = authOptions();
         SignalingServer server = Guice.createInjector(new SignalingModule(config, httpOptions(), iceOptions(), internal,
@@ -192,7 +191,7 @@ public final class SignalingMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--heartbeat-interval-ms must be positive");
         }
         return new SignalingConfig(host, port, renderer, servers, grace, Duration.ofMillis(heartbeatIntervalMs),
-                SignalingConfig.DEFAULT_CONTROL_DEADLINE);
+                SignalingConfig.DEFAULT_CONTROL_DEADLINE, eventQueueCapacity);
     }
 
     IceOptions iceOptions() {

@@ -254,8 +254,8 @@ public final class SignalingModule extends AbstractModule {
     @Provides
     @Singleton
     HttpApiServer httpApi(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler,
-                          MeterRegistry metrics, PublicAccess access) {
-        return new HttpApiServer(options, sessions, scheduler, access).withMetrics(metrics);
+                          MeterRegistry metrics, PublicAccess access, SignalingConfig config) {
+        return new HttpApiServer(options, sessions, scheduler, access, config.eventQueueCapacity()).withMetrics(metrics);
     }
 
     private static ThreadFactory daemonThreads(String prefix) {

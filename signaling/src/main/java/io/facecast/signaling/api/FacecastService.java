@@ -17,6 +17,7 @@ import io.facecast.api.v1.SessionEvent;
 import io.facecast.api.v1.SpeakRequest;
 import io.facecast.api.v1.SpeakResponse;
 import io.facecast.api.v1.WatchEventsRequest;
+import io.facecast.signaling.SignalingConfig;
 import io.facecast.signaling.auth.GrpcAuth;
 import io.facecast.signaling.auth.PublicAccess;
 import io.facecast.signaling.relay.GrpcEventSink;
@@ -34,11 +35,13 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
 
     private final SessionManager sessions;
     private final PublicAccess access;
+    private final int eventQueueCapacity;
 
     @Inject
-    public FacecastService(SessionManager sessions, PublicAccess access) {
+    public FacecastService(SessionManager sessions, PublicAccess access, SignalingConfig config) {
         this.sessions = sessions;
         this.access = access;
+        this.eventQueueCapacity = config.eventQueueCapacity();
     }
 
     /** This service behind {@link GrpcAuth}: what a server adds (the bare service fails every call closed). */
@@ -116,7 +119,7 @@ public final class FacecastService extends FacecastGrpc.FacecastImplBase {
         stream.setOnCancelHandler(() -> unsubscribe.get().run());
         try {
             allow(request.getSessionId());
-            unsubscribe.set(sessions.watch(request.getSessionId(), new GrpcEventSink(request.getSessionId(), stream)));
+            unsubscribe.set(sessions.watch(request.getSessionId(), new GrpcEventSink(request.getSessionId(), stream, eventQueueCapacity)));
         } catch (RuntimeException e) {
             stream.onError(Errors.toStatus("WatchEvents", "signaling", e));
         }

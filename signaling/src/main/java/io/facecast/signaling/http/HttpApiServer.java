@@ -37,14 +37,15 @@ public final class HttpApiServer implements AutoCloseable {
     private volatile int boundPort = -1;
     private ExecutorService pool;
 
+    /** @param eventQueueCapacity events an SSE watcher may have unwritten before it is cut (SignalingConfig) */
     public HttpApiServer(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler,
-            PublicAccess access) {
+            PublicAccess access, int eventQueueCapacity) {
         this.options = options;
         this.access = access;
         this.hosts = new HostCheck(options.host());
         this.cors = new Cors(options.corsOrigin());
         this.whep = new WhepHandler(sessions, access);
-        this.api = new SessionApiHandler(sessions, whep, scheduler, access);
+        this.api = new SessionApiHandler(sessions, whep, scheduler, access, eventQueueCapacity);
         this.page = new PageHandler();
         this.catalog = new CatalogHandler(sessions);
     }

@@ -58,12 +58,15 @@ final class SessionApiHandler {
     private final WhepHandler whep;
     private final ScheduledExecutorService scheduler;
     private final PublicAccess access;
+    private final int eventQueueCapacity;
 
-    SessionApiHandler(SessionManager sessions, WhepHandler whep, ScheduledExecutorService scheduler, PublicAccess access) {
+    SessionApiHandler(SessionManager sessions, WhepHandler whep, ScheduledExecutorService scheduler, PublicAccess access,
+                      int eventQueueCapacity) {
         this.sessions = sessions;
         this.whep = whep;
         this.scheduler = scheduler;
         this.access = access;
+        this.eventQueueCapacity = eventQueueCapacity;
     }
 
     /** @param caller the authenticated caller; null when an event ticket authenticated this one event stream */
@@ -169,7 +172,7 @@ final class SessionApiHandler {
 
     private void events(Exchange exchange, String id) throws IOException {
         sessions.get(id); // a precise 404 before the 200 of the event stream is sent
-        SseEventSink sink = new SseEventSink(exchange, id);
+        SseEventSink sink = new SseEventSink(exchange, id, eventQueueCapacity);
         AtomicReference<ScheduledFuture<?>> keepAlive = new AtomicReference<>();
         Runnable unsubscribe = sessions.watch(id, sink);
         // The tick only queues a keep-alive (and cuts a stalled write); the scheduler thread never touches the socket.

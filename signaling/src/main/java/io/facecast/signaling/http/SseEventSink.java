@@ -17,8 +17,8 @@ final class SseEventSink extends QueuedEventSink {
     private final Exchange exchange;
     private final OutputStream out;
 
-    SseEventSink(Exchange exchange, String sessionId) throws IOException {
-        super(sessionId, EventWriters.shared(), configuredCapacity(), DEFAULT_WRITE_TIMEOUT_NANOS, System::nanoTime);
+    SseEventSink(Exchange exchange, String sessionId, int capacity) throws IOException {
+        super(sessionId, EventWriters.shared(), capacity, DEFAULT_WRITE_TIMEOUT_NANOS, System::nanoTime);
         this.exchange = exchange;
         exchange.setHeader("Content-Type", "text/event-stream; charset=utf-8");
         exchange.setHeader("Cache-Control", "no-store");

@@ -15,8 +15,8 @@ public final class GrpcEventSink extends QueuedEventSink {
     private final ServerCallStreamObserver<SessionEvent> stream;
 
     /** Must be created in the call's handler method (it sets the stream's onReady handler). */
-    public GrpcEventSink(String sessionId, ServerCallStreamObserver<SessionEvent> stream) {
-        this(sessionId, stream, EventWriters.shared(), configuredCapacity());
+    public GrpcEventSink(String sessionId, ServerCallStreamObserver<SessionEvent> stream, int capacity) {
+        this(sessionId, stream, EventWriters.shared(), capacity);
     }
 
     public GrpcEventSink(String sessionId, ServerCallStreamObserver<SessionEvent> stream, Executor writer, int capacity) {

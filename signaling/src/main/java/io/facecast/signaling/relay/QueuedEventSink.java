@@ -25,21 +25,6 @@ public abstract class QueuedEventSink implements EventSink {
     public static final int DEFAULT_CAPACITY = 256;
     public static final long DEFAULT_WRITE_TIMEOUT_NANOS = 10_000_000_000L;
 
-    /** What SSE and gRPC watch sinks get: signaling's {@code --event-queue-capacity}, set once at start-up. */
-    private static volatile int configuredCapacity = DEFAULT_CAPACITY;
-
-    /** Sets the capacity of sinks made from now on (at least 1); process-wide, called once by signaling's main. */
-    public static void configureCapacity(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("event queue capacity must be at least 1, not " + capacity);
-        }
-        configuredCapacity = capacity;
-    }
-
-    public static int configuredCapacity() {
-        return configuredCapacity;
-    }
-
     private final String sessionId;
     private final Executor writer;
     private final int capacity;
