@@ -5,6 +5,7 @@
 #   scripts/ensure-deps.sh test    what `./mvnw -B verify` needs: run + Chromium, coturn, GStreamer, Node/npm, and
 #                                  playwright-core in integration-tests/src/test/js (npm ci)
 #   scripts/ensure-deps.sh ci      what .ci/run needs: test + a JDK and docker-compose (validates the compose file)
+#   scripts/ensure-deps.sh bench   what `./facecast bench capacity` needs: run + aiortc, tshark, matplotlib
 #   scripts/ensure-deps.sh list GROUP   prints the group's Debian packages, one line
 #
 # Missing packages are installed through apt-get when this runs as root on a system with apt; otherwise the script
@@ -28,20 +29,25 @@ TEST_PKGS=("${RUN_PKGS[@]}" chromium coturn python3 binutils libgif7 \
     gir1.2-gst-plugins-bad-1.0 python3-gst-1.0 python3-numpy prometheus)
 # CI also validates docker-compose.yml (Debian's docker-compose v1 parses it without an engine).
 CI_PKGS=("${TEST_PKGS[@]}" openjdk-17-jdk-headless docker-compose)
+# The capacity benchmark only (tools/capacity): its receiver (aiortc, with PyAV and numpy), the loopback capture
+# (tshark brings dumpcap) and the plots (matplotlib). Neither `run` nor the tests need them.
+BENCH_PKGS=("${RUN_PKGS[@]}" python3 python3-aiortc python3-av python3-numpy tshark python3-matplotlib)
 
 group=${1:-run}
 case "$group" in
   run) pkgs=("${RUN_PKGS[@]}") ;;
   test) pkgs=("${TEST_PKGS[@]}") ;;
   ci) pkgs=("${CI_PKGS[@]}") ;;
+  bench) pkgs=("${BENCH_PKGS[@]}") ;;
   skip) exit 0 ;;
   list)
     case "${2:-run}" in
       run) echo "${RUN_PKGS[*]}" ;; test) echo "${TEST_PKGS[*]} nodejs npm" ;; ci) echo "${CI_PKGS[*]} nodejs npm" ;;
-      *) echo "usage: scripts/ensure-deps.sh list run|test|ci" >&2; exit 2 ;;
+      bench) echo "${BENCH_PKGS[*]}" ;;
+      *) echo "usage: scripts/ensure-deps.sh list run|test|ci|bench" >&2; exit 2 ;;
     esac
     exit 0 ;;
-  *) echo "usage: scripts/ensure-deps.sh run|test|ci|skip|list GROUP" >&2; exit 2 ;;
+  *) echo "usage: scripts/ensure-deps.sh run|test|ci|bench|skip|list GROUP" >&2; exit 2 ;;
 esac
 [ "${FACECAST_DEPS:-}" = skip ] && exit 0
 
@@ -56,7 +62,7 @@ else
 fi
 # A JDK 17 (javac: ./mvnw compiles its own downloader and the project); .ci/run's group names it anyway.
 command -v javac >/dev/null 2>&1 || { [[ " ${need[*]} " == *" openjdk-17-jdk-headless "* ]] || need+=(openjdk-17-jdk-headless); }
-if [ "$group" != run ]; then
+if [ "$group" = test ] || [ "$group" = ci ]; then
   # Node may come from another packaging (with npm bundled): only ask Debian for it when the commands are missing.
   command -v node >/dev/null 2>&1 || need+=(nodejs)
   command -v npm >/dev/null 2>&1 || need+=(npm)
@@ -75,7 +81,7 @@ if [ ${#need[@]} -gt 0 ]; then
   fi
 fi
 
-if [ "$group" != run ]; then
+if [ "$group" = test ] || [ "$group" = ci ]; then
   # playwright-core, pinned by package-lock.json; npm ci only when node_modules does not match the lock yet.
   js="$ROOT/integration-tests/src/test/js"
   if [ ! -f "$js/node_modules/.package-lock.json" ] || [ "$js/package-lock.json" -nt "$js/node_modules/.package-lock.json" ]; then
