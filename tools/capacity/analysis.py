@@ -70,6 +70,47 @@ def gaps_in_window(times, t0, t1, threshold=GAP_S):
     return intervals, over, biggest
 
 
+def gap_spans(times, t0, t1, threshold=GAP_S):
+    """The gaps of gaps_in_window() over `threshold` as (start, end) spans: the last arrival before, the next after
+    (or t1 for silence still going on at the window's end)."""
+    spans = []
+    prev = None
+    for t in times:
+        if t >= t1:
+            break
+        if prev is not None and t >= t0 and t - prev > threshold:
+            spans.append((prev, t))
+        prev = t
+    start = t0 if prev is None else max(prev, t0)
+    if t1 - start > threshold:
+        spans.append((start, t1))
+    return spans
+
+
+def stall_events(spans_by_stream, slack=0.010):
+    """Gaps of different streams that overlap in time (within `slack`) are one event: a stall of the sender as a
+    whole rather than of one stream. Returns [{"start", "end", "streams"}] in time order."""
+    tagged = sorted((s, e, i) for i, spans in enumerate(spans_by_stream) for s, e in spans)
+    events = []
+    for s, e, i in tagged:
+        if events and s <= events[-1]["end"] + slack:
+            ev = events[-1]
+            ev["end"] = max(ev["end"], e)
+            ev["streams"].add(i)
+        else:
+            events.append({"start": s, "end": e, "streams": {i}})
+    return events
+
+
+def stops_overlapping(events, stops, slack=0.010, min_stop=0.005):
+    """How many events overlap a stop of the world (start, end) of the sender lasting at least `min_stop` seconds
+    (an audio gap over 60 ms needs the sender held for over 40 ms; sub-millisecond safepoints are noise), within
+    `slack` seconds."""
+    long_stops = [(a, b) for a, b in stops if b - a >= min_stop]
+    return sum(1 for ev in events
+               if any(a <= ev["end"] + slack and b >= ev["start"] - slack for a, b in long_stops))
+
+
 def count_in(times, t0, t1):
     return sum(1 for t in times if t0 <= t < t1)
 
@@ -226,6 +267,7 @@ def wire_stream(packets, audio_pts, video_pts, t0, t1):
             seen.add((ssrc, ts))
             frames.append(t)
     window = t1 - t0
+    spans = gap_spans(audio, t0, t1)
     a_int, a_over, a_max = gaps_in_window(audio, t0, t1)
     v_int, v_over, v_max = gaps_in_window(frames, t0, t1, threshold=0.1)
     return {
@@ -237,6 +279,7 @@ def wire_stream(packets, audio_pts, video_pts, t0, t1):
         "wire_video_frame_p99_ms": ms(percentile(v_int, 99)),
         "wire_video_gaps_gt100ms": v_over,
         "wire_video_max_gap_ms": ms(v_max),
+        "audio_gap_spans": spans,  # (start, end) of each audio gap over 60 ms: for stall_events()
     }
 
 
@@ -265,8 +308,11 @@ _PAUSE_MS = re.compile(r"\bPause\b.*?(\d+(?:\.\d+)?)ms\s*$")
 _SAFEPOINT_TOTAL = re.compile(r"Total: (\d+) ns")
 
 
-def gc_log_summary(lines, t0_ms, t1_ms):
-    """GC pauses and safepoints (stops of the world) whose log line falls in [t0_ms, t1_ms) (wall-clock ms)."""
+def gc_log_summary(lines, t0_ms, t1_ms, spans=None):
+    """GC pauses and safepoints (stops of the world) whose log line falls in [t0_ms, t1_ms) (wall-clock ms).
+
+    A line is written when its pause ends; `spans`, when given a list, receives each safepoint as (start, end) in
+    wall-clock seconds (end = the line's time, start = end - its total), for stops_overlapping()."""
     pauses, stops = [], []
     for line in lines:
         m = _LOG_LINE.match(line.strip())
@@ -285,6 +331,8 @@ def gc_log_summary(lines, t0_ms, t1_ms):
             s = _SAFEPOINT_TOTAL.search(text)
             if s:
                 stops.append(int(s.group(1)) / 1e6)
+                if spans is not None:
+                    spans.append((t / 1000.0 - stops[-1] / 1000.0, t / 1000.0))
     return {
         "gc_pauses": len(pauses),
         "gc_pause_max_ms": round(max(pauses), 2) if pauses else 0.0,

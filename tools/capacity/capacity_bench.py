@@ -266,7 +266,9 @@ class Capture:
         tool = shutil.which("dumpcap") or shutil.which("tshark")
         if tool is None:
             raise BenchError("dumpcap/tshark is missing: apt-get install -y tshark")
-        cmd = [tool, "-i", "lo", "-f", flt, "-s", "128", "-w", path, "-a", "duration:%d" % seconds, "-q"]
+        # It runs a little longer than the analysed span, which starts after it reports capturing: the end of the
+        # capture must not look like silence at the end of the span.
+        cmd = [tool, "-i", "lo", "-f", flt, "-s", "128", "-w", path, "-a", "duration:%d" % (int(seconds) + 2), "-q"]
         cmd += ["-P"] if tool.endswith("dumpcap") else ["-F", "pcap"]
         self.path = path
         self.proc = Proc("dumpcap", cmd, logfile)
@@ -342,7 +344,8 @@ def run_facecast(n, args, raw):
         base = signaling.wait_for_line(r"demo page: (http://\S+?)/?\s", args.start_timeout).group(1)
         streamer = jvm("streamer", "streamer", list(args.streamer_jvm_flag), [
             "--port", "0", "--ops-port", "0", "--id", "streamer-1", "--signaling", internal, "--bus-root", bus,
-            "--tls-dir", tls, "--max-sessions", str(max(n, 1))])
+            # N + 1: the readiness probe's session may still hold a slot while the N sessions are made
+            "--tls-dir", tls, "--max-sessions", str(n + 1)])
         streamer.wait_for_line(r"listening on", args.start_timeout)
         with open(key_file) as f:
             key = [line.strip() for line in f if line.strip() and not line.startswith("#")][0]
@@ -393,7 +396,7 @@ def run_facecast(n, args, raw):
         channel.expect("written", 60)
         wire = {}
         if capture is not None:
-            data = capture.finish(timeout=wire_s + 10)
+            data = capture.finish(timeout=wire_s + 15)
             wire = wire_figures(data, sessions, t0w, t0w + wire_s)
             if args.keep_pcap:
                 shutil.copy(pcap, os.path.join(raw, "wire.pcap"))
@@ -405,10 +408,15 @@ def run_facecast(n, args, raw):
             row.update(A.receiver_stream(rec, t0m, t1m))
             row.update(wire.get(rec["id"], {}))
             streams.append(row)
-        with open(os.path.join(raw, "wire.json"), "w") as f:
-            json.dump(wire, f, indent=1)
+        stops = []
         with open(os.path.join(raw, "streamer-gc.log"), errors="replace") as f:
-            gc = A.gc_log_summary(f, int(t0w * 1000), int(t1w * 1000))
+            gc = A.gc_log_summary(f, int(t0w * 1000), int(t1w * 1000), stops)
+        # Wire gaps of several streams at once are a stall of the streamer as a whole; do they meet a safepoint?
+        events = A.stall_events([wire[s["id"]].pop("audio_gap_spans") for s in sessions if s["id"] in wire])
+        with open(os.path.join(raw, "wire.json"), "w") as f:
+            json.dump({"streams": wire, "stall_events": [
+                {"start": e["start"], "end": e["end"], "ms": round((e["end"] - e["start"]) * 1000, 1),
+                 "streams": len(e["streams"])} for e in events]}, f, indent=1)
         point = {"system": "facecast", "n": n, "window_s": round(window, 2), "wire_s": wire_s if capture else 0}
         point.update(A.summarize_streams(streams))
         for name in ("signaling", "renderer", "streamer", "receiver"):
@@ -421,6 +429,10 @@ def run_facecast(n, args, raw):
         point["bus_mb"] = mb(bus_end / 1024.0)
         point["bus_max_mb"] = mb(sampler.bus_max / 1024.0)
         point.update({"streamer_" + k: v for k, v in gc.items()})
+        if capture is not None:
+            point["wire_stall_events"] = len(events)
+            point["wire_stall_events_all_streams"] = sum(1 for e in events if len(e["streams"]) == len(sessions))
+            point["wire_stall_events_at_safepoint"] = A.stops_overlapping(events, stops)
         return point, streams
     finally:
         if receiver is not None and receiver.alive():
@@ -564,7 +576,8 @@ POINT_COLUMNS = [
     "audio_gaps_gt60ms_total", "audio_gaps_gt60ms_max_per_stream", "audio_max_gap_ms", "audio_s_per_s_min",
     "audio_s_per_s_max", "wire_audio_p99_ms_max", "wire_audio_gaps_gt60ms_total",
     "wire_audio_gaps_gt60ms_max_per_stream", "wire_audio_max_gap_ms", "wire_video_frame_p99_ms_max",
-    "wire_video_max_gap_ms", "wire_video_fps_min", "cpu_server_pct", "cpu_signaling_pct", "cpu_renderer_pct",
+    "wire_video_max_gap_ms", "wire_video_fps_min", "wire_stall_events", "wire_stall_events_all_streams",
+    "wire_stall_events_at_safepoint", "cpu_server_pct", "cpu_signaling_pct", "cpu_renderer_pct",
     "cpu_streamer_pct", "cpu_sender_pct", "cpu_receiver_pct", "pss_server_mb", "pss_signaling_mb",
     "pss_renderer_mb", "pss_streamer_mb", "pss_receiver_mb", "pss_signaling_max_mb", "pss_renderer_max_mb",
     "pss_streamer_max_mb", "pss_sender_max_mb", "pss_receiver_max_mb", "bus_mb", "bus_max_mb",

@@ -53,6 +53,20 @@ class Statistics(unittest.TestCase):
         _, over, biggest = A.gaps_in_window([], 1.0, 11.0)
         self.assertEqual((over, biggest), (1, 10.0))
 
+    def test_gap_spans_are_the_counted_gaps(self):
+        times = [t for t in grid(0, 12, 0.02) if not 5.0 < t < 5.1 and not 0.5 < t < 0.7]
+        self.assertEqual([(round(a, 2), round(b, 2)) for a, b in A.gap_spans(times + [20.0], 1.0, 11.0)],
+                         [(5.0, 5.1)])
+        self.assertEqual(A.gap_spans(grid(0, 6, 0.02), 1.0, 11.0), [(5.98, 11.0)])
+
+    def test_overlapping_gaps_of_several_streams_are_one_stall(self):
+        events = A.stall_events([[(5.00, 5.09), (8.0, 8.07)], [(5.02, 5.10)], [(5.105, 5.2)], []])
+        self.assertEqual([(e["start"], e["end"], sorted(e["streams"])) for e in events],
+                         [(5.00, 5.2, [0, 1, 2]), (8.0, 8.07, [0])])
+        # the first stall meets a 30 ms safepoint; the second only a 0.1 ms one, which does not count
+        stops = [(5.05, 5.08), (8.03, 8.0301), (9.0, 9.05)]
+        self.assertEqual(A.stops_overlapping(events, stops), 1)
+
     def test_holds_is_the_issue_criterion(self):
         self.assertTrue(A.holds(29.0, 0, 1.0))
         self.assertTrue(A.holds(30.0, 0, 0.99))
@@ -185,7 +199,11 @@ class ProcAndJvm(unittest.TestCase):
             "[9000ms][gc          ] GC(2) Pause Young (Allocation Failure) 17M->4M(61M) 26.792ms",  # after t1
             "not a log line",
         ]
-        s = A.gc_log_summary(lines, 1000, 5000)
+        spans = []
+        s = A.gc_log_summary(lines, 1000, 5000, spans)
+        self.assertEqual(len(spans), 1)
+        self.assertAlmostEqual(spans[0][0], 1.005 - 0.0071063, places=6)  # logged when the stop ends
+        self.assertEqual(spans[0][1], 1.005)
         self.assertEqual(s["gc_pauses"], 2)
         self.assertEqual(s["gc_pause_max_ms"], 6.98)
         self.assertEqual(s["gc_pause_total_ms"], 6.99)
