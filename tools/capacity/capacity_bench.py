@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 import urllib.error
 import urllib.request
 
@@ -316,7 +317,7 @@ def run_facecast(n, args, raw):
     work = tempfile.mkdtemp(prefix="facecast-capacity-")
     bus = tempfile.mkdtemp(prefix="facecast-capacity-bus-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
     procs = []
-    receiver = None
+    receiver = sampler = None
     try:
         flags = list(args.jvm_flags)
         java = shutil.which("java") or "java"
@@ -375,6 +376,8 @@ def run_facecast(n, args, raw):
         pcap = os.path.join(work, "wire.pcap")
         wire_s = min(args.wire_seconds, args.seconds)
         capture = Capture(pcap, ports, wire_s, os.path.join(raw, "dumpcap.log")) if wire_s > 0 and ports else None
+        if capture is not None:
+            procs.append(capture.proc)
         sampler = Sampler(lambda: pids, bus)
         t0m, t0w = time.monotonic(), time.time()
         c0 = {k: proc_cpu_ticks(p) for k, p in pids.items()}
@@ -435,6 +438,8 @@ def run_facecast(n, args, raw):
             point["wire_stall_events_at_safepoint"] = A.stops_overlapping(events, stops)
         return point, streams
     finally:
+        if sampler is not None:
+            sampler.stop()
         if receiver is not None and receiver.alive():
             try:
                 receiver.popen.stdin.write(json.dumps({"cmd": "stop"}) + "\n")
@@ -442,7 +447,7 @@ def run_facecast(n, args, raw):
                 receiver.popen.wait(timeout=20)
             except (OSError, subprocess.TimeoutExpired, ValueError):
                 pass
-        for p in reversed(procs):  # receiver, streamer, signaling, renderer
+        for p in reversed(procs):  # dumpcap, receiver, streamer, signaling, renderer
             p.stop()
         shutil.rmtree(work, ignore_errors=True)
         shutil.rmtree(bus, ignore_errors=True)
@@ -779,6 +784,11 @@ def main(argv=None):
                         point, rows = run_seed(n, args, raw, free_port())
                 except BenchError as e:
                     log("%s N=%d FAILED: %s" % (system, n, e))
+                    failed.append("%s N=%d" % (system, n))
+                    continue
+                except (OSError, ValueError, KeyError, subprocess.SubprocessError) as e:  # e.g. an HTTP error
+                    log("%s N=%d FAILED (%s): %s" % (system, n, type(e).__name__, e))
+                    traceback.print_exc()
                     failed.append("%s N=%d" % (system, n))
                     continue
                 per_session(point)
