@@ -290,12 +290,16 @@ def stat_cpu_ticks(stat_text):
     return int(rest[11]) + int(rest[12])
 
 
-def smaps_rollup_pss_kb(text):
-    """The Pss line of /proc/PID/smaps_rollup, in kB."""
+def smaps_rollup_kb(text, field="Pss"):
+    """A line of /proc/PID/smaps_rollup (Pss, Rss, ...), in kB."""
     for line in text.splitlines():
-        if line.startswith("Pss:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
-    raise ValueError("no Pss line in smaps_rollup")
+    raise ValueError("no %s line in smaps_rollup" % field)
+
+
+def smaps_rollup_pss_kb(text):
+    return smaps_rollup_kb(text, "Pss")
 
 
 def cpu_percent(ticks0, ticks1, seconds, ticks_per_s):

@@ -162,10 +162,10 @@ def proc_cpu_ticks(pid):
         return A.stat_cpu_ticks(f.read())
 
 
-def proc_pss_kb(pid):
+def proc_pss_kb(pid, field="Pss"):
     try:
         with open("/proc/%d/smaps_rollup" % pid) as f:
-            return A.smaps_rollup_pss_kb(f.read())
+            return A.smaps_rollup_kb(f.read(), field)
     except (OSError, ValueError):
         return None
 
@@ -360,7 +360,7 @@ def run_facecast(n, args, raw):
         procs.append(receiver)
         channel = Channel(receiver)
         sessions = channel.expect("sessions", args.start_timeout + 30 * n)["sessions"]
-        texts = max(1, min(32, int((args.warmup + args.seconds + 60) / 100) + 1))
+        texts = max(2, min(32, int((args.warmup + args.seconds + 60) / 60) + 1))  # one text: about 2 min
         for s in sessions:  # queued utterances: the session speaks without a pause for the whole run
             for _ in range(texts):
                 http("POST", "%s/api/sessions/%s/speak" % (base, s["id"]), key,
@@ -389,6 +389,7 @@ def run_facecast(n, args, raw):
         sampler.stop()
         sampler.sample()
         pss_end = {k: proc_pss_kb(p) for k, p in pids.items()}
+        rss_end = {k: proc_pss_kb(p, "Rss") for k, p in pids.items()}
         bus_end = dir_bytes(bus)
         window = t1m - t0m
         for p in procs:
@@ -426,6 +427,7 @@ def run_facecast(n, args, raw):
             point["cpu_%s_pct" % name] = A.cpu_percent(c0[name], c1[name], window, TCK)
             point["pss_%s_mb" % name] = mb(pss_end[name])
             point["pss_%s_max_mb" % name] = mb(sampler.pss_max.get(name))
+            point["rss_%s_mb" % name] = mb(rss_end[name])
         point["cpu_server_pct"] = round(sum(point["cpu_%s_pct" % k] for k in ("signaling", "renderer", "streamer")), 1)
         server_pss = [pss_end[k] for k in ("signaling", "renderer", "streamer")]
         point["pss_server_mb"] = mb(sum(server_pss)) if None not in server_pss else None
@@ -588,7 +590,8 @@ POINT_COLUMNS = [
     "pss_streamer_max_mb", "pss_sender_max_mb", "pss_receiver_max_mb", "bus_mb", "bus_max_mb",
     "streamer_gc_pauses", "streamer_gc_pause_max_ms", "streamer_gc_pause_total_ms", "streamer_safepoints",
     "streamer_safepoint_max_ms", "streamer_safepoint_total_ms", "cpu_server_pct_per_session",
-    "cpu_streamer_pct_per_session", "cpu_renderer_pct_per_session", "pss_server_mb_per_session"]
+    "cpu_streamer_pct_per_session", "cpu_renderer_pct_per_session", "pss_server_mb_per_session",
+    "rss_signaling_mb", "rss_renderer_mb", "rss_streamer_mb", "rss_receiver_mb"]
 STREAM_COLUMNS = [
     "system", "n", "stream", "session", "holds", "fps", "decoded_fps", "audio_gaps_gt60ms", "audio_max_gap_ms",
     "audio_p99_ms", "audio_s_per_s", "video_max_gap_ms", "wire_audio_packets", "wire_audio_p99_ms",

@@ -185,6 +185,7 @@ class ProcAndJvm(unittest.TestCase):
     def test_pss_comes_from_the_pss_line_only(self):
         text = "55d0-7ffe ---p 00000000 00:00 0 [rollup]\nRss: 2000 kB\nPss: 1500 kB\nPss_Anon: 900 kB\n"
         self.assertEqual(A.smaps_rollup_pss_kb(text), 1500)
+        self.assertEqual(A.smaps_rollup_kb(text, "Rss"), 2000)
         with self.assertRaises(ValueError):
             A.smaps_rollup_pss_kb("Rss: 1 kB\n")
 
