@@ -151,7 +151,7 @@ def image_config(module, diff_ids):
     return {
         "architecture": "amd64", "os": "linux", "created": "1970-01-01T00:00:00Z",
         "config": {
-            "Env": ["PATH=/opt/java/bin:/usr/bin:/bin", "JAVA_HOME=/opt/java"],
+            "Env": ["PATH=/opt/java/bin:/usr/bin:/bin", "JAVA_HOME=/opt/java", "MALLOC_ARENA_MAX=2"],
             "Entrypoint": ["/opt/java/bin/java"] + JVM_FLAGS + module_jvm_options(module) + ["-jar", "/app/app.jar"],
             "WorkingDir": "/app", "User": "1000:1000",
             "Labels": {"org.opencontainers.image.title": f"facecast-{module}",

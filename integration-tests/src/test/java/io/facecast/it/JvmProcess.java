@@ -96,7 +96,9 @@ final class JvmProcess implements AutoCloseable {
         cmd.addAll(args);
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as ./facecast and the images run them
+        Process p = pb.start();
         JvmProcess jp = new JvmProcess(name, p, log);
         jp.pumpOutput();
         return jp;
