@@ -138,12 +138,21 @@ def app_layer(module):
         return layer_tar(tmp)
 
 
+def module_jvm_options(module):
+    """The streamer's collector, heap and priorities (streamer/jvm.options, docs/performance.md); others: none."""
+    path = os.path.join(ROOT, module, "jvm.options")
+    if module != "streamer" or not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [line.strip() for line in f if line.strip()]
+
+
 def image_config(module, diff_ids):
     return {
         "architecture": "amd64", "os": "linux", "created": "1970-01-01T00:00:00Z",
         "config": {
-            "Env": ["PATH=/opt/java/bin:/usr/bin:/bin", "JAVA_HOME=/opt/java"],
-            "Entrypoint": ["/opt/java/bin/java"] + JVM_FLAGS + ["-jar", "/app/app.jar"],
+            "Env": ["PATH=/opt/java/bin:/usr/bin:/bin", "JAVA_HOME=/opt/java", "MALLOC_ARENA_MAX=2"],
+            "Entrypoint": ["/opt/java/bin/java"] + JVM_FLAGS + module_jvm_options(module) + ["-jar", "/app/app.jar"],
             "WorkingDir": "/app", "User": "1000:1000",
             "Labels": {"org.opencontainers.image.title": f"facecast-{module}",
                        "org.opencontainers.image.version": VERSION},

@@ -35,6 +35,30 @@ final class JvmProcess implements AutoCloseable {
             "-Djava.awt.headless=true",
             "-XX:+UseSerialGC", "-Xss512k");
 
+    /**
+     * The streamer's own JVM settings: {@code streamer/jvm.options}, the file {@code ./facecast} and
+     * {@code docker/Dockerfile} pass too (why: docs/performance.md). They follow the common ones and -Xmx512m, so
+     * they win.
+     */
+    static List<String> streamerJvmFlags(Path streamerJar) throws IOException {
+        String other = System.getProperty(STREAMER_JVM_OPTIONS_PROPERTY, "");
+        if (other.equals("none")) {
+            return List.of();
+        }
+        Path options = other.isEmpty() ? streamerJar.getParent().getParent().resolve("jvm.options") : Path.of(other);
+        List<String> flags = new ArrayList<>();
+        for (String line : Files.readAllLines(options)) {
+            if (!line.isBlank()) {
+                flags.add(line.trim());
+            }
+        }
+        return flags;
+    }
+    /** Benchmarks: another file instead of streamer/jvm.options, or "none" (the JVM's defaults, as before them). */
+    static final String STREAMER_JVM_OPTIONS_PROPERTY = "facecast.it.streamerJvmOptions";
+    /** Benchmarks: extra streamer JVM flags (space-separated), after all others. */
+    static final String STREAMER_JVM_FLAGS_PROPERTY = "facecast.it.streamerJvmFlags";
+
     private final String name;
     private final Process process;
     private final Path log;
@@ -59,13 +83,22 @@ final class JvmProcess implements AutoCloseable {
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
         cmd.add("-Xmx512m");
+        if (module.equals("streamer")) {
+            cmd.addAll(streamerJvmFlags(jar));
+            String extra = System.getProperty(STREAMER_JVM_FLAGS_PROPERTY, "").trim();
+            if (!extra.isEmpty()) {
+                cmd.addAll(List.of(extra.split("\\s+")));
+            }
+        }
         cmd.addAll(extraJvmFlags);
         cmd.add("-jar");
         cmd.add(jar.toString());
         cmd.addAll(args);
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as ./facecast and the images run them
+        Process p = pb.start();
         JvmProcess jp = new JvmProcess(name, p, log);
         jp.pumpOutput();
         return jp;

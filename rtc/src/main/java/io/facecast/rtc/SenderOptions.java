@@ -1,6 +1,7 @@
 package io.facecast.rtc;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Tuning of a {@link SendingPeer}.
@@ -11,29 +12,46 @@ import java.time.Duration;
  * @param minVideoBitrate  lower bound for the video encoder, bits per second (0: no bound)
  * @param gatherWait       how long {@code answer()} waits for local ICE gathering so the answer carries candidates;
  *                         candidates found later still trickle through the listener
- * @param preferVp8        order VP8 first in the answer (software VP8 is cheap and every browser decodes it)
+ * @param videoCodec       the video codec ordered first in the answer ("VP8", "H264", "VP9", "AV1"), when the offer
+ *                         has it; empty keeps the offer's order. VP8 by default: software VP8 is cheap and every
+ *                         browser decodes it (figures in docs/performance.md)
  */
 public record SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVideoBitrate, Duration gatherWait,
-                            boolean preferVp8) {
+                            String videoCodec) {
     public static final int DEFAULT_MAX_VIDEO_BITRATE = 2_500_000;
     public static final int DEFAULT_MIN_VIDEO_BITRATE = 300_000;
+    public static final String DEFAULT_VIDEO_CODEC = "VP8";
 
     public SenderOptions {
         if (maxVideoBitrate <= 0 || minVideoBitrate < 0 || minVideoBitrate > maxVideoBitrate) {
             throw new IllegalArgumentException("need 0 <= minVideoBitrate <= maxVideoBitrate, maxVideoBitrate > 0");
         }
+        videoCodec = videoCodec == null ? "" : videoCodec.trim().toUpperCase(Locale.ROOT);
     }
 
     public static SenderOptions defaults() {
         return new SenderOptions(IcePolicy.ALL, DEFAULT_MAX_VIDEO_BITRATE, DEFAULT_MIN_VIDEO_BITRATE,
-                Duration.ofMillis(500), true);
+                Duration.ofMillis(500), DEFAULT_VIDEO_CODEC);
+    }
+
+    /** Whether VP8 is ordered first (the default). */
+    public boolean preferVp8() {
+        return "VP8".equals(videoCodec);
     }
 
     public SenderOptions withIcePolicy(IcePolicy policy) {
-        return new SenderOptions(policy, maxVideoBitrate, minVideoBitrate, gatherWait, preferVp8);
+        return new SenderOptions(policy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec);
     }
 
     public SenderOptions withGatherWait(Duration wait) {
-        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, wait, preferVp8);
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, wait, videoCodec);
+    }
+
+    public SenderOptions withVideoBitrate(int min, int max) {
+        return new SenderOptions(icePolicy, max, min, gatherWait, videoCodec);
+    }
+
+    public SenderOptions withVideoCodec(String codec) {
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, codec);
     }
 }

@@ -144,8 +144,8 @@ public final class SendingPeer implements AutoCloseable {
             if (audioSender == null || videoSender == null) {
                 throw new RtcException("could not attach the media tracks to the peer connection");
             }
-            if (options.preferVp8()) {
-                preferVp8(videoSender);
+            if (!options.videoCodec().isEmpty()) {
+                preferCodec(options.videoCodec());
             }
             RTCSessionDescription answer;
             long tTracks = System.nanoTime();
@@ -332,26 +332,23 @@ public final class SendingPeer implements AutoCloseable {
         }
     }
 
-    private void preferVp8(RTCRtpSender videoSender) {
+    private void preferCodec(String name) {
         try {
             for (RTCRtpTransceiver transceiver : pc.getTransceivers()) {
                 if (transceiver.getSender() != null && transceiver.getSender().getTrack() != null
                         && "video".equals(transceiver.getSender().getTrack().getKind())) {
                     List<RTCRtpCodecCapability> codecs = new ArrayList<>(
                             factory.getRtpReceiverCapabilities(MediaType.VIDEO).getCodecs());
-                    // Stable sort: VP8 first, the rest (including rtx/red/fec) keep their order.
-                    codecs.sort((a, b) -> Boolean.compare(!isVp8(a), !isVp8(b)));
+                    // Stable sort: the chosen codec first, the rest (including rtx/red/fec) keep their order.
+                    codecs.sort((a, b) -> Boolean.compare(!name.equalsIgnoreCase(a.getName()),
+                            !name.equalsIgnoreCase(b.getName())));
                     transceiver.setCodecPreferences(codecs);
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("session {}: could not prefer VP8, keeping the offer's codec order: {}", sessionId,
+            log.warn("session {}: could not prefer {}, keeping the offer's codec order: {}", sessionId, name,
                     e.getMessage());
         }
-    }
-
-    private static boolean isVp8(RTCRtpCodecCapability codec) {
-        return "VP8".equalsIgnoreCase(codec.getName());
     }
 
     private void boundVideoBitrate(RTCRtpSender videoSender) {

@@ -304,7 +304,7 @@ class LoopbackTransportTest {
         }
     }
 
-    private static String firstVideoCodec(String sdp) {
+    static String firstVideoCodec(String sdp) {
         String mline = sdp.lines().filter(l -> l.startsWith("m=video")).findFirst().orElseThrow();
         String payload = mline.split(" ")[3];
         return sdp.lines().filter(l -> l.startsWith("a=rtpmap:" + payload + " ")).findFirst().orElseThrow()

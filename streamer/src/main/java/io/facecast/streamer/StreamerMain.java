@@ -7,6 +7,7 @@ import dev.onvoid.webrtc.PeerConnectionFactory;
 import io.facecast.internal.v1.RegisterStreamerRequest;
 import io.facecast.ops.OpsServer;
 import io.facecast.rtc.PeerFactories;
+import io.facecast.rtc.SenderOptions;
 import io.facecast.streamer.metrics.StreamerMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.facecast.streamer.control.StreamerControlService;
@@ -34,6 +35,7 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -70,6 +72,13 @@ public final class StreamerMain implements Callable<Integer> {
             + " (facecast meter); never set it in service (default: ${DEFAULT-VALUE})")
     int testAudioDelayMs = 0;
 
+    @Option(names = "--video-codec", paramLabel = "VP8|H264|VP9|AV1", description = "Video codec offered first to"
+            + " clients whose offer has it (cost and picture per codec: docs/performance.md; default: ${DEFAULT-VALUE})")
+    String videoCodec = SenderOptions.DEFAULT_VIDEO_CODEC;
+    @Option(names = "--video-max-bitrate", paramLabel = "BPS", description = "Upper bound of each session's video"
+            + " bitrate, bits per second (default: ${DEFAULT-VALUE})")
+    int videoMaxBitrate = SenderOptions.DEFAULT_MAX_VIDEO_BITRATE;
+
     @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines as text, or as one JSON object"
             + " each (time, level, logger, thread, message, exception, MDC incl. session_id). Default:"
             + " $FACECAST_LOG_FORMAT, else text.")
@@ -102,6 +111,15 @@ public final class StreamerMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--test-audio-delay-ms must be 0 to "
                     + SchedulerConfig.MAX_TEST_AUDIO_DELAY_MILLIS);
         }
+        if (!List.of("VP8", "H264", "VP9", "AV1").contains(videoCodec.toUpperCase(java.util.Locale.ROOT))) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--video-codec must be VP8, H264, VP9 or AV1");
+        }
+        if (videoMaxBitrate < SenderOptions.DEFAULT_MIN_VIDEO_BITRATE) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--video-max-bitrate must be at least "
+                    + SenderOptions.DEFAULT_MIN_VIDEO_BITRATE);
+        }
+        SenderOptions senderOptions = SenderOptions.defaults().withVideoCodec(videoCodec)
+                .withVideoBitrate(SenderOptions.DEFAULT_MIN_VIDEO_BITRATE, videoMaxBitrate);
         StreamerConfig config = new StreamerConfig(id, host, port, signaling, busRoot, maxSessions);
         Files.createDirectories(config.busPath());
         if (testAudioDelayMs != 0) {
@@ -109,7 +127,7 @@ public final class StreamerMain implements Callable<Integer> {
                     testAudioDelayMs);
         }
         Injector injector = Guice.createInjector(new StreamerModule(config,
-                SchedulerConfig.defaults().withTestAudioDelayMillis(testAudioDelayMs)));
+                SchedulerConfig.defaults().withTestAudioDelayMillis(testAudioDelayMs), senderOptions));
         StreamerScheduler scheduler = injector.getInstance(StreamerScheduler.class);
         BusIngest ingest = injector.getInstance(BusIngest.class);
         StreamerSessions sessions = injector.getInstance(StreamerSessions.class);

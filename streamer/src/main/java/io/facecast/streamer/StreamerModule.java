@@ -23,14 +23,21 @@ import io.facecast.streamer.session.StreamerSessions;
 public final class StreamerModule extends AbstractModule {
     private final StreamerConfig config;
     private final SchedulerConfig schedulerConfig;
+    private final SenderOptions senderOptions;
 
     public StreamerModule(StreamerConfig config) {
         this(config, SchedulerConfig.defaults());
     }
 
     public StreamerModule(StreamerConfig config, SchedulerConfig schedulerConfig) {
+        this(config, schedulerConfig, SenderOptions.defaults());
+    }
+
+    /** @param senderOptions every session's WebRTC sender tuning (video codec, bitrate bounds) */
+    public StreamerModule(StreamerConfig config, SchedulerConfig schedulerConfig, SenderOptions senderOptions) {
         this.schedulerConfig = schedulerConfig;
         this.config = config;
+        this.senderOptions = senderOptions;
     }
 
     @Override
@@ -92,7 +99,7 @@ public final class StreamerModule extends AbstractModule {
     StreamerSessions sessions(StreamerScheduler scheduler, BusIngest ingest, PeerConnectionFactory factory,
                               StreamerEvents events, StreamerMetrics metrics) {
         StreamerSessions sessions = new StreamerSessions(config.id(), config.maxSessions(), scheduler, ingest, factory,
-                SenderOptions.defaults(), events).observePeers(metrics::peerListener);
+                senderOptions, events).observePeers(metrics::peerListener);
         metrics.bind(config.busPath(), sessions::size, () -> sessions.inspect().getPeerConnections());
         return sessions;
     }

@@ -46,6 +46,10 @@ public final class StreamerMetrics implements PushMeters {
     private final MeterRegistry registry;
     private final Timer pacingAudio;
     private final Timer pacingVideo;
+    private final Timer pushAudio;
+    private final Timer pushVideo;
+    /** When a late push was last logged (scheduler thread only). */
+    private long lastLateLog = Long.MIN_VALUE / 2;
     private final Counter skipped;
     private final Counter stalls;
     private final Counter stalledFrames;
@@ -71,6 +75,8 @@ public final class StreamerMetrics implements PushMeters {
         this.registry = registry;
         pacingAudio = pacing(registry, "audio");
         pacingVideo = pacing(registry, "video");
+        pushAudio = pushDuration(registry, "audio");
+        pushVideo = pushDuration(registry, "video");
         skipped = Counter.builder("facecast.streamer.video.frames.skipped")
                 .description("Video frames dropped because the scheduler was more than a frame late").register(registry);
         stalls = Counter.builder("facecast.streamer.stalls")
@@ -109,6 +115,12 @@ public final class StreamerMetrics implements PushMeters {
     private static Timer pacing(MeterRegistry registry, String media) {
         return Timer.builder("facecast.streamer.pacing.error").tag("media", media)
                 .description("Push time minus due time of audio chunks and video frames as pushed")
+                .serviceLevelObjectives(Metrics.PACING_BUCKETS).register(registry);
+    }
+
+    private static Timer pushDuration(MeterRegistry registry, String media) {
+        return Timer.builder("facecast.streamer.push.duration").tag("media", media)
+                .description("Time the scheduler thread spent in one push into the native WebRTC source")
                 .serviceLevelObjectives(Metrics.PACING_BUCKETS).register(registry);
     }
 
@@ -170,12 +182,37 @@ public final class StreamerMetrics implements PushMeters {
     public void audioPushed(long errorNanos) {
         pacingAudio.record(errorNanos, TimeUnit.NANOSECONDS);
         audioChunks.increment();
+        lateLog("audio", errorNanos);
     }
 
     @Override
     public void videoPushed(long errorNanos) {
         pacingVideo.record(errorNanos, TimeUnit.NANOSECONDS);
         videoFrames.increment();
+        lateLog("video", errorNanos);
+    }
+
+    @Override
+    public void pushTook(boolean video, long nanos) {
+        (video ? pushVideo : pushAudio).record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** A push this late is a gap a listener hears; logged (wall time) so it can be lined up with the GC log. */
+    static final long LATE_LOG_NANOS = 20_000_000L;
+
+    /** At most one line a second, written by the background thread: the scheduler thread never does I/O. */
+    private void lateLog(String media, long errorNanos) {
+        if (errorNanos < LATE_LOG_NANOS) {
+            return;
+        }
+        long now = System.nanoTime();
+        if (now - lastLateLog < 1_000_000_000L) {
+            return;
+        }
+        lastLateLog = now;
+        long lateMs = errorNanos / 1_000_000;
+        java.time.Instant due = java.time.Instant.ofEpochMilli(System.currentTimeMillis() - lateMs);
+        background.execute(() -> log.warn("scheduler pushed {} {} ms late (it was due at {})", media, lateMs, due));
     }
 
     @Override

@@ -57,6 +57,11 @@ final class FrameComposer {
         return loop.length;
     }
 
+    /** Loop frame {@code i} as held (shared with other sessions: read only), or null before it arrived. */
+    byte[] loopFrame(int i) {
+        return loop[i];
+    }
+
     /**
      * Accepts a full frame of exactly the session's size at a valid place in a loop of at most {@link #MAX_LOOP};
      * anything else is the renderer disagreeing on the spec. A different loop length starts a new loop.
@@ -79,7 +84,8 @@ final class FrameComposer {
             standInIndex = -1;
         }
         int i = (int) index;
-        loop[i] = r.payload();
+        byte[] shared = SharedFrames.intern(r.payload()); // sessions of one pack hold its loop once
+        loop[i] = shared;
         if (hold[i] != h || ends.length != hold.length) {
             hold[i] = h;
             long[] e = new long[hold.length];
@@ -91,7 +97,7 @@ final class FrameComposer {
             ends = e;
         }
         if (i == 0 || standInIndex < 0 || standInIndex == i) {
-            standIn = r.payload();
+            standIn = shared;
             standInIndex = i;
         }
         return true;

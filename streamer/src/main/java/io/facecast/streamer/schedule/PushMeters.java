@@ -13,6 +13,12 @@ public interface PushMeters {
     /** A video frame was pushed {@code errorNanos} after its due time. */
     default void videoPushed(long errorNanos) {}
 
+    /**
+     * The sink's push call (into the native WebRTC sources: a JNI call and a frame copy) took {@code nanos} of the
+     * scheduler thread; every session behind it waits that long.
+     */
+    default void pushTook(boolean video, long nanos) {}
+
     /** A video frame was skipped: the scheduler was more than a frame late. */
     default void videoSkipped() {}
 

@@ -132,6 +132,7 @@ final class SessionPlayer {
             } catch (RuntimeException e) {
                 warn("audio sink failed: {}", e.toString());
             }
+            meters.pushTook(false, clock.nanoTime() - t);
             handle.pacing.recordPush(t - due);
             handle.audioChunksPushed++;
             meters.audioPushed(t - due);
@@ -176,6 +177,7 @@ final class SessionPlayer {
                 } catch (RuntimeException e) {
                     warn("video sink failed: {}", e.toString());
                 }
+                meters.pushTook(true, clock.nanoTime() - t);
                 handle.pacing.recordPush(t - due);
                 handle.pacing.recordVideo(t);
                 handle.videoFramesPushed++;
