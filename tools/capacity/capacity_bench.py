@@ -343,7 +343,10 @@ def run_facecast(n, args, raw):
         signaling.wait_for_line(r"listening on", args.start_timeout)
         internal = "%s:%s" % signaling.wait_for_line(r"control plane on ([0-9.]+):(\d+)", args.start_timeout).groups()
         base = signaling.wait_for_line(r"demo page: (http://\S+?)/?\s", args.start_timeout).group(1)
-        streamer = jvm("streamer", "streamer", list(args.streamer_jvm_flag), [
+        # The streamer's own JVM settings (collector, heap, priorities: docs/performance.md), as ./facecast uses them.
+        options = os.path.join(ROOT, "streamer", "jvm.options")
+        own = ["@" + options] if os.path.exists(options) and not args.no_streamer_jvm_options else []
+        streamer = jvm("streamer", "streamer", own + list(args.streamer_jvm_flag), [
             "--port", "0", "--ops-port", "0", "--id", "streamer-1", "--signaling", internal, "--bus-root", bus,
             # N + 1: the readiness probe's session may still hold a slot while the N sessions are made
             "--tls-dir", tls, "--max-sessions", str(n + 1)])
@@ -695,6 +698,8 @@ def parse_args(argv):
     ap.add_argument("--no-seed", action="store_true", help="measure Facecast only")
     ap.add_argument("--no-facecast", action="store_true", help="measure the seed design only")
     ap.add_argument("--jvm-flag", action="append", default=[], help="extra flag for all three JVMs (repeatable)")
+    ap.add_argument("--no-streamer-jvm-options", action="store_true",
+                    help="leave out streamer/jvm.options (to measure the JVM's defaults)")
     ap.add_argument("--streamer-jvm-flag", action="append", default=[],
                     help="extra flag for the streamer's JVM (repeatable), e.g. --streamer-jvm-flag=-Xmx1g")
     ap.add_argument("--start-timeout", type=float, default=90, help="seconds for a process to start (default 90)")
