@@ -27,8 +27,9 @@ RUN_PKGS=(libpulse0 libudev1 libx11-6 libxfixes3 libxrandr2 libxcomposite1 libdb
 TEST_PKGS=("${RUN_PKGS[@]}" chromium coturn python3 binutils libgif7 \
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice \
     gir1.2-gst-plugins-bad-1.0 python3-gst-1.0 python3-numpy prometheus)
-# CI also validates docker-compose.yml (Debian's docker-compose v1 parses it without an engine).
-CI_PKGS=("${TEST_PKGS[@]}" openjdk-17-jdk-headless docker-compose)
+# CI also validates docker-compose.yml (Debian's docker-compose v1 parses it without an engine), and runs the
+# multi-host lab (iproute2's ip: network namespaces, veth pairs, a bridge; NetnsLab).
+CI_PKGS=("${TEST_PKGS[@]}" openjdk-17-jdk-headless docker-compose iproute2)
 # The capacity benchmark only (tools/capacity): its receiver (aiortc, with PyAV and numpy), the loopback capture
 # (tshark brings dumpcap) and the plots (matplotlib). Neither `run` nor the tests need them.
 BENCH_PKGS=("${RUN_PKGS[@]}" python3 python3-aiortc python3-av python3-numpy tshark python3-matplotlib)

@@ -78,21 +78,43 @@ final class JvmProcess implements AutoCloseable {
     /** @param extraJvmFlags after the standard ones, so they win (e.g. a smaller {@code -Xmx}) */
     static JvmProcess start(String name, String module, Path logDir, List<String> args, List<String> extraJvmFlags)
             throws IOException {
+        return start(name, module, logDir, args, extraJvmFlags, List.of());
+    }
+
+    /**
+     * As above, launched through {@code launcher} (e.g. {@code ip netns exec NAME}), which must exec the JVM in its
+     * own place so that this process's pid is the JVM's (kill and SIGKILL reach it).
+     */
+    static JvmProcess start(String name, String module, Path logDir, List<String> args, List<String> extraJvmFlags,
+                            List<String> launcher) throws IOException {
         Path jar = moduleJar(module);
-        List<String> cmd = new ArrayList<>();
+        List<String> java = new ArrayList<>();
+        if (module.equals("streamer")) {
+            java.addAll(streamerJvmFlags(jar));
+            String extra = System.getProperty(STREAMER_JVM_FLAGS_PROPERTY, "").trim();
+            if (!extra.isEmpty()) {
+                java.addAll(List.of(extra.split("\\s+")));
+            }
+        }
+        java.addAll(extraJvmFlags);
+        java.add("-jar");
+        java.add(jar.toString());
+        return launch(name, logDir, launcher, java, args);
+    }
+
+    /** A main class of the test class path (a test tool, e.g. a receiving client) on {@code classPath}. */
+    static JvmProcess startMain(String name, String mainClass, String classPath, Path logDir, List<String> args,
+                                List<String> launcher) throws IOException {
+        return launch(name, logDir, launcher, List.of("-cp", classPath, mainClass), args);
+    }
+
+    private static JvmProcess launch(String name, Path logDir, List<String> launcher, List<String> java,
+                                     List<String> args) throws IOException {
+        List<String> cmd = new ArrayList<>(launcher);
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(JVM_FLAGS);
         cmd.add("-Xmx512m");
-        if (module.equals("streamer")) {
-            cmd.addAll(streamerJvmFlags(jar));
-            String extra = System.getProperty(STREAMER_JVM_FLAGS_PROPERTY, "").trim();
-            if (!extra.isEmpty()) {
-                cmd.addAll(List.of(extra.split("\\s+")));
-            }
-        }
-        cmd.addAll(extraJvmFlags);
-        cmd.add("-jar");
-        cmd.add(jar.toString());
+        cmd.addAll(java);
         cmd.addAll(args);
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
@@ -196,6 +218,16 @@ final class JvmProcess implements AutoCloseable {
 
     Path log() {
         return log;
+    }
+
+    /** Waits for the process to exit; its exit code, or -1 when it still runs after {@code timeout}. */
+    int waitFor(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : -1;
+    }
+
+    /** The whole log so far. */
+    List<String> logLines() throws IOException {
+        return Files.readAllLines(log);
     }
 
     @Override

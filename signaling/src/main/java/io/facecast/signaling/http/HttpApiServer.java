@@ -36,6 +36,7 @@ public final class HttpApiServer implements AutoCloseable {
     private HttpServer server;
     private volatile int boundPort = -1;
     private ExecutorService pool;
+    private volatile java.util.function.BooleanSupplier readiness = () -> true;
 
     /** @param eventQueueCapacity events an SSE watcher may have unwritten before it is cut (SignalingConfig) */
     public HttpApiServer(HttpOptions options, SessionManager sessions, ScheduledExecutorService scheduler,
@@ -54,6 +55,21 @@ public final class HttpApiServer implements AutoCloseable {
     public synchronized HttpApiServer withMetrics(MeterRegistry metrics) {
         this.metrics = metrics;
         return this;
+    }
+
+    /** What /readyz answers (200 while true, else 503); until set, ready while listening. */
+    public synchronized HttpApiServer withReadiness(java.util.function.BooleanSupplier readiness) {
+        this.readiness = readiness;
+        return this;
+    }
+
+    private static void probe(HttpExchange exchange, boolean ok, String body) throws IOException {
+        try (exchange) {
+            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(ok ? 200 : 503, bytes.length);
+            exchange.getResponseBody().write(bytes);
+        }
     }
 
     /** Starts listening unless the options disable HTTP. */
@@ -75,6 +91,12 @@ public final class HttpApiServer implements AutoCloseable {
             MeterRegistry registry = metrics;
             server.createContext("/metrics", exchange -> PrometheusEndpoint.serve(exchange, registry));
         }
+        // For orchestrators (Kubernetes probes): no token, no Host check, nothing but the status.
+        server.createContext("/healthz", exchange -> probe(exchange, true, "ok\n"));
+        server.createContext("/readyz", exchange -> {
+            boolean r = readiness.getAsBoolean();
+            probe(exchange, r, r ? "ready\n" : "not ready\n");
+        });
         server.start();
         boundPort = server.getAddress().getPort();
         log.info("HTTP (WHEP, JSON API, demo page) on {}", baseUrl());

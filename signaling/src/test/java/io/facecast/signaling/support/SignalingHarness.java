@@ -201,6 +201,11 @@ public final class SignalingHarness implements AutoCloseable {
         return signaling.http().baseUrl();
     }
 
+    /** The HTTP listener itself (e.g. to set what /readyz answers). */
+    public io.facecast.signaling.http.HttpApiServer http() {
+        return signaling.http();
+    }
+
     public int grpcPort() {
         return signaling.port();
     }
