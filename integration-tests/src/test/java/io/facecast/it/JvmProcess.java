@@ -165,9 +165,23 @@ final class JvmProcess implements AutoCloseable {
         return log;
     }
 
+    /** One SIGTERM: a renderer or streamer starts its drain (a second one forces it). */
+    void terminate() {
+        process.destroy();
+    }
+
+    /** Waits for the process to end; its exit code, or null if it still runs after {@code timeout}. */
+    Integer awaitExit(Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+    }
+
+    /** Stops at once: SIGTERM, and a second one that skips a renderer's or streamer's drain of live sessions. */
     @Override
     public void close() throws InterruptedException {
         process.destroy();
+        if (!process.waitFor(300, TimeUnit.MILLISECONDS)) {
+            process.destroy();
+        }
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);
