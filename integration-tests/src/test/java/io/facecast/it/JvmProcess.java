@@ -40,6 +40,7 @@ final class JvmProcess implements AutoCloseable {
     private final Path log;
     private final CompletableFuture<String> listening = new CompletableFuture<>();
     private final CompletableFuture<String> controlPlane = new CompletableFuture<>();
+    private Thread pump;
 
     private JvmProcess(String name, Process process, Path log) {
         this.name = name;
@@ -107,6 +108,7 @@ final class JvmProcess implements AutoCloseable {
             }
         }, name + "-output");
         t.setDaemon(true);
+        pump = t;
         t.start();
     }
 
@@ -165,22 +167,29 @@ final class JvmProcess implements AutoCloseable {
         return log;
     }
 
-    /** One SIGTERM: a renderer or streamer starts its drain (a second one forces it). */
+    /**
+     * One SIGTERM: a renderer or streamer starts its drain (a second one forces it). Through the ProcessHandle:
+     * {@code Process.destroy()} also closes our end of its output, and what it logs while draining would be lost.
+     */
     void terminate() {
-        process.destroy();
+        process.toHandle().destroy();
     }
 
     /** Waits for the process to end; its exit code, or null if it still runs after {@code timeout}. */
     Integer awaitExit(Duration timeout) throws InterruptedException {
-        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? process.exitValue() : null;
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return null;
+        }
+        pump.join(5000); // its last lines reach the log file
+        return process.exitValue();
     }
 
     /** Stops at once: SIGTERM, and a second one that skips a renderer's or streamer's drain of live sessions. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
+        terminate();
         if (!process.waitFor(300, TimeUnit.MILLISECONDS)) {
-            process.destroy();
+            terminate();
         }
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
