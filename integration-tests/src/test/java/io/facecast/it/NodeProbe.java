@@ -7,33 +7,19 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Helpers for the node tests: a process's ops URL, readiness polled in the background, media gaps at a receiver. */
 final class NodeProbe {
-    private static final Pattern OPS = Pattern.compile("ops on (http://[0-9.]+:\\d+/)");
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private NodeProbe() {}
 
     /** The ops listener's base URL, from the line the process prints at start. */
     static String opsUrl(JvmProcess p) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (System.nanoTime() < deadline) {
-            for (String line : Files.readAllLines(p.log())) {
-                Matcher m = OPS.matcher(line);
-                if (m.find()) {
-                    return m.group(1);
-                }
-            }
-            Thread.sleep(100); // the process writes its log: nothing to inject a clock into
-        }
-        throw new IllegalStateException("no ops line in " + p.log());
+        return Scrape.opsUrl(p);
     }
 
     /** HTTP status of GET url, or -1 when nothing answers (the process is gone). */
