@@ -71,7 +71,7 @@ public final class RendererMain implements Callable<Integer> {
     Path busRoot = Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm/facecast-bus"
             : System.getProperty("java.io.tmpdir") + "/facecast-bus");
 
-    @Option(names = "--ops-port", defaultValue = "9461", description = "Port of the ops HTTP listener (/metrics, /healthz,"
+    @Option(names = "--ops-port", defaultValue = "9461", description = "Port of the ops HTTP listener (/metrics, /healthz, POST /drain,"
             + " /readyz) on --host; 0 picks a free one, -1 turns it off (default ${DEFAULT-VALUE}).")
     int opsPort;
 

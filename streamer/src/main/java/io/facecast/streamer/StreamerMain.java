@@ -44,7 +44,7 @@ public final class StreamerMain implements Callable<Integer> {
             + "(facecast certs init|issue); the certificate must name this streamer's --id. "
             + "Default: $FACECAST_TLS_DIR, else ~/.facecast/tls.")
     Path tlsDir = TlsFiles.defaultDir();
-    @Option(names = "--ops-port", description = "Port of the ops HTTP listener (/metrics, /healthz, /readyz) on --host;"
+    @Option(names = "--ops-port", description = "Port of the ops HTTP listener (/metrics, /healthz, /readyz, POST /drain) on --host;"
             + " 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE})")
     int opsPort = 9471;
     @Option(names = "--test-audio-delay-ms", paramLabel = "MS", description = "TEST/DIAGNOSTIC ONLY: every session's"
