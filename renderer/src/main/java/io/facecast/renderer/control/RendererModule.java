@@ -79,7 +79,8 @@ public final class RendererModule extends AbstractModule {
     @Provides
     @Singleton
     ProcessLifecycle lifecycle() {
-        return new ProcessLifecycle("renderer " + config.id(), config.drainTimeout(), nanoTime);
+        return new ProcessLifecycle(config.id().equals("renderer") ? "renderer" : "renderer " + config.id(),
+                config.drainTimeout(), nanoTime);
     }
 
     @Provides
