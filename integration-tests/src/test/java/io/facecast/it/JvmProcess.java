@@ -64,6 +64,7 @@ final class JvmProcess implements AutoCloseable {
     private final Path log;
     private final CompletableFuture<String> listening = new CompletableFuture<>();
     private final CompletableFuture<String> controlPlane = new CompletableFuture<>();
+    private Thread pump;
 
     private JvmProcess(String name, Process process, Path log) {
         this.name = name;
@@ -162,6 +163,7 @@ final class JvmProcess implements AutoCloseable {
             }
         }, name + "-output");
         t.setDaemon(true);
+        pump = t;
         t.start();
     }
 
@@ -230,9 +232,30 @@ final class JvmProcess implements AutoCloseable {
         return Files.readAllLines(log);
     }
 
+    /**
+     * One SIGTERM: a renderer or streamer starts its drain (a second one forces it). Through the ProcessHandle:
+     * {@code Process.destroy()} also closes our end of its output, and what it logs while draining would be lost.
+     */
+    void terminate() {
+        process.toHandle().destroy();
+    }
+
+    /** Waits for the process to end; its exit code, or null if it still runs after {@code timeout}. */
+    Integer awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            return null;
+        }
+        pump.join(5000); // its last lines reach the log file
+        return process.exitValue();
+    }
+
+    /** Stops at once: SIGTERM, and a second one that skips a renderer's or streamer's drain of live sessions. */
     @Override
     public void close() throws InterruptedException {
-        process.destroy();
+        terminate();
+        if (!process.waitFor(300, TimeUnit.MILLISECONDS)) {
+            terminate();
+        }
         if (!process.waitFor(10, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             process.waitFor(5, TimeUnit.SECONDS);

@@ -9,15 +9,21 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The small operations listener of a process without its own HTTP server (renderer, streamer): {@code /metrics}
  * (Prometheus text format), {@code /healthz} (200 while the process runs) and {@code /readyz} (200 once it can take
  * work, 503 before and while shutting down). JDK HTTP server on one daemon thread: scrapes are rare and cheap.
+ *
+ * <p>With a drain action (renderer, streamer) it also takes {@code POST /drain}: the same as a SIGTERM (the first
+ * starts the drain, a second forces it), accepted only from a loopback peer (a Kubernetes {@code preStop} hook runs
+ * in the pod's network namespace), 403 from anywhere else. 202 with what happened.
  */
 public final class OpsServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(OpsServer.class);
@@ -39,6 +45,12 @@ public final class OpsServer implements AutoCloseable {
      * @throws UncheckedIOException when the port cannot be bound (the message says which)
      */
     public static OpsServer start(String process, String host, int port, MeterRegistry registry, BooleanSupplier ready) {
+        return start(process, host, port, registry, ready, null);
+    }
+
+    /** As above, with {@code POST /drain} running {@code drain} (its answer is the response body); null: no /drain. */
+    public static OpsServer start(String process, String host, int port, MeterRegistry registry, BooleanSupplier ready,
+                                  Supplier<String> drain) {
         if (port == OFF) {
             return null;
         }
@@ -60,6 +72,9 @@ public final class OpsServer implements AutoCloseable {
             boolean r = ready.getAsBoolean();
             text(exchange, r ? 200 : 503, r ? "ready\n" : "not ready\n");
         });
+        if (drain != null) {
+            server.createContext("/drain", exchange -> drain(exchange, process, drain));
+        }
         server.start();
         OpsServer ops = new OpsServer(server, host);
         log.info("ops HTTP (/metrics, /healthz, /readyz) on {}", ops.baseUrl());
@@ -73,6 +88,33 @@ public final class OpsServer implements AutoCloseable {
     /** e.g. http://127.0.0.1:9461/ */
     public String baseUrl() {
         return "http://" + host + ":" + port() + "/";
+    }
+
+    private static void drain(HttpExchange exchange, String process, Supplier<String> drain) throws IOException {
+        try (exchange) {
+            String method = exchange.getRequestMethod();
+            InetAddress peer = exchange.getRemoteAddress().getAddress();
+            int status;
+            String body;
+            if (!method.equals("POST")) {
+                status = 405;
+                body = "use POST\n";
+                exchange.getResponseHeaders().set("Allow", "POST");
+            } else if (peer == null || !peer.isLoopbackAddress()) {
+                log.warn("refused POST /drain from {}: only a loopback peer may drain {}", peer, process);
+                status = 403;
+                body = "only a loopback peer may drain this " + process + "\n";
+            } else {
+                status = 202;
+                body = drain.get() + "\n";
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
     }
 
     static void text(HttpExchange exchange, int status, String body) throws IOException {

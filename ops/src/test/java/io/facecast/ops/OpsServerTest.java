@@ -60,6 +60,26 @@ class OpsServerTest {
     }
 
     @Test
+    void drainIsAPostFromLoopback() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger drains = new java.util.concurrent.atomic.AtomicInteger();
+        try (OpsServer ops = OpsServer.start("test", "127.0.0.1", 0, Metrics.prometheus("test"), () -> true,
+                () -> "drain " + drains.incrementAndGet())) {
+            HttpResponse<String> get = get(ops, "drain");
+            assertEquals(405, get.statusCode());
+            assertEquals(0, drains.get(), "a GET drains nothing");
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(ops.baseUrl() + "drain"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(202, post.statusCode());
+            assertEquals("drain 1\n", post.body());
+        }
+        try (OpsServer ops = OpsServer.start("test", "127.0.0.1", 0, Metrics.prometheus("test"), () -> true)) {
+            HttpResponse<String> post = http.send(HttpRequest.newBuilder(URI.create(ops.baseUrl() + "drain"))
+                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(404, post.statusCode(), "no drain action, no /drain");
+        }
+    }
+
+    @Test
     void portMinusOneIsOff() {
         assertNull(OpsServer.start("test", "127.0.0.1", OpsServer.OFF, Metrics.prometheus("test"), () -> true));
     }

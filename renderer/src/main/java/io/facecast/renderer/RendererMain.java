@@ -3,26 +3,16 @@ package io.facecast.renderer;
 import io.facecast.ops.log.LogFormat;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import io.facecast.internal.v1.RendererControlGrpc;
-import io.facecast.renderer.control.RendererControlService;
 import io.facecast.renderer.avatar.pack.PackCommand;
 import io.facecast.renderer.control.RendererModule;
+import io.facecast.ops.lifecycle.Durations;
+import io.facecast.ops.lifecycle.TermSignal;
 import io.facecast.renderer.neural.LipSync;
 import io.facecast.renderer.neural.LipSyncException;
-import io.facecast.renderer.playback.PlaybackGates;
-import io.facecast.renderer.session.BusAppenders;
-import io.facecast.renderer.session.RenderSessions;
 import io.facecast.renderer.tts.http.HttpTtsSettings;
-import io.facecast.security.FleetAuthorization;
 import io.facecast.security.FleetRole;
 import io.facecast.security.FleetTls;
-import io.facecast.security.PeerIdentitySource;
 import io.facecast.security.TlsFiles;
-import io.facecast.ops.OpsServer;
-import io.grpc.Server;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
-import io.grpc.protobuf.services.HealthStatusManager;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,8 +21,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.TimeUnit;
 
 @Command(name = "renderer", mixinStandardHelpOptions = true,
         description = "Turns text into lip-synced avatar frames and PCM on the streamers' media bus.",
@@ -83,7 +71,7 @@ public final class RendererMain implements Callable<Integer> {
     Path busRoot = Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm/facecast-bus"
             : System.getProperty("java.io.tmpdir") + "/facecast-bus");
 
-    @Option(names = "--ops-port", defaultValue = "9461", description = "Port of the ops HTTP listener (/metrics, /healthz,"
+    @Option(names = "--ops-port", defaultValue = "9461", description = "Port of the ops HTTP listener (/metrics, /healthz, POST /drain,"
             + " /readyz) on --host; 0 picks a free one, -1 turns it off (default ${DEFAULT-VALUE}).")
     int opsPort;
 
@@ -91,6 +79,16 @@ public final class RendererMain implements Callable<Integer> {
             + " each (time, level, logger, thread, message, exception, MDC incl. session_id). Default:"
             + " $FACECAST_LOG_FORMAT, else text.")
     String logFormat;
+
+    @Option(names = "--render-threads", defaultValue = "2", paramLabel = "N", description = "Threads rendering"
+            + " utterances, shared by all sessions in turns (default ${DEFAULT-VALUE}: one per core of the machines"
+            + " measured).")
+    int renderThreads;
+
+    @Option(names = "--drain-timeout", defaultValue = "30m", paramLabel = "DURATION", description = "After SIGTERM (or"
+            + " POST /drain on the ops port) open sessions are served for at most this long, e.g. 30m, 90s, PT1H"
+            + " (default ${DEFAULT-VALUE}); a second SIGTERM stops at once.")
+    String drainTimeout;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -122,47 +120,21 @@ public final class RendererMain implements Callable<Integer> {
         } catch (IOException | IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), "internal control plane: " + e.getMessage());
         }
-        Injector injector = Guice.createInjector(new RendererModule(avatarDir, lipSync,
-                new HttpTtsSettings(ttsHttpUrl, key, ttsHttpModel), busRoot));
-        HealthStatusManager health = injector.getInstance(HealthStatusManager.class);
-        // Only signaling drives the renderer: mutual TLS, and the signaling role (docs/security.md).
-        Server server = tls.serverBuilder(host, port)
-                .addService(FleetAuthorization.admit(injector.getInstance(RendererControlService.class),
-                        PeerIdentitySource.tls(), FleetRole.SIGNALING))
-                .addService(health.getHealthService())
-                .build()
-                .start();
-        health.setStatus("", ServingStatus.SERVING);
-        health.setStatus(RendererControlGrpc.SERVICE_NAME, ServingStatus.SERVING);
-        OpsServer ops = OpsServer.start("renderer", host, opsPort, injector.getInstance(MeterRegistry.class),
-                () -> !server.isShutdown());
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(injector, server, health), "renderer-shutdown"));
-        System.out.println("renderer listening on " + host + ":" + server.getPort() + " (mutual TLS, as " + tls.self()
-                + "; bus root " + busRoot + ")");
-        if (ops != null) {
-            System.out.println("renderer ops on " + ops.baseUrl() + " (metrics, healthz, readyz)");
+        RendererConfig config;
+        try {
+            config = new RendererConfig(id, host, port, avatarDir, new HttpTtsSettings(ttsHttpUrl, key, ttsHttpModel),
+                    busRoot, opsPort, renderThreads, Durations.parse(drainTimeout));
+        } catch (IllegalArgumentException e) {
+            lipSync.close();
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
-        System.out.flush();
+        Injector injector = Guice.createInjector(new RendererModule(config, lipSync));
+        RendererServer server = injector.getInstance(RendererServer.class).start(tls);
+        // SIGTERM drains (a second forces); Ctrl-C and System.exit stop at once through the hook.
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RendererMain.class);
+        TermSignal.onTerm(() -> log.info(server.drain("SIGTERM")));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "renderer-shutdown"));
         server.awaitTermination();
         return 0;
-    }
-
-    /** Stop taking calls, cancel sessions, let workers finish the frame they are on, then close the queues. */
-    private static void shutdown(Injector injector, Server server, HealthStatusManager health) {
-        health.enterTerminalState();
-        server.shutdown();
-        injector.getInstance(RenderSessions.class).close();
-        injector.getInstance(PlaybackGates.class).close();
-        ExecutorService pool = injector.getInstance(ExecutorService.class);
-        pool.shutdown();
-        try {
-            pool.awaitTermination(5, TimeUnit.SECONDS);
-            server.awaitTermination(2, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        server.shutdownNow();
-        injector.getInstance(BusAppenders.class).close();
-        injector.getInstance(LipSync.class).close();
     }
 }

@@ -3,29 +3,13 @@ package io.facecast.streamer;
 import io.facecast.ops.log.LogFormat;
 import com.google.inject.Guice;
 import com.google.inject.Injector;
-import dev.onvoid.webrtc.PeerConnectionFactory;
-import io.facecast.internal.v1.RegisterStreamerRequest;
-import io.facecast.ops.OpsServer;
-import io.facecast.rtc.PeerFactories;
+import io.facecast.ops.lifecycle.Durations;
+import io.facecast.ops.lifecycle.TermSignal;
 import io.facecast.rtc.SenderOptions;
-import io.facecast.streamer.metrics.StreamerMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
-import io.facecast.streamer.control.StreamerControlService;
-import io.facecast.streamer.events.StreamerEvents;
-import io.facecast.streamer.ingest.BusIngest;
-import io.facecast.streamer.registration.SignalingRegistration;
 import io.facecast.streamer.schedule.SchedulerConfig;
-import io.facecast.streamer.schedule.StreamerScheduler;
-import io.facecast.streamer.session.StreamerSessions;
-import io.facecast.security.FleetAuthorization;
 import io.facecast.security.FleetRole;
 import io.facecast.security.FleetTls;
-import io.facecast.security.PeerIdentitySource;
 import io.facecast.security.TlsFiles;
-import io.grpc.ManagedChannel;
-import io.grpc.Server;
-import io.grpc.protobuf.services.HealthStatusManager;
-import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -35,11 +19,9 @@ import picocli.CommandLine.Option;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 /** The streamer process: tails its queue, paces every session from one clock, sends it over WebRTC. */
 @Command(name = "facecast-streamer", mixinStandardHelpOptions = true,
@@ -64,7 +46,7 @@ public final class StreamerMain implements Callable<Integer> {
             + "(facecast certs init|issue); the certificate must name this streamer's --id. "
             + "Default: $FACECAST_TLS_DIR, else ~/.facecast/tls.")
     Path tlsDir = TlsFiles.defaultDir();
-    @Option(names = "--ops-port", description = "Port of the ops HTTP listener (/metrics, /healthz, /readyz) on --host;"
+    @Option(names = "--ops-port", description = "Port of the ops HTTP listener (/metrics, /healthz, /readyz, POST /drain) on --host;"
             + " 0 picks a free one, -1 turns it off (default: ${DEFAULT-VALUE})")
     int opsPort = 9471;
     @Option(names = "--test-audio-delay-ms", paramLabel = "MS", description = "TEST/DIAGNOSTIC ONLY: every session's"
@@ -83,6 +65,20 @@ public final class StreamerMain implements Callable<Integer> {
             + " each (time, level, logger, thread, message, exception, MDC incl. session_id). Default:"
             + " $FACECAST_LOG_FORMAT, else text.")
     String logFormat;
+
+    @Option(names = "--node-id", paramLabel = "ID", description = "The node this streamer belongs to: one host's"
+            + " renderer and the streamers sharing its bus root (default: the streamer's --id)")
+    String nodeId;
+
+    @Option(names = "--renderer", paramLabel = "HOST:PORT", description = "Control address of this node's renderer,"
+            + " sent with the registration: signaling sends every render call for this streamer's sessions there"
+            + " (default: empty, signaling's own --renderer)")
+    String renderer = "";
+
+    @Option(names = "--drain-timeout", paramLabel = "DURATION", description = "After SIGTERM (or POST /drain on the"
+            + " ops port) live sessions play on for at most this long, e.g. 30m, 90s, PT1H (default: ${DEFAULT-VALUE});"
+            + " a second SIGTERM closes them at once")
+    String drainTimeout = "30m";
 
     public static void main(String[] args) {
         // Before Guice makes a peer connection factory: a missing system library is one line naming its package.
@@ -120,70 +116,27 @@ public final class StreamerMain implements Callable<Integer> {
         }
         SenderOptions senderOptions = SenderOptions.defaults().withVideoCodec(videoCodec)
                 .withVideoBitrate(SenderOptions.DEFAULT_MIN_VIDEO_BITRATE, videoMaxBitrate);
-        StreamerConfig config = new StreamerConfig(id, host, port, signaling, busRoot, maxSessions);
-        Files.createDirectories(config.busPath());
+        Duration drain;
+        try {
+            drain = Durations.parse(drainTimeout);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--drain-timeout: " + e.getMessage());
+        }
+        if (!renderer.isEmpty() && !renderer.matches("[^\\s/@]+:\\d{1,5}")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--renderer must be HOST:PORT, not '"
+                    + renderer + "'");
+        }
+        StreamerConfig config = new StreamerConfig(id, host, port, signaling, busRoot, maxSessions, nodeId, renderer,
+                opsPort, drain, SchedulerConfig.defaults().withTestAudioDelayMillis(testAudioDelayMs), senderOptions);
         if (testAudioDelayMs != 0) {
             log.warn("TEST OPTION --test-audio-delay-ms {}: audio is deliberately {} ms behind video", testAudioDelayMs,
                     testAudioDelayMs);
         }
-        Injector injector = Guice.createInjector(new StreamerModule(config,
-                SchedulerConfig.defaults().withTestAudioDelayMillis(testAudioDelayMs), senderOptions));
-        StreamerScheduler scheduler = injector.getInstance(StreamerScheduler.class);
-        BusIngest ingest = injector.getInstance(BusIngest.class);
-        StreamerSessions sessions = injector.getInstance(StreamerSessions.class);
-        StreamerEvents events = injector.getInstance(StreamerEvents.class);
-        HealthStatusManager health = new HealthStatusManager();
-
-        scheduler.start();
-        ingest.start();
-        // Only signaling controls the streamer and watches its events (every session's captions): mutual TLS, and
-        // the signaling role. The server certificate names this streamer, so signaling knows it dialled the right one.
-        Server server = tls.serverBuilder(host, port)
-                .addService(FleetAuthorization.admit(injector.getInstance(StreamerControlService.class),
-                        PeerIdentitySource.tls(), FleetRole.SIGNALING))
-                .addService(health.getHealthService())
-                .build().start();
-        health.setStatus("", ServingStatus.SERVING);
-        ScheduledExecutorService stats = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "stats");
-            t.setDaemon(true);
-            return t;
-        });
-        stats.scheduleAtFixedRate(sessions::publishStats, 2, 2, TimeUnit.SECONDS);
-        StreamerMetrics metrics = injector.getInstance(StreamerMetrics.class);
-        stats.scheduleAtFixedRate(() -> metrics.sample(sessions.samples()), 1, 2, TimeUnit.SECONDS);
-        OpsServer ops = OpsServer.start("streamer", host, opsPort, injector.getInstance(MeterRegistry.class),
-                () -> !server.isShutdown());
-
-        ManagedChannel toSignaling = tls.channel(signaling, FleetRole.SIGNALING);
-        SignalingRegistration registration = new SignalingRegistration(toSignaling, RegisterStreamerRequest.newBuilder()
-                .setStreamerId(id).setControlAddress(config.advertisedAddress(server.getPort()))
-                .setBusPath(config.busPath().toString()).setMaxSessions(maxSessions).build(), sessions::size, sessions::close);
-        System.out.println("streamer " + id + " listening on " + host + ":" + server.getPort() + " (mutual TLS, as "
-                + tls.self() + "; bus " + config.busPath() + ")");
-        if (ops != null) {
-            System.out.println("streamer ops on " + ops.baseUrl() + " (metrics, healthz, readyz)");
-        }
-        System.out.flush();
-        registration.start();
-
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            log.info("shutting down");
-            health.enterTerminalState();
-            registration.close();
-            stats.shutdownNow();
-            sessions.close();
-            events.completeAll();
-            server.shutdown();
-            scheduler.close();
-            try {
-                ingest.close();
-                server.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException ignored) {
-                Thread.currentThread().interrupt();
-            }
-            PeerFactories.dispose(injector.getInstance(PeerConnectionFactory.class));
-        }, "shutdown"));
+        Injector injector = Guice.createInjector(new StreamerModule(config));
+        StreamerServer server = injector.getInstance(StreamerServer.class).start(tls);
+        // SIGTERM drains (a second forces); Ctrl-C and System.exit stop at once through the hook.
+        TermSignal.onTerm(() -> log.info(server.drain("SIGTERM")));
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close, "shutdown"));
         server.awaitTermination();
         return 0;
     }

@@ -18,6 +18,10 @@ import io.facecast.streamer.schedule.SchedulerConfig;
 import io.facecast.streamer.schedule.StreamerScheduler;
 import io.facecast.streamer.schedule.UnknownSessionException;
 import io.facecast.streamer.session.StreamerSessions;
+import io.facecast.ops.lifecycle.ProcessLifecycle;
+import io.facecast.streamer.registration.LoadMeter;
+
+import java.util.function.LongSupplier;
 
 /** Wires one streamer process: bus reader -> scheduler -> WebRTC peers, plus the control plane around them. */
 public final class StreamerModule extends AbstractModule {
@@ -25,25 +29,42 @@ public final class StreamerModule extends AbstractModule {
     private final SchedulerConfig schedulerConfig;
     private final SenderOptions senderOptions;
 
+    private final LongSupplier nanoTime;
+
+    /** The process as its flags say (the scheduler's tunables come from the record). */
     public StreamerModule(StreamerConfig config) {
-        this(config, SchedulerConfig.defaults());
+        this(config, config.scheduler());
     }
 
     public StreamerModule(StreamerConfig config, SchedulerConfig schedulerConfig) {
-        this(config, schedulerConfig, SenderOptions.defaults());
+        this(config.withScheduler(schedulerConfig), System::nanoTime);
     }
 
-    /** @param senderOptions every session's WebRTC sender tuning (video codec, bitrate bounds) */
-    public StreamerModule(StreamerConfig config, SchedulerConfig schedulerConfig, SenderOptions senderOptions) {
-        this.schedulerConfig = schedulerConfig;
+    /** @param nanoTime the process's monotonic clock (tests inject their own) */
+    public StreamerModule(StreamerConfig config, LongSupplier nanoTime) {
+        this.schedulerConfig = config.scheduler();
         this.config = config;
-        this.senderOptions = senderOptions;
+        this.nanoTime = nanoTime;
+        this.senderOptions = config.sender();
     }
 
     @Override
     protected void configure() {
         bind(StreamerConfig.class).toInstance(config);
         bind(StreamerEvents.class).in(Singleton.class);
+        bind(LongSupplier.class).annotatedWith(NanoTime.class).toInstance(nanoTime);
+    }
+
+    @Provides
+    @Singleton
+    ProcessLifecycle lifecycle() {
+        return new ProcessLifecycle("streamer " + config.id(), config.drainTimeout(), nanoTime);
+    }
+
+    @Provides
+    @Singleton
+    LoadMeter load(StreamerSessions sessions) {
+        return new LoadMeter(sessions::size, config.maxSessions(), LoadMeter.processCpu(), nanoTime);
     }
 
     @Provides
@@ -79,7 +100,7 @@ public final class StreamerModule extends AbstractModule {
                     } catch (UnknownSessionException notOpenYet) {
                         return true;
                     }
-                }, System::nanoTime, new PlaybackFeedback.Writer(PlaybackFeedback.dirFor(config.busPath())), session -> {
+                }, nanoTime, new PlaybackFeedback.Writer(PlaybackFeedback.dirFor(config.busPath())), session -> {
                     try {
                         return scheduler.bufferedMillis(session);
                     } catch (UnknownSessionException notOpenYet) {

@@ -54,7 +54,8 @@ public final class RendererControlService extends RendererControlGrpc.RendererCo
         Errors.unary("RendererControl.OpenSession", "renderer", out, () -> {
             RenderSessions.Opened o = sessions.open(req.getSessionId(), req.getAvatar(), req.getVoice(),
                     req.getMedia(), req.getBusPath());
-            return RendererOpenResponse.newBuilder().setAvatar(o.avatar()).setVoice(o.voice()).build();
+            return RendererOpenResponse.newBuilder().setAvatar(o.avatar()).setVoice(o.voice())
+                    .setLastUtteranceId(o.lastUtteranceId()).build();
         });
     }
 

@@ -20,20 +20,23 @@ import io.facecast.renderer.tts.http.HttpTtsSettings;
 import io.grpc.protobuf.services.HealthStatusManager;
 import org.slf4j.LoggerFactory;
 
+import io.facecast.ops.lifecycle.ProcessLifecycle;
+import io.facecast.renderer.RendererConfig;
+
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Wiring of the renderer process. */
 public final class RendererModule extends AbstractModule {
-    /** Two render threads: enough to keep sessions faster than real time, and the machine has two cores. */
-    public static final int RENDER_THREADS = 2;
-
+    private final RendererConfig config;
     private final Path avatarDir;
     private final LipSync lipSync;
     private final HttpTtsSettings httpTts;
     private final Path busRoot;
+    private final LongSupplier nanoTime;
 
     public RendererModule() {
         this(null, LipSync.NONE, HttpTtsSettings.NONE);
@@ -50,10 +53,34 @@ public final class RendererModule extends AbstractModule {
 
     /** @param busRoot the only directory whose direct children may be queue directories (null: unconfined, tests) */
     public RendererModule(Path avatarDir, LipSync lipSync, HttpTtsSettings httpTts, Path busRoot) {
-        this.busRoot = busRoot;
-        this.avatarDir = avatarDir;
+        this(RendererConfig.of(avatarDir, httpTts, busRoot), lipSync, System::nanoTime);
+    }
+
+    /** The process as its flags say. */
+    public RendererModule(RendererConfig config, LipSync lipSync) {
+        this(config, lipSync, System::nanoTime);
+    }
+
+    /** @param nanoTime the process's monotonic clock (tests inject their own) */
+    public RendererModule(RendererConfig config, LipSync lipSync, LongSupplier nanoTime) {
+        this.config = config;
+        this.busRoot = config.busRoot();
+        this.avatarDir = config.avatarDir();
         this.lipSync = lipSync;
-        this.httpTts = httpTts;
+        this.httpTts = config.httpTts();
+        this.nanoTime = nanoTime;
+    }
+
+    @Override
+    protected void configure() {
+        bind(RendererConfig.class).toInstance(config);
+    }
+
+    @Provides
+    @Singleton
+    ProcessLifecycle lifecycle() {
+        return new ProcessLifecycle(config.id().equals("renderer") ? "renderer" : "renderer " + config.id(),
+                config.drainTimeout(), nanoTime);
     }
 
     @Provides
@@ -67,7 +94,7 @@ public final class RendererModule extends AbstractModule {
     SpeechSynthesizer speechSynthesizer() {
         var http = httpTts.backend();
         http.ifPresent(h -> LoggerFactory.getLogger(RendererModule.class).info("http:<voice> voices via {}", httpTts));
-        return new VoiceRouter(new FreeTtsSynthesizer(RENDER_THREADS), EspeakSynthesizer.installed(), http);
+        return new VoiceRouter(new FreeTtsSynthesizer(config.renderThreads()), EspeakSynthesizer.installed(), http);
     }
 
     @Provides
@@ -86,7 +113,7 @@ public final class RendererModule extends AbstractModule {
     @Singleton
     ExecutorService renderPool() {
         AtomicInteger n = new AtomicInteger();
-        return Executors.newFixedThreadPool(RENDER_THREADS, r -> {
+        return Executors.newFixedThreadPool(config.renderThreads(), r -> {
             Thread t = new Thread(r, "render-" + n.incrementAndGet());
             t.setDaemon(true);
             return t;
@@ -97,7 +124,8 @@ public final class RendererModule extends AbstractModule {
     @Singleton
     PlaybackGates playbackGates() {
         // Frames are written at most 4 s ahead of what the streamer has played (it reports every 100 ms).
-        PlaybackGates gates = PlaybackGates.defaults();
+        PlaybackGates gates = new PlaybackGates(PlaybackGates.DEFAULT_LOOK_AHEAD_MILLIS,
+                PlaybackGates.DEFAULT_STALE_AFTER_MILLIS, nanoTime);
         gates.start();
         return gates;
     }

@@ -52,11 +52,16 @@ public final class PlaybackGates implements LookAheadGates, AutoCloseable {
     }
 
     private static final class Source {
-        final PlaybackFeedback.Reader reader;
+        final Path dir;
+        PlaybackFeedback.Reader reader;
         final Map<String, Gate> gates = new ConcurrentHashMap<>();
+        /** When the reader last gave a report, or was (re)opened. */
+        long lastReadNanos;
 
-        Source(PlaybackFeedback.Reader reader) {
+        Source(Path dir, PlaybackFeedback.Reader reader, long now) {
+            this.dir = dir;
             this.reader = reader;
+            this.lastReadNanos = now;
         }
     }
 
@@ -68,7 +73,7 @@ public final class PlaybackGates implements LookAheadGates, AutoCloseable {
             src = sources.get(dir);
             if (src == null) {
                 try {
-                    src = new Source(new PlaybackFeedback.Reader(dir));
+                    src = new Source(dir, new PlaybackFeedback.Reader(dir), nanoTime.getAsLong());
                 } catch (RuntimeException e) {
                     log.warn("cannot read playback feedback at {}; session {} renders without a look-ahead limit", dir, sessionId, e);
                     return LookAheadGate.OPEN;
@@ -110,17 +115,54 @@ public final class PlaybackGates implements LookAheadGates, AutoCloseable {
     public void poll() {
         for (Source src : sources.values()) {
             synchronized (src) {
-                PlaybackFeedback.Position p;
-                while ((p = src.reader.next()) != null) {
-                    Gate g = src.gates.get(p.sessionId());
-                    if (g != null) {
-                        g.report(p, nanoTime.getAsLong());
+                long now = nanoTime.getAsLong();
+                try {
+                    PlaybackFeedback.Position p;
+                    while ((p = src.reader.next()) != null) {
+                        src.lastReadNanos = now;
+                        Gate g = src.gates.get(p.sessionId());
+                        if (g != null) {
+                            g.report(p, now);
+                        }
                     }
+                    if (!src.gates.isEmpty() && now - src.lastReadNanos > staleAfterNanos) {
+                        reopen(src, null); // sessions but no reports: maybe a restarted streamer's new files
+                    }
+                } catch (RuntimeException e) {
+                    reopen(src, e);
                 }
             }
             for (Gate g : src.gates.values()) {
                 g.recheck();
             }
+        }
+    }
+
+    /**
+     * The feedback queue changed under the reader: a streamer killed and restarted on the same queue writes it anew
+     * and its retention deletes the cycle this reader stood on (Chronicle: "The current cycle seems to have been
+     * deleted from under the queue", issue 9). Reports are only useful from now on, so the reader starts again at the
+     * end of the queue as it is; until the next report the gates judge by staleness as always. The files can also be
+     * replaced without any error (the reader keeps the deleted file mapped and sees nothing new), so a reader that
+     * gave no report for {@code staleAfter} while sessions wait on it is opened again too. Source lock held.
+     */
+    private void reopen(Source src, RuntimeException cause) {
+        if (cause != null) {
+            log.info("playback feedback at {} changed under its reader ({}); reading it again from its end", src.dir,
+                    cause.toString());
+        } else {
+            log.debug("no playback feedback at {} for a while; reading it again from its end", src.dir);
+        }
+        src.lastReadNanos = nanoTime.getAsLong();
+        try {
+            src.reader.close();
+        } catch (RuntimeException ignored) {
+            // the old reader's files may be gone: nothing to release
+        }
+        try {
+            src.reader = new PlaybackFeedback.Reader(src.dir);
+        } catch (RuntimeException e) {
+            log.warn("cannot read playback feedback at {} again (next poll retries)", src.dir, e);
         }
     }
 
@@ -171,6 +213,11 @@ public final class PlaybackGates implements LookAheadGates, AutoCloseable {
                 this.wake = wake;
             }
             return false;
+        }
+
+        @Override
+        public synchronized long reportedUtterance() {
+            return latest == null ? 0 : latest.utteranceId();
         }
 
         synchronized void report(PlaybackFeedback.Position p, long now) {

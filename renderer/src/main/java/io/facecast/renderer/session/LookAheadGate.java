@@ -9,4 +9,9 @@ public interface LookAheadGate {
     LookAheadGate OPEN = (utteranceId, frame, wake) -> true;
 
     boolean mayWrite(long utteranceId, int frame, Runnable wake);
+
+    /** The utterance of the streamer's latest playback report for this session (0: none yet or unknown). */
+    default long reportedUtterance() {
+        return 0;
+    }
 }

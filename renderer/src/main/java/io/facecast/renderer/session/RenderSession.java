@@ -35,6 +35,9 @@ final class RenderSession {
     private boolean closed;
     private boolean anyDiscarded;
     private long discardThrough;
+    /** Re-opened after a renderer restart: the highest utterance id its queue held then (package-info). */
+    private boolean reopened;
+    private long reopenedAbove;
 
     RenderSession(String id, Avatar avatar, String voice, VideoFormat format, BusWriter bus, LookAheadGate gate, Executor pool) {
         this.id = id;
@@ -156,6 +159,29 @@ final class RenderSession {
 
     synchronized boolean isCancelled(long utteranceId) {
         return closed || (anyDiscarded && Long.compareUnsigned(utteranceId, discardThrough) <= 0);
+    }
+
+    synchronized void reopenedAbove(boolean found, long lastUtteranceId) {
+        reopened = found;
+        reopenedAbove = lastUtteranceId;
+    }
+
+    /**
+     * For a re-opened session, the highest utterance id the streamer may already have: what the queue held at open
+     * or what the streamer last reported reading, whichever is higher. 0 for a fresh session.
+     */
+    long earlierUtterances() {
+        boolean r;
+        long floor;
+        synchronized (this) {
+            r = reopened;
+            floor = reopenedAbove;
+        }
+        if (!r) {
+            return 0;
+        }
+        long reported = gate.reportedUtterance();
+        return Long.compareUnsigned(reported, floor) > 0 ? reported : floor;
     }
 
     synchronized int pendingCount() {

@@ -45,6 +45,8 @@ public final class RenderSessions implements AutoCloseable {
     private final LipSync lipSync;
     private final Map<String, RenderSession> sessions = new ConcurrentHashMap<>();
     private volatile RendererMetrics metrics = RendererMetrics.NONE;
+    /** Set when the process drains: open sessions are served on, new ones refused. */
+    private volatile boolean draining;
 
     public RenderSessions(SpeechSynthesizer tts, AvatarRegistry avatars, BusAppenders buses, Executor pool,
                           SegmentObserver observer) {
@@ -74,11 +76,22 @@ public final class RenderSessions implements AutoCloseable {
         return this;
     }
 
-    /** What {@link #open} resolved the requested names to. */
-    public record Opened(String avatar, String voice, VideoFormat format) {}
+    /**
+     * What {@link #open} resolved the requested names to, and the highest utterance id the session's queue already
+     * held (0 for a fresh session; see package-info, "Re-opening after a restart").
+     */
+    public record Opened(String avatar, String voice, VideoFormat format, long lastUtteranceId) {}
+
+    /** From now on {@link #open} answers UNAVAILABLE; open sessions are served until they close. */
+    public void drain() {
+        draining = true;
+    }
 
     public Opened open(String sessionId, String avatarName, String voice, MediaSpec media, String busPath) {
         requireSessionId(sessionId);
+        if (draining) {
+            throw new RendererException(Status.Code.UNAVAILABLE, "renderer is draining: it takes no new sessions");
+        }
         String avatarKey = avatarName == null || avatarName.isEmpty() ? DEFAULT_NAME : avatarName;
         String voiceKey = voice == null || voice.isEmpty() ? DEFAULT_NAME : voice;
         VideoFormat format = VideoFormat.of(media == null ? MediaSpec.getDefaultInstance() : media);
@@ -96,12 +109,23 @@ public final class RenderSessions implements AutoCloseable {
         if (sessions.putIfAbsent(sessionId, s) != null) {
             throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
         }
-        publishIdle(s);
+        QueueHistory before = QueueHistory.scan(bus.dir(), sessionId, avatar.width(), avatar.height(),
+                avatar.idleFrames().size());
+        s.reopenedAbove(before.found(), before.lastUtteranceId());
+        boolean idleThere = before.holdsIdle(avatar.idleFrames().size());
+        if (!idleThere) {
+            publishIdle(s);
+        }
         try (SessionLogContext ctx = SessionLogContext.of(sessionId)) {
+            if (before.found()) {
+                log.info("session {} re-opened: its queue holds {} record(s) of an earlier renderer instance, utterances"
+                        + " up to {}; idle material {}", sessionId, before.records(),
+                        Long.toUnsignedString(before.lastUtteranceId()), idleThere ? "still there" : "published again");
+            }
             log.info("session {} open: avatar={} voice={} {}x{}@{} bus={}", sessionId, avatarKey, voiceKey,
                     format.width(), format.height(), format.fps(), bus.dir());
         }
-        return new Opened(avatarKey, voiceKey, format);
+        return new Opened(avatarKey, voiceKey, format, before.lastUtteranceId());
     }
 
     public void speak(String sessionId, long utteranceId, String text, boolean syncMarkers) {
@@ -119,6 +143,7 @@ public final class RenderSessions implements AutoCloseable {
             throw new RendererException(Status.Code.FAILED_PRECONDITION, "utterance " + Long.toUnsignedString(utteranceId)
                     + " was already discarded by an interrupt; use a higher utterance id");
         }
+        requireAboveEarlierInstance(s, utteranceId);
         List<String> sentences = SentenceSplitter.split(text);
         UtteranceTrace trace = metrics.trace(sessionId, utteranceId, RendererMetrics.backendOf(s.voice), received);
         // Sync-marker frames carry a white test patch that no model may replace.
@@ -147,6 +172,7 @@ public final class RenderSessions implements AutoCloseable {
         String caption = text == null ? "" : text;
         requireWithinLimit("text (the caption)", caption);
         AudioDecoder decoder = wav ? new WavDecoder() : new PcmDecoder(sampleRate, channels);
+        requireAboveEarlierInstance(s, utteranceId);
         if (s.isCancelled(utteranceId)) {
             // The interrupt overtook the start of this upload: accept and discard it, as the interrupt asked.
             log.info("session {} utterance {} was interrupted before its audio started; discarding it", sessionId,
@@ -251,6 +277,19 @@ public final class RenderSessions implements AutoCloseable {
             case WRITTEN -> SegmentObserver.Outcome.WRITTEN;
             case CANCELLED -> SegmentObserver.Outcome.CANCELLED;
         };
+    }
+
+    /**
+     * A re-opened session: the streamer ignores an utterance whose id is not above one it already has, so such an
+     * id would be accepted here and never heard. Refuse it with the number to continue from.
+     */
+    private static void requireAboveEarlierInstance(RenderSession s, long utteranceId) {
+        long floor = s.earlierUtterances();
+        if (floor != 0 && Long.compareUnsigned(utteranceId, floor) <= 0) {
+            throw new RendererException(Status.Code.FAILED_PRECONDITION, "utterance " + Long.toUnsignedString(utteranceId)
+                    + " is not above " + Long.toUnsignedString(floor) + ", the last utterance the streamer already has"
+                    + " for session '" + s.id + "' (from before the renderer restarted); use a higher utterance id");
+        }
     }
 
     private RenderSession session(String sessionId) {

@@ -84,7 +84,7 @@ class RenderSessionsTest {
     @Test
     void openPublishesIdleMaterialAndSpeakWritesTheExactSegment() throws Exception {
         RenderSessions.Opened o = sessions.open("s1", "", "", MediaSpec.getDefaultInstance(), busDir.toString());
-        assertEquals(new RenderSessions.Opened("default", "default", new VideoFormat(512, 512, 30)), o);
+        assertEquals(new RenderSessions.Opened("default", "default", new VideoFormat(512, 512, 30), 0), o);
         List<BusRecord> idle = BusFixture.drain(tailer);
         assertEquals(2, idle.size());
         BusRecord base = idle.get(0);

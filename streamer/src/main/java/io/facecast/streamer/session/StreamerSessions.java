@@ -51,6 +51,8 @@ public final class StreamerSessions implements AutoCloseable {
     private final StreamerEvents events;
     private final Map<String, Entry> sessions = new ConcurrentHashMap<>();
     private volatile UnaryOperator<PeerListener> peerListeners = UnaryOperator.identity();
+    /** Set when the process drains: live sessions play on, new ones are refused. */
+    private volatile boolean draining;
 
     private static final class Entry {
         final SessionSpec spec;
@@ -107,6 +109,9 @@ public final class StreamerSessions implements AutoCloseable {
     public synchronized void open(String sessionId, MediaSpec media, List<IceServerConfig> iceServers, IcePolicy icePolicy) {
         if (sessionId.isEmpty()) {
             throw new StreamerException(Status.Code.INVALID_ARGUMENT, "session_id is empty");
+        }
+        if (draining) {
+            throw new StreamerException(Status.Code.UNAVAILABLE, "streamer " + streamerId + " is draining");
         }
         if (sessions.containsKey(sessionId)) {
             throw new StreamerException(Status.Code.ALREADY_EXISTS, "session " + sessionId + " is already open on " + streamerId);
@@ -213,6 +218,16 @@ public final class StreamerSessions implements AutoCloseable {
 
     public int size() {
         return sessions.size();
+    }
+
+    /** The ids of the sessions open now (sent when re-registering with signaling). */
+    public List<String> ids() {
+        return List.copyOf(sessions.keySet());
+    }
+
+    /** From now on {@link #open} answers UNAVAILABLE "streamer &lt;id&gt; is draining"; open sessions are untouched. */
+    public synchronized void drain() {
+        draining = true;
     }
 
     public StreamerInspection inspect() {
