@@ -115,8 +115,9 @@ class ComposeFleetTest {
                 problems.add(volume + ": the bus must be memory-backed (tmpfs)");
             }
             buses.add(volume);
-            if (!st.flags().containsKey("--node-id") || !st.flags().get("--node-id").equals(r.flags().get("--node-id"))) {
-                problems.add(st.name() + " and " + r.name() + ": one --node-id for the node");
+            // The renderer belongs to the node through the streamer's --renderer; the node's name is the streamer's.
+            if (!st.flags().containsKey("--node-id")) {
+                problems.add(st.name() + ": a node's streamer names its node (--node-id)");
             }
             String reg = st.flags().get("--signaling");
             boolean known = signaling.stream().anyMatch(s -> ("127.0.0.1:" + s.flags().get("--internal-port")).equals(reg));

@@ -50,10 +50,7 @@ final class K8sChecks {
      * Main lacks them (once merged they are checked like every other flag). Empty this once they are all in.
      */
     static final Map<String, Set<String>> PENDING_FLAGS = Map.of(
-            "facecast/signaling", Set.of("--registry", "--placement-threshold"),
-            "facecast/renderer", Set.of("--node-id", "--drain-timeout"),
-            "facecast/streamer", Set.of("--node-id", "--renderer", "--drain-timeout", "--rtc-port-range",
-                    "--external-ip"));
+            "facecast/signaling", Set.of("--registry", "--placement-threshold"));
     /** Environment variables that carry secrets: only ever from a Secret. */
     private static final Pattern SECRET_ENV = Pattern.compile("(?i).*(SECRET|KEY|PASSWORD|TOKEN|CREDENTIAL).*");
     /** Flags that would put a secret on a command line (visible in the process list). */
@@ -234,10 +231,15 @@ final class K8sChecks {
             PodSpec pod = w.pod();
             Map<String, String> sf = flags(streamer.get());
             if (!Boolean.TRUE.equals(pod.getHostNetwork())) {
-                for (String f : List.of("--rtc-port-range", "--external-ip")) {
-                    if (!sf.containsKey(f)) {
-                        fail(w.name() + ": without host networking the streamer needs " + f);
-                    }
+                // webrtc-java rewrites no candidate address, so a pod network reaches clients only through a TURN
+                // relay; the streamer's media ports must still be a declared range.
+                String range = sf.get("--rtc-port-range");
+                boolean declared = range != null && streamer.get().getPorts() != null && streamer.get().getPorts()
+                        .stream().anyMatch(p -> "UDP".equals(p.getProtocol())
+                                && range.startsWith(String.valueOf(p.getContainerPort())));
+                if (!declared) {
+                    fail(w.name() + ": without host networking the streamer needs --rtc-port-range with its UDP ports"
+                            + " declared as container ports (and clients a TURN relay)");
                 }
             }
             long grace = pod.getTerminationGracePeriodSeconds() == null ? 30 : pod.getTerminationGracePeriodSeconds();

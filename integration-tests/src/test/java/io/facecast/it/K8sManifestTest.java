@@ -63,7 +63,7 @@ class K8sManifestTest {
                 Arguments.of("node.yaml", "dnsPolicy: ClusterFirstWithHostNet", "dnsPolicy: ClusterFirst",
                         "needs dnsPolicy ClusterFirstWithHostNet"),
                 Arguments.of("node.yaml", "hostNetwork: true", "hostNetwork: false",
-                        "without host networking the streamer needs --external-ip"),
+                        "without host networking the streamer needs --rtc-port-range"),
                 Arguments.of("node.yaml", "\"--signaling\", \"facecast-signaling-internal:50052\"",
                         "\"--signaling\", \"facecast-signaling-internal:50053\"", "--signaling facecast-signaling-internal:50053 names no Service"),
                 Arguments.of("signaling.yaml", "replicas: 2", "replicas: 1", "signaling needs at least 2"),

@@ -12,7 +12,13 @@ public final class RtcConfigurations {
     }
 
     public static RTCConfiguration build(List<IceServerConfig> iceServers, IcePolicy policy) {
+        return build(iceServers, policy, UdpPortRange.ANY);
+    }
+
+    /** @param ports the local UDP ports its candidates may bind (a declared media port range) */
+    public static RTCConfiguration build(List<IceServerConfig> iceServers, IcePolicy policy, UdpPortRange ports) {
         RTCConfiguration config = new RTCConfiguration();
+        config.portAllocatorConfig = ports.toNative();
         for (IceServerConfig server : iceServers) {
             config.iceServers.add(server.toRtc());
         }

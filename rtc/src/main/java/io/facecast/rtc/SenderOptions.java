@@ -15,9 +15,10 @@ import java.util.Locale;
  * @param videoCodec       the video codec ordered first in the answer ("VP8", "H264", "VP9", "AV1"), when the offer
  *                         has it; empty keeps the offer's order. VP8 by default: software VP8 is cheap and every
  *                         browser decodes it (figures in docs/performance.md)
+ * @param udpPorts         the local UDP ports media may use ({@link UdpPortRange#ANY}: ephemeral ports)
  */
 public record SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVideoBitrate, Duration gatherWait,
-                            String videoCodec) {
+                            String videoCodec, UdpPortRange udpPorts) {
     public static final int DEFAULT_MAX_VIDEO_BITRATE = 2_500_000;
     public static final int DEFAULT_MIN_VIDEO_BITRATE = 300_000;
     public static final String DEFAULT_VIDEO_CODEC = "VP8";
@@ -27,11 +28,12 @@ public record SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVid
             throw new IllegalArgumentException("need 0 <= minVideoBitrate <= maxVideoBitrate, maxVideoBitrate > 0");
         }
         videoCodec = videoCodec == null ? "" : videoCodec.trim().toUpperCase(Locale.ROOT);
+        udpPorts = udpPorts == null ? UdpPortRange.ANY : udpPorts;
     }
 
     public static SenderOptions defaults() {
         return new SenderOptions(IcePolicy.ALL, DEFAULT_MAX_VIDEO_BITRATE, DEFAULT_MIN_VIDEO_BITRATE,
-                Duration.ofMillis(500), DEFAULT_VIDEO_CODEC);
+                Duration.ofMillis(500), DEFAULT_VIDEO_CODEC, UdpPortRange.ANY);
     }
 
     /** Whether VP8 is ordered first (the default). */
@@ -40,18 +42,22 @@ public record SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVid
     }
 
     public SenderOptions withIcePolicy(IcePolicy policy) {
-        return new SenderOptions(policy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec);
+        return new SenderOptions(policy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts);
     }
 
     public SenderOptions withGatherWait(Duration wait) {
-        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, wait, videoCodec);
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, wait, videoCodec, udpPorts);
     }
 
     public SenderOptions withVideoBitrate(int min, int max) {
-        return new SenderOptions(icePolicy, max, min, gatherWait, videoCodec);
+        return new SenderOptions(icePolicy, max, min, gatherWait, videoCodec, udpPorts);
     }
 
     public SenderOptions withVideoCodec(String codec) {
-        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, codec);
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, codec, udpPorts);
+    }
+
+    public SenderOptions withUdpPorts(UdpPortRange ports) {
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, ports);
     }
 }

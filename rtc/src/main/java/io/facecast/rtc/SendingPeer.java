@@ -103,7 +103,7 @@ public final class SendingPeer implements AutoCloseable {
         this.audioSource = new CustomAudioSource(clock);
         this.videoTrack = factory.createVideoTrack("video-" + sessionId, videoSource);
         this.audioTrack = factory.createAudioTrack("audio-" + sessionId, audioSource);
-        this.pc = factory.createPeerConnection(RtcConfigurations.build(iceServers, options.icePolicy()),
+        this.pc = factory.createPeerConnection(RtcConfigurations.build(iceServers, options.icePolicy(), options.udpPorts()),
                 new Observer());
         if (pc == null) {
             disposeMedia();

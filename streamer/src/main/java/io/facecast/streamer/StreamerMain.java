@@ -6,6 +6,7 @@ import com.google.inject.Injector;
 import io.facecast.ops.lifecycle.Durations;
 import io.facecast.ops.lifecycle.TermSignal;
 import io.facecast.rtc.SenderOptions;
+import io.facecast.rtc.UdpPortRange;
 import io.facecast.streamer.schedule.SchedulerConfig;
 import io.facecast.security.FleetRole;
 import io.facecast.security.FleetTls;
@@ -60,6 +61,10 @@ public final class StreamerMain implements Callable<Integer> {
     @Option(names = "--video-max-bitrate", paramLabel = "BPS", description = "Upper bound of each session's video"
             + " bitrate, bits per second (default: ${DEFAULT-VALUE})")
     int videoMaxBitrate = SenderOptions.DEFAULT_MAX_VIDEO_BITRATE;
+    @Option(names = "--rtc-port-range", paramLabel = "MIN-MAX", description = "Local UDP ports for media (ICE"
+            + " candidates), for firewalls and pods that declare their media ports, e.g. 40000-40999; each session"
+            + " takes one port per candidate, so size the range for the sessions (default: any free port)")
+    String rtcPortRange = "";
 
     @Option(names = "--log-format", paramLabel = "text|json", description = "Log lines as text, or as one JSON object"
             + " each (time, level, logger, thread, message, exception, MDC incl. session_id). Default:"
@@ -116,6 +121,11 @@ public final class StreamerMain implements Callable<Integer> {
         }
         SenderOptions senderOptions = SenderOptions.defaults().withVideoCodec(videoCodec)
                 .withVideoBitrate(SenderOptions.DEFAULT_MIN_VIDEO_BITRATE, videoMaxBitrate);
+        try {
+            senderOptions = senderOptions.withUdpPorts(UdpPortRange.parse(rtcPortRange));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--rtc-port-range: " + e.getMessage());
+        }
         Duration drain;
         try {
             drain = Durations.parse(drainTimeout);
