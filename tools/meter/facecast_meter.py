@@ -568,10 +568,15 @@ class Session:
         finally:
             buf.unmap(mapinfo)
         rt = self._running(pad, buf.pts)
+        change = None
         if self.prev_mouth is not None and self.prev_mouth.shape == mouth.shape:
-            self.activity.append((rt, float(np.mean(np.abs(mouth - self.prev_mouth)))))
+            change = float(np.mean(np.abs(mouth - self.prev_mouth)))
+            self.activity.append((rt, change))
         self.prev_mouth = mouth
         is_white = white >= MIN_WHITE_FRACTION
+        if ARGS.frames:
+            emit({'event': 'frame', 'session': self.id, 'running_ns': rt, 'mouth_change': change,
+                  'white': round(white, 3)})
         if is_white and not self.in_flash:
             self.flashes.append((rt, white, now))
             emit({'event': 'flash', 'session': self.id, 'running_ns': rt, 'white': round(white, 3),
@@ -1006,6 +1011,9 @@ def main():
     parser.add_argument('--events', action='store_true',
                         help='print events as JSON lines as they happen (stops on "stop" on stdin); no report')
     parser.add_argument('--sessions', type=int, default=1, help='sessions to open (--events mode)')
+    parser.add_argument('--frames', action='store_true',
+                        help='--events mode: also one line per presented video frame (running time, mean |luma change|'
+                             ' of the mouth box from the previous frame, white fraction)')
     parser.add_argument('--ice-server', action='append', default=[],
                         help='stun://host:port or turn://user:pass@host:port[?transport=udp] (repeatable)')
     parser.add_argument('--link-ice', action='store_true',

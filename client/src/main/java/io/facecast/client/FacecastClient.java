@@ -119,22 +119,32 @@ public final class FacecastClient implements AutoCloseable {
      * SpeakAudio call; returns the utterance id. The renderer lip-syncs from the first chunk on, so a live source can
      * pass an iterator that blocks until its next chunk is ready. The call's deadline is the audio limit (10 min)
      * plus this client's deadline.
+     *
+     * <p>Flow-controlled: the next chunk is taken from {@code chunks} only while the call {@code isReady()} (gRPC's
+     * transport has room), so a server that reads slowly, or not at all, holds this thread instead of making the
+     * client buffer the whole upload: what is in flight stays within the transport's window and buffer (about
+     * {@link UploadFlow#IN_FLIGHT_BOUND_BYTES} plus one chunk).
      */
     public long speakAudio(String sessionId, io.facecast.api.v1.SpeakAudioStart start, java.util.Iterator<byte[]> chunks) {
         java.util.concurrent.CompletableFuture<Long> result = new java.util.concurrent.CompletableFuture<>();
+        UploadFlow flow = new UploadFlow(result);
         StreamObserver<io.facecast.api.v1.SpeakAudioRequest> up = FacecastGrpc.newStub(channel)
                 .withDeadlineAfter(TimeUnit.MINUTES.toMillis(10) + deadline.toMillis(), TimeUnit.MILLISECONDS)
-                .speakAudio(new StreamObserver<>() {
-                    @Override public void onNext(io.facecast.api.v1.SpeakResponse r) { result.complete(r.getUtteranceId()); }
-                    @Override public void onError(Throwable t) { result.completeExceptionally(t); }
-                    @Override public void onCompleted() {}
-                });
+                .speakAudio(flow.responses());
         up.onNext(io.facecast.api.v1.SpeakAudioRequest.newBuilder().setStart(start.toBuilder().setSessionId(sessionId)).build());
-        while (chunks.hasNext() && !result.isDone()) { // a refusal arrives early: stop sending
-            up.onNext(io.facecast.api.v1.SpeakAudioRequest.newBuilder()
-                    .setChunk(com.google.protobuf.ByteString.copyFrom(chunks.next())).build());
+        try {
+            while (flow.awaitReady() && chunks.hasNext()) { // a refusal arrives early: stop sending
+                up.onNext(io.facecast.api.v1.SpeakAudioRequest.newBuilder()
+                        .setChunk(com.google.protobuf.ByteString.copyFrom(chunks.next())).build());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            up.onError(io.grpc.Status.CANCELLED.withDescription("the uploading thread was interrupted").asRuntimeException());
+            throw io.grpc.Status.CANCELLED.withDescription("upload interrupted").asRuntimeException();
         }
-        up.onCompleted();
+        if (!result.isDone()) {
+            up.onCompleted();
+        }
         try {
             return result.join();
         } catch (java.util.concurrent.CompletionException e) {

@@ -43,12 +43,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@code facecast_signaling_event_consumers_dropped_total} rises) instead of stalling signaling or being buffered
  * without limit. Signaling runs with {@code --event-queue-capacity 16} so that the cut comes within seconds.
  *
+ * <p>The never-reading EventSource is cut too: signaling's HTTP listener gives each connection a fixed send buffer
+ * (32 KiB, not auto-tuned), so its writes stall after some 100 KiB (that buffer plus the client's receive window)
+ * instead of megabytes, and the stalled stream is then closed once 16 events are queued or the write has waited 10 s.
+ * Stated bound: cut within {@link #SSE_CUT_SECONDS} s of the flood's start (about 50 speak/interrupt cycles), having
+ * delivered less than {@link #SSE_MAX_BYTES} bytes (before, the loopback socket buffers took ~2.8 MB and the stream
+ * was never cut).
+ *
  * <p>What is measured for the healthy session: the time from the start of an Interrupt call to the arrival of its
  * Interrupted event on the session's watcher, compared with the same before anyone was stuck. (The event is
  * published before the call returns, so the time from the return is about zero; it is printed too.)
  */
 class SlowConsumersStackTest {
     private static final int CAPACITY = 16;
+    private static final int SSE_CUT_SECONDS = 90;
+    private static final int SSE_MAX_BYTES = 1 << 20;
     /** About 2 KB per SpeechStarted (it carries the text): the stuck gRPC stream's buffers fill in a few cycles. */
     private static final String LONG = "Hello there. " + "This is a long sentence that keeps the avatar talking for"
             + " a while, again and again, so that its event carries a lot of text. ".repeat(14);
@@ -120,14 +129,19 @@ class SlowConsumersStackTest {
             long worstCreateNanos = 0;
             double dropped = 0;
             long floodStart = System.nanoTime();
-            long deadline = floodStart + TimeUnit.SECONDS.toNanos(25);
-            while (System.nanoTime() < deadline && (loaded.size() < 8 || dropped < 1)) {
+            long deadline = floodStart + TimeUnit.SECONDS.toNanos(SSE_CUT_SECONDS);
+            long grpcCutNanos = -1;
+            // Until both stuck watchers are cut (the gRPC one first, within seconds; then the EventSource).
+            while (System.nanoTime() < deadline && (loaded.size() < 8 || dropped < 2)) {
                 loaded.add(interruptCycle(healthy, stack));
                 long t0 = System.nanoTime();
                 Session extra = client.createSession(CreateSessionRequest.getDefaultInstance());
                 worstCreateNanos = Math.max(worstCreateNanos, System.nanoTime() - t0);
                 client.closeSession(extra.getSessionId());
                 dropped = Scrape.of(metricsUrl).value("facecast_signaling_event_consumers_dropped_total");
+                if (dropped >= 1 && grpcCutNanos < 0) {
+                    grpcCutNanos = System.nanoTime() - floodStart;
+                }
             }
             long cutAfterNanos = System.nanoTime() - floodStart;
             flooding.set(false);
@@ -142,10 +156,10 @@ class SlowConsumersStackTest {
             System.out.printf("[figures] victim: %d speak/interrupt cycles; healthy: %d interrupts under load, Interrupt"
                             + " call -> Interrupted event p50 %.1f ms, p90 %.1f ms, worst %.1f ms (unloaded %.1f/%.1f ms);"
                             + " Interrupt return -> event worst %.1f ms; worst CreateSession %.1f ms;"
-                            + " consumers dropped %.0f after %.1f s%n",
+                            + " consumers dropped %.0f (first after %.1f s, all after %.1f s)%n",
                     victimCycles.get(), fromCall.length, fromCall[fromCall.length / 2] / 1e6, p90 / 1e6, worst / 1e6,
                     base[0] / 1e6, base[base.length - 1] / 1e6, relay[relay.length - 1] / 1e6,
-                    worstCreateNanos / 1e6, dropped, cutAfterNanos / 1e9);
+                    worstCreateNanos / 1e6, dropped, grpcCutNanos / 1e9, cutAfterNanos / 1e9);
 
             // The call's own work (renderer and streamer cut the speech) is what the unloaded cycles took; nearly all
             // interrupts under load come within 100 ms of that, and the worst only within a wide bound (a shared 2-core
@@ -161,6 +175,16 @@ class SlowConsumersStackTest {
             String log = Files.readString(stack.signaling.log());
             assertTrue(log.contains("closing a watcher of session " + victim.sessionId() + ": fell behind: " + CAPACITY
                     + " events unread"), stack.logs());
+            // The never-reading EventSource was cut as well: what it can still read ends (EOF or reset) instead of
+            // blocking, and it is little.
+            assertTrue(dropped >= 2, "the never-reading EventSource was not cut within " + SSE_CUT_SECONDS + " s ("
+                    + victimCycles.get() + " victim cycles):\n" + stack.logs());
+            long[] sseRead = drain(sse);
+            System.out.printf("[figures] never-reading EventSource: cut within %.1f s of the flood (%d victim cycles);"
+                    + " it had been sent %d bytes%n", cutAfterNanos / 1e9, victimCycles.get(), sseRead[0]);
+            assertEquals(1, sseRead[1], "the EventSource's connection is still open");
+            assertTrue(sseRead[0] < SSE_MAX_BYTES, "the stuck EventSource was sent " + sseRead[0] + " bytes");
+
             // The victim itself was not harmed: its own watcher still gets its events.
             long id = victim.speak(SHORT);
             assertTrue(victim.awaitEvent(e -> e.hasSpeechStarted() && e.getSpeechStarted().getUtteranceId() == id,
@@ -189,6 +213,25 @@ class SlowConsumersStackTest {
         assertTrue(interrupted.isPresent(), stack.logs());
         long arrival = interrupted.get().arrivalNanos();
         return new long[] {Math.max(0, arrival - returned), arrival - called};
+    }
+
+    /** Reads what a never-read socket holds: {bytes, 1 if it then ended (EOF or reset), 0 if it is still open}. */
+    private static long[] drain(Socket socket) throws java.io.IOException {
+        socket.setSoTimeout(10_000);
+        byte[] buffer = new byte[64 * 1024];
+        long total = 0;
+        try {
+            java.io.InputStream in = socket.getInputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                total += n;
+            }
+            return new long[] {total, 1};
+        } catch (java.net.SocketTimeoutException open) {
+            return new long[] {total, 0};
+        } catch (java.net.SocketException reset) {
+            return new long[] {total, 1};
+        }
     }
 
     private static long[] column(List<long[]> rows, int i) {

@@ -62,7 +62,7 @@ final class AudioUploadRoute {
             start.setText(caption);
         }
         SessionManager.AudioUtterance utterance = sessions.speakAudio(start.build());
-        try (InputStream in = exchange.http.getRequestBody()) {
+        try (InputStream in = exchange.requestBody()) {
             byte[] buffer = new byte[CHUNK_BYTES];
             while (!utterance.upload().result().isDone()) {
                 int n = in.readNBytes(buffer, 0, buffer.length);

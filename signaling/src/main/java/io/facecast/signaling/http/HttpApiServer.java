@@ -1,24 +1,36 @@
 package io.facecast.signaling.http;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.facecast.ops.PrometheusEndpoint;
 import io.facecast.signaling.auth.Principal;
 import io.facecast.signaling.auth.PublicAccess;
 import io.facecast.signaling.session.SessionManager;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.Scheduler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The browser-facing listener (the JDK's own HTTP server: no extra dependency): WHEP under /whep, the JSON session
- * API under /api, and the demo page at /. Authentication (the same {@link PublicAccess} as gRPC), the Host check,
- * CORS and Referrer-Policy are applied here, once, for every route.
+ * The browser-facing listener: WHEP under /whep, the JSON session API under /api, and the demo page at /.
+ * Authentication (the same {@link PublicAccess} as gRPC), the Host check, CORS and Referrer-Policy are applied here,
+ * once, for every route.
+ *
+ * <p>It runs on Jetty 12's core Handler API (no servlets) rather than the JDK's HttpServer because the JDK server
+ * answers a request it cannot parse (an invalid %-escape in the path, a bad request line) with its own HTML page
+ * before any handler runs; here {@link JsonErrorHandler} answers those too, with the JSON error body and a precise
+ * status (400, 414, 431, 505). Jetty also gives per-connection idle timeouts that cover stalled writes and a fixed
+ * send buffer ({@link HttpLimits}).
  */
 public final class HttpApiServer implements AutoCloseable {
 
@@ -33,9 +45,11 @@ public final class HttpApiServer implements AutoCloseable {
     private final PageHandler page;
     private MeterRegistry metrics;
     private final CatalogHandler catalog;
-    private HttpServer server;
+    private Server server;
+    private ServerConnector connector;
+    private RequestDeadline deadline;
+    private Scheduler.Task sweep;
     private volatile int boundPort = -1;
-    private ExecutorService pool;
     private volatile java.util.function.BooleanSupplier readiness = () -> true;
 
     /** @param eventQueueCapacity events an SSE watcher may have unwritten before it is cut (SignalingConfig) */
@@ -63,44 +77,94 @@ public final class HttpApiServer implements AutoCloseable {
         return this;
     }
 
-    private static void probe(HttpExchange exchange, boolean ok, String body) throws IOException {
-        try (exchange) {
-            byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-            exchange.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-            exchange.sendResponseHeaders(ok ? 200 : 503, bytes.length);
-            exchange.getResponseBody().write(bytes);
-        }
-    }
-
     /** Starts listening unless the options disable HTTP. */
     public synchronized HttpApiServer start() {
         if (!options.enabled() || server != null) {
             return this;
         }
-        HttpLimits.applyServerTimeouts();
+        Server jetty = new Server(HttpLimits.boundedPool());
+        ServerConnector http = new ServerConnector(jetty, 1, 1, new HttpConnectionFactory(HttpLimits.configuration()));
+        http.setHost(options.host());
+        http.setPort(options.port());
+        HttpLimits.apply(jetty, http);
+        RequestDeadline heads = new RequestDeadline(HttpLimits.MAX_REQUEST_SECONDS, System::nanoTime);
+        http.addEventListener(heads);
+        jetty.addConnector(http);
+        jetty.setHandler(new Routes(heads));
+        jetty.setErrorHandler(new JsonErrorHandler());
+        jetty.setStopTimeout(0);
         try {
-            server = HttpServer.create(new InetSocketAddress(options.host(), options.port()), 64);
-        } catch (IOException e) {
+            jetty.start();
+        } catch (Exception e) {
+            try {
+                jetty.stop();
+            } catch (Exception ignored) {
+                // nothing was serving
+            }
             throw new UncheckedIOException("signaling could not listen for HTTP on " + options.host() + ":" + options.port()
-                    + ": " + e.getMessage(), e);
+                    + ": " + e.getMessage(), e instanceof IOException io ? io : new IOException(e));
         }
-        pool = HttpLimits.boundedPool();
-        server.setExecutor(pool);
-        server.createContext("/", this::dispatch);
-        if (metrics != null) {
-            MeterRegistry registry = metrics;
-            server.createContext("/metrics", exchange -> PrometheusEndpoint.serve(exchange, registry));
-        }
-        // For orchestrators (Kubernetes probes): no token, no Host check, nothing but the status.
-        server.createContext("/healthz", exchange -> probe(exchange, true, "ok\n"));
-        server.createContext("/readyz", exchange -> {
-            boolean r = readiness.getAsBoolean();
-            probe(exchange, r, r ? "ready\n" : "not ready\n");
-        });
-        server.start();
-        boundPort = server.getAddress().getPort();
+        server = jetty;
+        connector = http;
+        deadline = heads;
+        sweep = scheduleSweep(http.getScheduler(), heads);
+        boundPort = http.getLocalPort();
         log.info("HTTP (WHEP, JSON API, demo page) on {}", baseUrl());
         return this;
+    }
+
+    private static Scheduler.Task scheduleSweep(Scheduler scheduler, RequestDeadline heads) {
+        return scheduler.schedule(new Runnable() {
+            @Override
+            public void run() {
+                try {
+                    heads.sweep();
+                } finally {
+                    if (scheduler.isRunning()) {
+                        scheduler.schedule(this, 1, TimeUnit.SECONDS);
+                    }
+                }
+            }
+        }, 1, TimeUnit.SECONDS);
+    }
+
+    /** Jetty's entry point: every request, once its line and headers have arrived and parsed. */
+    private final class Routes extends Handler.Abstract {
+        private final RequestDeadline heads;
+
+        Routes(RequestDeadline heads) {
+            this.heads = heads;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            Callback done = heads.started(request.getConnectionMetaData().getConnection(), callback);
+            Exchange exchange = new Exchange(request, response, done);
+            MeterRegistry registry = metrics;
+            if (registry != null && exchange.path().equals("/metrics")) {
+                serveMetrics(exchange, registry);
+            } else if (exchange.path().equals("/healthz")) {
+                // For orchestrators (Kubernetes probes): no token, no Host check, nothing but the status.
+                exchange.send(200, "text/plain; charset=utf-8", "ok\n");
+            } else if (exchange.path().equals("/readyz")) {
+                boolean ready = readiness.getAsBoolean();
+                exchange.send(ready ? 200 : 503, "text/plain; charset=utf-8", ready ? "ready\n" : "not ready\n");
+            } else {
+                dispatch(exchange);
+            }
+            return true;
+        }
+    }
+
+    /** Prometheus text, no token and no Host check (a scraper names the host it scrapes): keep the port private. */
+    private static void serveMetrics(Exchange exchange, MeterRegistry registry) {
+        if (!(registry instanceof PrometheusMeterRegistry prometheus)) {
+            exchange.send(404, "text/plain; charset=utf-8", "this process keeps its metrics in a registry that is not Prometheus\n");
+        } else if (!exchange.method().equals("GET")) {
+            exchange.send(405, "text/plain; charset=utf-8", "use GET\n");
+        } else {
+            exchange.send(200, PrometheusEndpoint.CONTENT_TYPE, prometheus.scrape(PrometheusEndpoint.CONTENT_TYPE));
+        }
     }
 
     public boolean enabled() {
@@ -109,7 +173,7 @@ public final class HttpApiServer implements AutoCloseable {
 
     /** The bound port (useful with port 0); -1 when HTTP is disabled. */
     public synchronized int port() {
-        return server == null ? -1 : server.getAddress().getPort();
+        return server == null ? -1 : connector.getLocalPort();
     }
 
     /** The page's address, e.g. http://127.0.0.1:8080/ ; null when HTTP is disabled. */
@@ -117,8 +181,7 @@ public final class HttpApiServer implements AutoCloseable {
         return server == null ? null : "http://" + options.host() + ":" + port() + "/";
     }
 
-    private void dispatch(HttpExchange http) {
-        Exchange exchange = new Exchange(http);
+    private void dispatch(Exchange exchange) {
         String path = exchange.path();
         boolean apiRoute = path.startsWith("/api/") || path.startsWith(CatalogHandler.PREFIX);
         try {
@@ -145,13 +208,18 @@ public final class HttpApiServer implements AutoCloseable {
                 page.handle(exchange);
             }
         } catch (RuntimeException | IOException e) {
-            answerError(exchange, apiRoute, e);
+            answerError(exchange, e);
         }
     }
 
-    private void answerError(Exchange exchange, boolean json, Exception e) {
+    private void answerError(Exchange exchange, Exception e) {
         RuntimeException failure = e instanceof RuntimeException re ? re : new UncheckedIOException((IOException) e);
         HttpStatuses.Answer answer = HttpStatuses.of(exchange.method() + " " + exchange.path(), failure);
+        if (exchange.ended() || exchange.committed()) {
+            // The answer was already started (an event stream) or sent: nothing more can be said.
+            exchange.fail(failure);
+            return;
+        }
         try {
             if (answer.status() == 401) {
                 exchange.setHeader("WWW-Authenticate", exchange.header("Authorization") != null
@@ -167,9 +235,9 @@ public final class HttpApiServer implements AutoCloseable {
             }
             // One error body on every route (WHEP and the page included): {"code", "message"}.
             exchange.send(answer.status(), "application/json", ProtoJson.error(answer.code(), answer.message()));
-        } catch (IOException | RuntimeException ignored) {
-            // The response was already started (or the client left): nothing more can be said.
-            exchange.http.close();
+        } catch (RuntimeException ignored) {
+            // The client left: nothing more can be said.
+            exchange.fail(failure);
         }
     }
 
@@ -197,8 +265,12 @@ public final class HttpApiServer implements AutoCloseable {
     @Override
     public synchronized void close() {
         if (server != null) {
-            server.stop(0);
-            pool.shutdownNow();
+            sweep.cancel();
+            try {
+                server.stop();
+            } catch (Exception e) {
+                log.debug("stopping the HTTP listener: {}", e.toString());
+            }
             server = null;
         }
     }

@@ -9,8 +9,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * A browser's {@code EventSource} on one session: each event is one {@code data:} line of proto3 JSON. Writes happen
- * on an event-writer thread ({@link QueuedEventSink}), never on the publisher's; a browser that stops reading is cut
- * once its queue is full or a write stalls, and a write that fails means the browser went away.
+ * on an event-writer thread ({@link QueuedEventSink}), never on the publisher's, and no listener thread is held while
+ * the stream is open. A browser that stops reading is cut once its queue is full or a write stalls (the socket's send
+ * buffer is bounded, {@link HttpLimits#SEND_BUFFER_BYTES}, so a stalled write comes soon); a write that fails means the
+ * browser went away.
  */
 final class SseEventSink extends QueuedEventSink {
 
@@ -23,8 +25,7 @@ final class SseEventSink extends QueuedEventSink {
         exchange.setHeader("Content-Type", "text/event-stream; charset=utf-8");
         exchange.setHeader("Cache-Control", "no-store");
         exchange.setHeader("X-Accel-Buffering", "no");
-        exchange.http.sendResponseHeaders(200, 0);
-        this.out = exchange.http.getResponseBody();
+        this.out = exchange.stream(200);
         // Tells EventSource how long to wait before reconnecting, and gets the headers to the browser now.
         write("retry: 2000\n\n");
     }
@@ -43,14 +44,10 @@ final class SseEventSink extends QueuedEventSink {
     @Override
     protected void end(String failure) {
         if (failure != null) {
-            // Closing normally would write the last chunk to a client that does not read; with the interrupt flag
-            // set, the socket write fails at once and the connection is closed (the flag is cleared right after).
-            Thread.currentThread().interrupt();
-        }
-        try {
-            exchange.http.close();
-        } finally {
-            Thread.interrupted();
+            // Writing the last chunk would wait for a client that does not read: the connection is closed instead.
+            exchange.abort(failure);
+        } else {
+            exchange.finish(out);
         }
     }
 

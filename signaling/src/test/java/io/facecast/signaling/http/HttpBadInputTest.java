@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facecast.signaling.support.SignalingHarness;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -83,29 +84,85 @@ class HttpBadInputTest {
     }
 
     /**
-     * Pins a known limitation (docs/security.md, "Not covered yet"): the JDK's HttpServer parses the request line
-     * itself and answers an invalid %-escape with its own 400 (a short text/html body naming URISyntaxException, no
-     * stack trace) and closes the connection, before any handler or filter of ours runs, so it cannot carry the JSON
-     * error body. Nothing else is disturbed: no session, and the server answers the next request normally.
+     * Requests the listener itself refuses, before any route runs: an invalid %-escape in the path, a request line that
+     * is not one, a URI or headers over the head limit, an unknown HTTP version. Each gets a precise status and the
+     * project's JSON error body on a real socket, with no stack trace; nothing else is disturbed.
      */
     @Test
-    void invalidPercentEscapesInThePathAreRefusedByTheJdkServerWithoutHarm() throws Exception {
-        for (String path : new String[] {"/api/sessions/%zz", "/api/sessions/%E0%A4%A", "/whep/resource/%"}) {
-            try (Socket raw = new Socket()) {
-                raw.connect(new InetSocketAddress("127.0.0.1", port));
-                raw.setSoTimeout(5000);
-                raw.getOutputStream().write(("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
-                        + "\r\nAuthorization: Bearer " + h.apiKey.value() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-                String answer = new String(raw.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1); // it closes
-                assertTrue(answer.startsWith("HTTP/1.1 400 "), path + ": " + answer);
-                assertTrue(answer.length() < 300, path + ": " + answer);
-                assertTrue(!answer.contains("\tat ") && !answer.contains("Caused by"), "stack trace leaked: " + answer);
-            }
+    void malformedRequestsGetAPreciseStatusAndTheJsonBody() throws Exception {
+        String auth = "Authorization: Bearer " + h.apiKey.value() + "\r\n";
+        for (String path : new String[] {"/api/sessions/%zz", "/api/sessions/%E0%A4%A", "/whep/resource/%", "/%"}) {
+            assertRawJsonError(raw("GET " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + auth + "\r\n"),
+                    400, "INVALID_ARGUMENT", "%-escape");
         }
+        // Other methods get the body too (Jetty's own error page is for GET, POST and HEAD only).
+        assertRawJsonError(raw("DELETE /api/sessions/%zz HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + auth + "\r\n"),
+                400, "INVALID_ARGUMENT", "%-escape");
+        assertRawJsonError(raw("THIS IS NOT HTTP\r\n\r\n"), 400, "INVALID_ARGUMENT", "malformed request");
+        assertRawJsonError(raw("GET /\u0001 HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n"), 400, "INVALID_ARGUMENT",
+                "malformed request");
+        assertRawJsonError(raw("GET / HTTP/7.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n"), 505,
+                "HTTP_VERSION_NOT_SUPPORTED", "HTTP/1.1");
+        String longPath = "/api/sessions/" + "a".repeat(HttpLimits.MAX_HEAD_BYTES + 10);
+        assertRawJsonError(raw("GET " + longPath + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n\r\n"), 414,
+                "URI_TOO_LONG", "URI is too long");
+        String bigHeader = "X-Filler: " + "b".repeat(HttpLimits.MAX_HEAD_BYTES + 10) + "\r\n";
+        assertRawJsonError(raw("GET /api/sessions HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + bigHeader + auth + "\r\n"),
+                431, "REQUEST_HEADER_FIELDS_TOO_LARGE", "headers are too large");
+        // An invalid %-escape in the query reaches the route and is a 400 there (it was a 500 before).
+        assertRawJsonError(raw("POST /whep?avatar=%zz HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\n" + auth
+                + "Content-Type: application/sdp\r\nContent-Length: " + OFFER.length() + "\r\n\r\n" + OFFER),
+                400, "INVALID_ARGUMENT", "invalid %-escape");
+
         assertEquals(0, h.sessions().liveSessionCount());
         assertEquals(200, send(HttpRequest.newBuilder(URI.create(base + "/"))).statusCode());
-        // A valid escape that decodes to a bad id is ours again: the JSON error body.
+        // A valid escape that decodes to a bad id is the route's: the JSON error body.
         assertJsonError(send(HttpRequest.newBuilder(URI.create(base + "/api/sessions/%41%42"))), 404, "NOT_FOUND", "AB");
+    }
+
+    /** Sends bytes on a fresh connection and reads the answer until the server closes it or 5 s pass. */
+    private String raw(String request) throws IOException {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port));
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(request.getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().flush();
+            ByteArrayOutputStream answer = new ByteArrayOutputStream();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[4096];
+            try {
+                int n;
+                while ((n = in.read(buffer)) >= 0) {
+                    answer.write(buffer, 0, n);
+                    if (complete(answer.toString(StandardCharsets.ISO_8859_1))) {
+                        break;
+                    }
+                }
+            } catch (java.net.SocketException reset) {
+                // the server may reset after answering a request it did not read to the end
+            }
+            return answer.toString(StandardCharsets.ISO_8859_1);
+        }
+    }
+
+    private static boolean complete(String answer) {
+        int end = answer.indexOf("\r\n\r\n");
+        java.util.regex.Matcher length = java.util.regex.Pattern.compile("(?i)\r\ncontent-length: *(\\d+)").matcher(answer);
+        return end >= 0 && length.find() && answer.length() >= end + 4 + Integer.parseInt(length.group(1));
+    }
+
+    static void assertRawJsonError(String answer, int status, String code, String messagePart) {
+        System.out.println("[malformed] " + answer.replace("\r\n", " | "));
+        assertTrue(answer.startsWith("HTTP/1.1 " + status + " "), answer);
+        int end = answer.indexOf("\r\n\r\n");
+        String head = answer.substring(0, end).toLowerCase(java.util.Locale.ROOT);
+        String body = answer.substring(end + 4);
+        assertTrue(head.contains("\r\ncontent-type: application/json"), answer);
+        assertTrue(head.contains("\r\nreferrer-policy: no-referrer"), answer);
+        assertTrue(body.startsWith("{\"code\":\"" + code + "\",\"message\":"), answer);
+        assertTrue(body.contains(messagePart), answer);
+        assertTrue(!answer.contains("\tat ") && !answer.contains("Caused by") && !answer.contains("Exception"),
+                "stack trace or exception leaked: " + answer);
     }
 
     @Test
