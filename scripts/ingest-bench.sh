@@ -3,7 +3,7 @@
 # Usage: scripts/ingest-bench.sh [seconds=10] [bus-dir] [N...]   (prints CSV; CPU is the ingest thread's CPU time)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-[ -f streamer/target/facecast-streamer.jar ] || ./mvnw -B -q -o -pl streamer -am package -DskipTests
+./mvnw -B -q -o -pl streamer -am package -DskipTests -Djacoco.skip=true >&2  # up to date: the figures are of this tree
 exec java -Xmx512m --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \

@@ -12,9 +12,9 @@ import java.util.Arrays;
 /**
  * One segment written progressively, for speech whose end is not known yet (streamed audio, text synthesized
  * sentence by sentence): {@link #start}, then {@link #frame} for each video frame with that frame's audio, then
- * {@link #end}. The records are exactly those {@link SegmentWriter} writes for the whole utterance at once: START = 0,
- * VIDEO j = 2j+1, AUDIO j = 2j+2 (media timestamp: the frame's first sample), END's sequence = frame count and its
- * media timestamp = total samples.
+ * {@link #end}. The records are exactly those {@link SegmentWriter} writes for the whole utterance at once, in this
+ * order: START, then VIDEO j (frame j) and AUDIO j (from the frame's first sample) for each frame, then END (frame
+ * count and total samples).
  *
  * <p>With an {@link AudioDrivenMouth} the patches passed to {@link #frame} are ignored: each frame is held until the
  * mouth has the audio its patch needs, then written with the mouth's patch ({@link #end} writes the rest).
@@ -25,7 +25,6 @@ public final class SegmentStream {
     private final long utteranceId;
     private final int width, height, fps;
     private final Region mouth;
-    private long seq;
     private int frames;
     private long samples;
     private boolean started;
@@ -55,7 +54,7 @@ public final class SegmentStream {
         }
         started = true;
         bus.append(BusRecord.of(RecordKind.SEGMENT_START, sessionId, utteranceId)
-                .sequence(seq++).text(text).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS).fps(fps).frameSize(width, height));
+                .text(text).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS).fps(fps).frameSize(width, height));
     }
 
     public boolean started() {
@@ -64,8 +63,7 @@ public final class SegmentStream {
 
     /**
      * Word {@code word} at {@code [textOffset, textOffset + textLength)} of the utterance text starts at segment
-     * sample {@code startSample}, in video frame {@code frame}; written before that frame (WORD_STARTED, bus v2). It
-     * takes no place in the sequence numbering of START/VIDEO/AUDIO/END.
+     * sample {@code startSample}, in video frame {@code frame}; written before that frame (WORD_STARTED).
      */
     public void word(int frame, long startSample, int textOffset, int textLength, String word) {
         bus.append(BusRecord.of(RecordKind.WORD_STARTED, sessionId, utteranceId).sequence(frame)
@@ -93,10 +91,10 @@ public final class SegmentStream {
     private void write(byte[] mouthPatch, short[] pcm, int from, int to) {
         bus.append(
                 BusRecord.of(RecordKind.VIDEO, sessionId, utteranceId)
-                        .mediaTimestamp(frames).sequence(seq++).frameSize(width, height).fps(fps)
+                        .mediaTimestamp(frames).frameSize(width, height).fps(fps)
                         .region(mouth.x(), mouth.y(), mouth.width(), mouth.height()).payload(mouthPatch),
                 BusRecord.of(RecordKind.AUDIO, sessionId, utteranceId)
-                        .mediaTimestamp(samples).sequence(seq++).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS)
+                        .mediaTimestamp(samples).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS)
                         .payload(BusAudio.toS16le(pcm, from, to)));
         frames++;
         samples += to - from;

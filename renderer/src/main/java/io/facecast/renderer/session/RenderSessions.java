@@ -90,16 +90,16 @@ public final class RenderSessions implements AutoCloseable {
             throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
         }
         Avatar avatar = avatars.create(avatarKey, format.width(), format.height()); // a broken pack fails here, before the bus
-        BusWriter bus = buses.forPath(busPath);
+        BusWriter bus = buses.forSession(busPath, sessionId);
         RenderSession s = new RenderSession(sessionId, avatar, voiceKey, format, bus,
                 gates.open(sessionId, format.fps(), bus.dir()), pool);
-        if (sessions.putIfAbsent(sessionId, s) != null) {
+        if (sessions.putIfAbsent(sessionId, s) != null) { // a racing open of the same id: it owns the queue's writer
             throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
         }
         publishIdle(s);
         try (SessionLogContext ctx = SessionLogContext.of(sessionId)) {
             log.info("session {} open: avatar={} voice={} {}x{}@{} bus={}", sessionId, avatarKey, voiceKey,
-                    format.width(), format.height(), format.fps(), bus.dir());
+                    format.width(), format.height(), format.fps(), bus.queue());
         }
         return new Opened(avatarKey, voiceKey, format);
     }
@@ -176,6 +176,7 @@ public final class RenderSessions implements AutoCloseable {
         }
         s.close();
         gates.close(sessionId, s.bus.dir());
+        buses.release(s.bus); // a frame being rendered now is dropped: nobody will read it
         try (SessionLogContext ctx = SessionLogContext.of(sessionId)) {
             log.info("session {} closed", sessionId);
         }

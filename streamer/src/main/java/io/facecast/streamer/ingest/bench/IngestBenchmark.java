@@ -15,6 +15,8 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
@@ -130,32 +132,36 @@ public final class IngestBenchmark {
 
     /** Everything that depends on the bus layout: how the renderer appends and how the streamer opens readers. */
     private static final class Fixture implements AutoCloseable {
-        final BusAppender appender;
+        final Path dir;
+        final Map<String, BusAppender> appenders = new HashMap<>();
         final BusIngest ingest;
 
         Fixture(Path dir, AtomicLong routed) {
-            this.appender = new BusAppender(dir);
-            this.ingest = new BusIngest(s -> new BusTailer(dir, MediaBus.DEFAULT_ROLL_CYCLE, false),
-                    r -> routed.incrementAndGet(), s -> true, System::nanoTime);
+            this.dir = dir;
+            this.ingest = new BusIngest(s -> BusTailer.ofSession(dir, s), r -> routed.incrementAndGet(), s -> true,
+                    System::nanoTime);
         }
 
         void subscribe(String session) {
             ingest.subscribe(session);
+            appenders.put(session, new BusAppender(MediaBus.sessionQueue(dir, session)));
         }
 
         void append(String session, BusRecord r) {
-            appender.append(r);
+            appenders.get(session).append(r);
         }
 
-        /** Every record an ingest tailer opened: routed ones plus other sessions' it passed over. */
+        /** Every record an ingest reader opened (with one queue per session: only its own). */
         long headersRead() {
-            return ingest.recordsRouted() + ingest.recordsSkipped();
+            return ingest.recordsRead();
         }
 
         @Override
         public void close() throws Exception {
             ingest.close();
-            appender.close();
+            for (BusAppender a : appenders.values()) {
+                a.close();
+            }
         }
     }
 
