@@ -1,7 +1,7 @@
 package io.facecast.renderer.session;
 
 import io.facecast.bus.BusAppender;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.renderer.segment.RecordSink;
 
 import java.nio.file.Path;
@@ -32,8 +32,8 @@ final class BusWriter implements RecordSink, AutoCloseable {
     }
 
     @Override
-    public void append(BusRecord... records) {
-        for (BusRecord r : records) {
+    public void append(BusMessage... records) {
+        for (BusMessage r : records) {
             appender.append(r);
         }
     }

@@ -1,8 +1,7 @@
 package io.facecast.renderer.session;
 
 import io.facecast.ops.log.SessionLogContext;
-import io.facecast.bus.BusRecord;
-import io.facecast.bus.RecordKind;
+import io.facecast.bus.BusMessage;
 import io.facecast.errors.TextRules;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.RendererException;
@@ -200,18 +199,14 @@ public final class RenderSessions implements AutoCloseable {
         Avatar a = s.avatar;
         int w = a.width(), h = a.height();
         Region eyes = a.eyesRegion();
-        // The idle loop: sequence = loop index, mediaTimestamp = loop length, idleHold (see RecordKind.IDLE_BASE).
         List<byte[]> loop = a.idleFrames();
         List<Integer> holds = a.idleHolds();
-        BusRecord[] records = new BusRecord[loop.size() + 1];
+        BusMessage[] records = new BusMessage[loop.size() + 1];
         for (int i = 0; i < loop.size(); i++) {
-            records[i] = BusRecord.of(RecordKind.IDLE_BASE, s.id, 0).sequence(i).mediaTimestamp(loop.size())
-                    .idleHold(holds.get(i))
-                    .frameSize(w, h).region(0, 0, w, h).fps(s.format.fps()).payload(loop.get(i));
+            records[i] = new BusMessage.IdleBase(s.id, i, loop.size(), holds.get(i), w, h, s.format.fps(), loop.get(i), 0);
         }
-        records[loop.size()] = BusRecord.of(RecordKind.IDLE_OVERLAY, s.id, 0).sequence(0)
-                .frameSize(w, h).region(eyes.x(), eyes.y(), eyes.width(), eyes.height()).fps(s.format.fps())
-                .payload(a.eyesClosedPatch());
+        records[loop.size()] = new BusMessage.IdleOverlay(s.id, 0, w, h, s.format.fps(),
+                new BusMessage.Region(eyes.x(), eyes.y(), eyes.width(), eyes.height()), a.eyesClosedPatch(), 0);
         s.bus.append(records);
     }
 

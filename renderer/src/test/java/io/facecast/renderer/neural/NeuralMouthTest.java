@@ -68,7 +68,7 @@ class NeuralMouthTest {
         ReferencePlusLoudness model = new ReferencePlusLoudness();
         LipSync lipSync = new LipSync(model);
         List<BusRecord> records = new ArrayList<>();
-        SegmentStream out = new SegmentStream(rs -> records.addAll(List.of(rs)), "s", 7, avatar, FPS,
+        SegmentStream out = new SegmentStream(rs -> { for (io.facecast.bus.BusMessage m : rs) records.add(io.facecast.bus.BusRecord.from(m)); }, "s", 7, avatar, FPS,
                 lipSync.mouthFor(avatar, FPS));
         out.start("hi");
         int frames = 40;

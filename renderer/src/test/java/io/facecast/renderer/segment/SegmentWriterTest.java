@@ -42,7 +42,7 @@ class SegmentWriterTest {
 
     RecordSink sink() {
         return records -> {
-            for (BusRecord r : records) {
+            for (io.facecast.bus.BusMessage r : records) {
                 appender.append(r);
             }
         };
