@@ -1,5 +1,13 @@
 package io.facecast.bus;
 
+import io.facecast.bus.BusMessage.Audio;
+import io.facecast.bus.BusMessage.IdleBase;
+import io.facecast.bus.BusMessage.IdleOverlay;
+import io.facecast.bus.BusMessage.Region;
+import io.facecast.bus.BusMessage.SegmentEnd;
+import io.facecast.bus.BusMessage.SegmentStart;
+import io.facecast.bus.BusMessage.Video;
+import io.facecast.bus.BusMessage.WordStarted;
 import net.openhft.chronicle.bytes.BytesIn;
 import net.openhft.chronicle.bytes.BytesOut;
 import net.openhft.chronicle.core.io.IORuntimeException;
@@ -7,106 +15,152 @@ import net.openhft.chronicle.core.io.IORuntimeException;
 import java.nio.BufferUnderflowException;
 
 /**
- * The one definition of the bus record layout. Version 2, little-endian as Chronicle writes it:
+ * The one definition of the bus record layout, for the typed records of {@link BusMessage}. Version 3, little-endian
+ * as Chronicle writes it: a header, then exactly the fields of the record's kind.
  *
  * <pre>
- * u16 version | u8 kind | utf8 sessionId | i64 segmentId | i64 sequence | i64 mediaTimestamp | i64 producedNanos
- * i32 sampleRate | u8 channels | u8 fps | u16 frameWidth | u16 frameHeight
- * u16 regionX | u16 regionY | u16 regionWidth | u16 regionHeight | utf8 text | i32 payloadLength | payload
+ * header        u16 version | u8 kind | utf8 sessionId | i64 utteranceId | i64 producedNanos
+ * IDLE_BASE     u16 index | u16 loopLength | u16 hold | u16 width | u16 height | u8 fps | bytes i420
+ * IDLE_OVERLAY  u16 index | u16 frameWidth | u16 frameHeight | u8 fps | region | bytes i420
+ * SEGMENT_START i32 sampleRate | u8 channels | u8 fps | u16 frameWidth | u16 frameHeight | utf8 text
+ * VIDEO         i64 frame | u8 fps | u16 frameWidth | u16 frameHeight | region | bytes i420
+ * AUDIO         i64 firstSample | i32 sampleRate | u8 channels | bytes pcm
+ * SEGMENT_END   i64 totalSamples | i64 totalFrames | utf8 reason
+ * WORD_STARTED  i64 frame | i64 firstSample | i32 textOffset | i32 textLength | utf8 word
+ * region = u16 x | u16 y | u16 width | u16 height (even);  bytes = i32 length | length bytes
  * </pre>
  *
- * Version 2 adds the record kind {@link RecordKind#WORD_STARTED} (same layout); version 1 records still read (they
- * are a subset). A reader rejects any other version, and any record it cannot decode (one that ends before its
- * fields do, text that is not UTF-8, an odd region), with {@link BusFormatException} rather than guessing. What each
- * field means depends on the kind (see {@link RecordKind}); reusing a field a kind left unused keeps the version, as idle loops
- * did ({@code IDLE_BASE}: sequence = loop index, mediaTimestamp = loop length) and idle holds do
- * ({@code IDLE_BASE}: sampleRate = the loop frame's hold count in video frames, 0 read as 1 — records written before
- * holds, of either version, so play each loop frame once, as they always did).
+ * Versions 1 and 2 (one catch-all layout whose fields meant different things per kind) still read: {@link
+ * #decode} maps them onto the typed records by the rules they were written under (IDLE_BASE: loop index in
+ * sequence, loop length in mediaTimestamp, hold in sampleRate, 0 read as 1; WORD_STARTED: text offset in
+ * sampleRate, length in frameWidth; ...). A reader rejects any other version, and any record it cannot decode (one
+ * that ends before its fields do, text that is not UTF-8, an odd region, a number out of its field's range), with
+ * {@link BusFormatException} rather than guessing. The bus's directory layout is {@link MediaBus}'s.
  */
 public final class BusCodec {
-    public static final int VERSION = 2;
+    public static final int VERSION = 3;
     /** The oldest version this build still reads. */
     public static final int OLDEST_READABLE = 1;
+    private static final int LAST_CATCH_ALL = 2;
 
     private BusCodec() {}
 
-    public static void write(BytesOut<?> out, BusRecord r) {
+    /** Writes {@code m} as a version-{@value #VERSION} record. */
+    public static void write(BytesOut<?> out, BusMessage m) {
         out.writeUnsignedShort(VERSION);
-        out.writeUnsignedByte(r.kind().code);
-        out.writeUtf8(r.sessionId());
-        out.writeLong(r.segmentId());
-        out.writeLong(r.sequence());
-        out.writeLong(r.mediaTimestamp());
-        out.writeLong(r.producedNanos());
-        out.writeInt(r.sampleRate());
-        out.writeUnsignedByte(r.channels());
-        out.writeUnsignedByte(r.fps());
-        out.writeUnsignedShort(r.frameWidth());
-        out.writeUnsignedShort(r.frameHeight());
-        out.writeUnsignedShort(r.regionX());
-        out.writeUnsignedShort(r.regionY());
-        out.writeUnsignedShort(r.regionWidth());
-        out.writeUnsignedShort(r.regionHeight());
-        out.writeUtf8(r.text());
-        byte[] p = r.payload();
-        out.writeInt(p.length);
-        out.write(p);
+        out.writeUnsignedByte(m.kind().code);
+        out.writeUtf8(m.sessionId());
+        out.writeLong(m.utteranceId());
+        out.writeLong(m.producedNanos());
+        if (m instanceof IdleBase b) {
+            out.writeUnsignedShort(b.index());
+            out.writeUnsignedShort(b.loopLength());
+            out.writeUnsignedShort(b.hold());
+            out.writeUnsignedShort(b.width());
+            out.writeUnsignedShort(b.height());
+            out.writeUnsignedByte(b.fps());
+            bytes(out, b.i420());
+        } else if (m instanceof IdleOverlay o) {
+            out.writeUnsignedShort(o.index());
+            out.writeUnsignedShort(o.frameWidth());
+            out.writeUnsignedShort(o.frameHeight());
+            out.writeUnsignedByte(o.fps());
+            region(out, o.region());
+            bytes(out, o.i420());
+        } else if (m instanceof SegmentStart s) {
+            out.writeInt(s.sampleRate());
+            out.writeUnsignedByte(s.channels());
+            out.writeUnsignedByte(s.fps());
+            out.writeUnsignedShort(s.frameWidth());
+            out.writeUnsignedShort(s.frameHeight());
+            out.writeUtf8(s.text());
+        } else if (m instanceof Video v) {
+            out.writeLong(v.frame());
+            out.writeUnsignedByte(v.fps());
+            out.writeUnsignedShort(v.frameWidth());
+            out.writeUnsignedShort(v.frameHeight());
+            region(out, v.region());
+            bytes(out, v.i420());
+        } else if (m instanceof Audio a) {
+            out.writeLong(a.firstSample());
+            out.writeInt(a.sampleRate());
+            out.writeUnsignedByte(a.channels());
+            bytes(out, a.pcm());
+        } else if (m instanceof SegmentEnd e) {
+            out.writeLong(e.totalSamples());
+            out.writeLong(e.totalFrames());
+            out.writeUtf8(e.reason());
+        } else if (m instanceof WordStarted w) {
+            out.writeLong(w.frame());
+            out.writeLong(w.firstSample());
+            out.writeInt(w.textOffset());
+            out.writeInt(w.textLength());
+            out.writeUtf8(w.word());
+        } else {
+            throw new IllegalStateException("no layout for " + m.kind()); // BusMessage is sealed: cannot happen
+        }
     }
 
-    /** Reads just the version, kind and session id of a record (to pass over other sessions' records cheaply). */
-    public static String readSessionId(BytesIn<?> in) {
+    /** Writes the record's typed form ({@link BusRecord#toMessage}). */
+    public static void write(BytesOut<?> out, BusRecord r) {
+        write(out, r.toMessage());
+    }
+
+    /** Decodes one record of any readable version. */
+    public static BusMessage decode(BytesIn<?> in) {
         try {
-            return readSessionId0(in);
+            int version = in.readUnsignedShort();
+            if (version < OLDEST_READABLE || version > VERSION) {
+                throw new BusFormatException("bus record version " + version + " is not supported (this build reads "
+                        + OLDEST_READABLE + ".." + VERSION + ")");
+            }
+            return version <= LAST_CATCH_ALL ? readCatchAll(in).toMessage() : read3(in);
         } catch (BufferUnderflowException | IORuntimeException | ArithmeticException | IllegalArgumentException e) {
             throw unreadable(e);
         }
-    }
-
-    private static String readSessionId0(BytesIn<?> in) {
-        int version = in.readUnsignedShort();
-        if (version < OLDEST_READABLE || version > VERSION) {
-            throw new BusFormatException("bus record version " + version + " is not supported (this build reads "
-                    + OLDEST_READABLE + ".." + VERSION + ")");
-        }
-        RecordKind.ofCode(in.readUnsignedByte()); // at the end of a short record Chronicle answers -1, not an exception
-        return text(in, "session id");
     }
 
     /** Decodes one record into {@code into}, replacing all its fields. */
     public static BusRecord read(BytesIn<?> in, BusRecord into) {
-        try {
-            return read0(in, into);
-        } catch (BufferUnderflowException | IORuntimeException | ArithmeticException | IllegalArgumentException e) {
-            throw unreadable(e);
-        }
+        return into.set(decode(in));
     }
 
-    /** A UTF-8 field; Chronicle writes null as length -1, which no writer of this format does. */
-    private static String text(BytesIn<?> in, String field) {
-        String s = in.readUtf8();
-        if (s == null) {
-            throw new BusFormatException("unreadable bus record: its " + field + " is null");
-        }
-        return s;
+    private static BusMessage read3(BytesIn<?> in) {
+        RecordKind kind = RecordKind.ofCode(in.readUnsignedByte()); // a short record reads -1 here, not an exception
+        String session = text(in, "session id");
+        long utterance = in.readLong();
+        long produced = in.readLong();
+        return switch (kind) {
+            case IDLE_BASE -> new IdleBase(session, in.readUnsignedShort(), in.readUnsignedShort(),
+                    in.readUnsignedShort(), in.readUnsignedShort(), in.readUnsignedShort(), in.readUnsignedByte(),
+                    bytes(in), produced);
+            case IDLE_OVERLAY -> new IdleOverlay(session, in.readUnsignedShort(), in.readUnsignedShort(),
+                    in.readUnsignedShort(), in.readUnsignedByte(), region(in), bytes(in), produced);
+            case SEGMENT_START -> {
+                int rate = in.readInt();
+                int channels = in.readUnsignedByte();
+                int fps = in.readUnsignedByte();
+                int w = in.readUnsignedShort();
+                int h = in.readUnsignedShort();
+                yield new SegmentStart(session, utterance, text(in, "text"), rate, channels, fps, w, h, produced);
+            }
+            case VIDEO -> new Video(session, utterance, in.readLong(), in.readUnsignedByte(), in.readUnsignedShort(),
+                    in.readUnsignedShort(), region(in), bytes(in), produced);
+            case AUDIO -> new Audio(session, utterance, in.readLong(), in.readInt(), in.readUnsignedByte(), bytes(in),
+                    produced);
+            case SEGMENT_END -> new SegmentEnd(session, utterance, in.readLong(), in.readLong(), text(in, "reason"),
+                    produced);
+            case WORD_STARTED -> new WordStarted(session, utterance, in.readLong(), in.readLong(), in.readInt(),
+                    in.readInt(), text(in, "word"), produced);
+        };
     }
 
-    /** Chronicle's own exceptions for a short record, a bad text length or bad UTF-8, and BusRecord's for an odd region. */
-    private static BusFormatException unreadable(RuntimeException e) {
-        String why = e instanceof BufferUnderflowException ? "it ends before its fields do"
-                : "a text field has a bad length or is not UTF-8, or a region is not even";
-        return new BusFormatException("unreadable bus record: " + why + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
-    }
-
-    private static BusRecord read0(BytesIn<?> in, BusRecord into) {
-        int version = in.readUnsignedShort();
-        if (version < OLDEST_READABLE || version > VERSION) {
-            throw new BusFormatException("bus record version " + version + " is not supported (this build reads "
-                    + OLDEST_READABLE + ".." + VERSION + ")");
-        }
-        into.reset();
+    /** Versions 1 and 2: every kind in one layout (see {@link BusRecord}). */
+    private static BusRecord readCatchAll(BytesIn<?> in) {
+        BusRecord into = new BusRecord();
         into.kind(RecordKind.ofCode(in.readUnsignedByte()));
         into.sessionId(text(in, "session id"));
-        into.segmentId(in.readLong());
+        into.utteranceId(in.readLong());
         into.sequence(in.readLong());
         into.mediaTimestamp(in.readLong());
         into.producedNanos(in.readLong());
@@ -120,13 +174,83 @@ public final class BusCodec {
         int w = in.readUnsignedShort();
         into.region(x, y, w, in.readUnsignedShort());
         into.text(text(in, "text"));
+        into.payload(bytes(in));
+        return into;
+    }
+
+    /** Writes a version-1/2 (catch-all) record: only for tests of what older producers wrote. */
+    static void writeCatchAll(BytesOut<?> out, BusRecord r, int version) {
+        out.writeUnsignedShort(version);
+        out.writeUnsignedByte(r.kind().code);
+        out.writeUtf8(r.sessionId());
+        out.writeLong(r.utteranceId());
+        out.writeLong(r.sequence());
+        out.writeLong(r.mediaTimestamp());
+        out.writeLong(r.producedNanos());
+        out.writeInt(r.sampleRate());
+        out.writeUnsignedByte(r.channels());
+        out.writeUnsignedByte(r.fps());
+        out.writeUnsignedShort(r.frameWidth());
+        out.writeUnsignedShort(r.frameHeight());
+        out.writeUnsignedShort(r.regionX());
+        out.writeUnsignedShort(r.regionY());
+        out.writeUnsignedShort(r.regionWidth());
+        out.writeUnsignedShort(r.regionHeight());
+        out.writeUtf8(r.text());
+        bytes(out, r.payload());
+    }
+
+    private static void region(BytesOut<?> out, Region r) {
+        out.writeUnsignedShort(r.x());
+        out.writeUnsignedShort(r.y());
+        out.writeUnsignedShort(r.width());
+        out.writeUnsignedShort(r.height());
+    }
+
+    private static Region region(BytesIn<?> in) {
+        int x = in.readUnsignedShort();
+        int y = in.readUnsignedShort();
+        int w = in.readUnsignedShort();
+        return new Region(x, y, w, in.readUnsignedShort());
+    }
+
+    private static void bytes(BytesOut<?> out, byte[] b) {
+        out.writeInt(b.length);
+        out.write(b);
+    }
+
+    private static byte[] bytes(BytesIn<?> in) {
         int len = in.readInt();
         if (len < 0 || len > in.readRemaining()) {
             throw new BusFormatException("payload length " + len + " exceeds the record (" + in.readRemaining() + " bytes left)");
         }
         byte[] payload = new byte[len];
         in.read(payload);
-        into.payload(payload);
-        return into;
+        return payload;
+    }
+
+    /** A UTF-8 field; Chronicle writes null as length -1, which no writer of this format does. */
+    private static String text(BytesIn<?> in, String field) {
+        long start = in.readPosition();
+        long length = in.readStopBit(); // at least one byte per character: more than is left cannot be whole
+        if (length > in.readRemaining()) {
+            throw new BusFormatException("unreadable bus record: its " + field + " ends before its " + length + " characters do");
+        }
+        in.readPosition(start);
+        String s = in.readUtf8();
+        if (s == null) {
+            throw new BusFormatException("unreadable bus record: its " + field + " is null");
+        }
+        return s;
+    }
+
+    /** Chronicle's own exceptions for a short record, a bad text length or bad UTF-8, and an odd region. */
+    private static BusFormatException unreadable(RuntimeException e) {
+        if (e instanceof BusFormatException b) {
+            return b;
+        }
+        String why = e instanceof BufferUnderflowException ? "it ends before its fields do"
+                : "a text field has a bad length or is not UTF-8, or a region is not even, or a number is out of range";
+        return new BusFormatException("unreadable bus record: " + why + (e.getMessage() == null ? "" : " (" + e.getMessage() + ")"));
     }
 }

@@ -1,5 +1,7 @@
 package io.facecast.bus;
 
+import net.openhft.chronicle.core.time.SystemTimeProvider;
+import net.openhft.chronicle.core.time.TimeProvider;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.RollCycle;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
@@ -14,9 +16,10 @@ import java.time.format.DateTimeParseException;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reads one streamer's queue from its end (media older than the streamer is of no use to anyone) and deletes each
- * cycle file once the tailer has moved past it, so the directory does not grow with run time. Only the sole reader
- * of a queue deletes, and only cycles strictly before the one it is reading: nothing unread is deleted.
+ * The one reader of a queue. It deletes each cycle file once it has moved past it, so the directory does not grow
+ * with run time; only cycles strictly before the one it is reading go, so nothing unread is deleted. A session's
+ * reader ({@link #ofSession}) reads its queue from the start (everything in it is that session's) and deletes the
+ * whole queue when closed.
  *
  * <p>Not thread-safe: one thread at a time tails (it may be another than the one that built it).
  */
@@ -24,123 +27,90 @@ public final class BusTailer implements AutoCloseable {
     private final SingleChronicleQueue queue;
     private final ExcerptTailer tailer;
     private final AtomicLong deletedFiles = new AtomicLong();
-    private final boolean deletesOnRelease;
+    private final Path dir;
+    private final boolean deleteOnClose;
     private volatile int readingCycle = Integer.MIN_VALUE;
     private long records;
-    private long passed;
 
+    /** Reads what is appended from now on (media older than the reader is of no use to anyone); keeps the queue. */
     public BusTailer(Path dir) {
         this(dir, MediaBus.DEFAULT_ROLL_CYCLE);
     }
 
     public BusTailer(Path dir, RollCycle rollCycle) {
-        this(dir, rollCycle, true);
+        this(dir, rollCycle, SystemTimeProvider.INSTANCE, false);
     }
 
     /**
-     * @param soleReader true when this is the queue's only reader and may delete what it has passed; false when
-     *                   several tailers read one queue: then none deletes on its own, and the owner of all of them
-     *                   calls {@link #deleteCyclesBefore} with the smallest {@link #positionCycle()} among them
+     * @param fromStart true: read everything in the queue and delete the queue on {@link #close} (a session's
+     *                  queue); false: read from the end and keep the queue
      */
-    public BusTailer(Path dir, RollCycle rollCycle, boolean soleReader) {
-        this.deletesOnRelease = soleReader;
-        this.queue = MediaBus.openForTail(dir, rollCycle, this::onReleased);
-        this.tailer = queue.createTailer().toEnd();
+    public BusTailer(Path dir, RollCycle rollCycle, TimeProvider time, boolean fromStart) {
+        this.dir = dir;
+        this.deleteOnClose = fromStart;
+        this.queue = MediaBus.openForTail(dir, rollCycle, time, this::onReleased);
+        this.tailer = fromStart ? queue.createTailer().toStart() : queue.createTailer().toEnd();
         // Built on one thread (process wiring), read on another (the ingest loop): Chronicle would refuse that.
         this.tailer.singleThreadedCheckDisabled(true);
-        if (!soleReader) {
-            // Positioned at the end: nothing before the current cycle is of use to this reader.
-            this.readingCycle = queue.cycle();
-        }
     }
 
-    /** Decodes the next record into {@code into}; false when nothing new is there yet. */
-    public boolean next(BusRecord into) {
+    /** The reader of one session's queue {@link MediaBus#sessionQueue}: from its start; the queue goes on close. */
+    public static BusTailer ofSession(Path streamerDir, String sessionId) {
+        return ofSession(streamerDir, sessionId, MediaBus.DEFAULT_ROLL_CYCLE, SystemTimeProvider.INSTANCE);
+    }
+
+    public static BusTailer ofSession(Path streamerDir, String sessionId, RollCycle rollCycle, TimeProvider time) {
+        return new BusTailer(MediaBus.sessionQueue(streamerDir, sessionId), rollCycle, time, true);
+    }
+
+    /** Decodes the next record; null when nothing new is there yet. */
+    public BusMessage next() {
         try (DocumentContext dc = tailer.readingDocument()) {
             if (!dc.isPresent()) {
-                return false;
+                return null;
             }
             readingCycle = tailer.cycle();
-            BusCodec.read(dc.wire().bytes(), into);
             records++;
-            return true;
+            return BusCodec.decode(dc.wire().bytes());
         }
     }
 
-    /**
-     * Decodes the next record of {@code sessionId} into {@code into}, passing over other sessions' records after
-     * reading only their header (no payload copy); false when no record of that session is there yet.
-     */
-    public boolean nextOf(String sessionId, BusRecord into) {
-        while (true) {
-            try (DocumentContext dc = tailer.readingDocument()) {
-                if (!dc.isPresent()) {
-                    return false;
-                }
-                readingCycle = tailer.cycle();
-                var bytes = dc.wire().bytes();
-                long start = bytes.readPosition();
-                if (!sessionId.equals(BusCodec.readSessionId(bytes))) {
-                    passed++;
-                    continue;
-                }
-                bytes.readPosition(start);
-                BusCodec.read(bytes, into);
-                records++;
-                return true;
-            }
+    /** Decodes the next record into {@code into} (its catch-all view); false when nothing new is there yet. */
+    public boolean next(BusRecord into) {
+        BusMessage m = next();
+        if (m == null) {
+            return false;
         }
+        into.set(m);
+        return true;
     }
 
+    /** Records this reader opened, readable or not: with one queue per session, every one was its session's. */
     public long records() { return records; }
-
-    /** Records of other sessions {@link #nextOf} passed over. */
-    public long passed() { return passed; }
 
     public long deletedFiles() { return deletedFiles.get(); }
 
-    /**
-     * The cycle this tailer reads in (or, before its first record, the cycle it was created in): files of earlier
-     * cycles are no longer needed by it.
-     */
+    public Path dir() { return dir; }
+
+    /** The cycle this tailer reads in (MIN_VALUE before its first record): earlier files are no longer needed. */
     public int positionCycle() {
         return readingCycle;
     }
 
-    /** Deletes the queue's cycle files strictly before {@code cycle}; returns how many. */
-    public int deleteCyclesBefore(int cycle) {
-        int deleted = 0;
-        File[] files = queue.file().listFiles((d, name) -> name.endsWith(".cq4"));
-        if (files == null || cycle == Integer.MIN_VALUE) {
-            return 0;
-        }
-        for (File f : files) {
-            Integer c = cycleOf(f);
-            if (c != null && c < cycle && f.delete()) {
-                deleted++;
-            }
-        }
-        deletedFiles.addAndGet(deleted);
-        return deleted;
-    }
-
     private void onReleased(int cycle, File file) {
-        if (deletesOnRelease && cycle < readingCycle && file.delete()) {
+        if (cycle < readingCycle && file.delete()) {
             deletedFiles.incrementAndGet();
         }
     }
 
     /** Deletes cycle files the tailer has moved past whose release was not seen (e.g. the appender released them). */
     public int sweep() {
-        if (!deletesOnRelease) {
-            return 0;
-        }
         int current = readingCycle;
-        int deleted = 0;
         File[] files = queue.file().listFiles((d, name) -> name.endsWith(".cq4"));
         if (files == null || current == Integer.MIN_VALUE) {
             return 0;
         }
+        int deleted = 0;
         for (File f : files) {
             Integer cycle = cycleOf(f);
             if (cycle != null && cycle < current && f.delete()) {
@@ -167,5 +137,8 @@ public final class BusTailer implements AutoCloseable {
     public void close() {
         tailer.close();
         queue.close();
+        if (deleteOnClose) {
+            MediaBus.deleteQueue(dir);
+        }
     }
 }

@@ -27,7 +27,7 @@ public final class PlaybackFeedback {
     public static final byte VERSION = 1;
     /** Reports are tiny; the media queue's 64 MiB blocks would only waste address space. */
     static final long BLOCK_SIZE = 1L << 20;
-    static final RollCycle ROLL_CYCLE = MediaBus.DEFAULT_ROLL_CYCLE;
+    static final RollCycle ROLL_CYCLE = net.openhft.chronicle.queue.rollcycles.LegacyRollCycles.MINUTELY;
 
     private PlaybackFeedback() {}
 

@@ -37,7 +37,7 @@ public enum RecordKind {
     WORD_STARTED(7);
 
     /** The longest an {@link #IDLE_BASE} loop frame may be held, in video frames (about 10 s at 25 fps). */
-    public static final int MAX_IDLE_HOLD = 255;
+    public static final int MAX_IDLE_HOLD = MediaFormat.MAX_IDLE_HOLD;
 
     private static final RecordKind[] BY_CODE = new RecordKind[16];
 

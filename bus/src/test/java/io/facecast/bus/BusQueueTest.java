@@ -1,6 +1,6 @@
 package io.facecast.bus;
 
-import net.openhft.chronicle.queue.rollcycles.TestRollCycles;
+import net.openhft.chronicle.core.time.SetTimeProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -20,11 +21,11 @@ class BusQueueTest {
     void tailerReadsWhatTheAppenderWroteAfterItStarted() {
         try (BusAppender app = new BusAppender(dir); BusTailer tail = new BusTailer(dir)) {
             for (int i = 0; i < 10; i++) {
-                app.append(BusRecord.of(RecordKind.AUDIO, "s", 1).sequence(i).payload(new byte[960]));
+                app.append(BusRecord.of(RecordKind.AUDIO, "s", 1).mediaTimestamp(i).payload(new byte[960]));
             }
             List<Long> seqs = new ArrayList<>();
             BusRecord r = new BusRecord();
-            while (tail.next(r)) seqs.add(r.sequence());
+            while (tail.next(r)) seqs.add(r.mediaTimestamp());
             assertEquals(List.of(0L, 1L, 2L, 3L, 4L, 5L, 6L, 7L, 8L, 9L), seqs);
             assertEquals(10, app.records());
         }
@@ -33,11 +34,11 @@ class BusQueueTest {
     @Test
     void aTailerBuiltOnOneThreadReadsOnAnother() throws Exception {
         try (BusAppender app = new BusAppender(dir); BusTailer tail = new BusTailer(dir)) {
-            app.append(BusRecord.of(RecordKind.AUDIO, "s", 1).sequence(5));
+            app.append(BusRecord.of(RecordKind.AUDIO, "s", 1).mediaTimestamp(5));
             long[] seen = {-1};
             Thread reader = new Thread(() -> {
                 BusRecord r = new BusRecord();
-                if (tail.next(r)) seen[0] = r.sequence();
+                if (tail.next(r)) seen[0] = r.mediaTimestamp();
             });
             reader.start();
             reader.join();
@@ -53,7 +54,7 @@ class BusQueueTest {
             for (int t = 0; t < writers.length; t++) {
                 String session = "s" + t;
                 writers[t] = new Thread(() -> {
-                    for (int i = 0; i < 100; i++) app.append(BusRecord.of(RecordKind.AUDIO, session, 1).sequence(i));
+                    for (int i = 0; i < 100; i++) app.append(BusRecord.of(RecordKind.AUDIO, session, 1).mediaTimestamp(i));
                 });
                 writers[t].start();
             }
@@ -66,24 +67,28 @@ class BusQueueTest {
     }
 
     @Test
-    void consumedCyclesAreDeletedAndUnreadOnesKept() throws Exception {
-        try (BusAppender app = new BusAppender(dir, TestRollCycles.TEST_SECONDLY);
-             BusTailer tail = new BusTailer(dir, TestRollCycles.TEST_SECONDLY)) {
+    void consumedCyclesAreDeletedAndUnreadOnesKept() {
+        // Chronicle's clock is injected: the test moves it across cycle boundaries instead of waiting for them.
+        SetTimeProvider clock = new SetTimeProvider(1_700_000_000_000L).autoIncrement(0, TimeUnit.MILLISECONDS);
+        var cycles = MediaBus.DEFAULT_ROLL_CYCLE;
+        try (BusAppender app = new BusAppender(dir, cycles, clock);
+             BusTailer tail = new BusTailer(dir, cycles, clock, true)) {
             BusRecord r = new BusRecord();
-            // Write into three different one-second cycles, reading only the first two.
+            // Write into three different cycles, reading only the first two.
             for (int cycle = 0; cycle < 3; cycle++) {
-                app.append(BusRecord.of(RecordKind.AUDIO, "s", 1).sequence(cycle).payload(new byte[1000]));
+                app.append(BusRecord.of(RecordKind.AUDIO, "s", 1).mediaTimestamp(cycle).payload(new byte[1000]));
                 if (cycle < 2) {
                     assertTrue(tail.next(r));
-                    assertEquals(cycle, r.sequence());
+                    assertEquals(cycle, r.mediaTimestamp());
                 }
-                waitForNextSecond();
+                clock.advanceMillis(cycles.lengthInMillis());
             }
+            assertEquals(3, cycleFiles().size(), "files: " + cycleFiles());
             // The tailer is still in the second cycle: the first may go, the second and third stay.
             tail.sweep();
             assertEquals(2, cycleFiles().size(), "files left: " + cycleFiles());
             assertTrue(tail.next(r));
-            assertEquals(2, r.sequence());
+            assertEquals(2, r.mediaTimestamp());
             tail.sweep();
             assertEquals(1, cycleFiles().size(), "files left: " + cycleFiles());
             assertTrue(tail.deletedFiles() >= 2);
@@ -96,11 +101,5 @@ class BusQueueTest {
             if (f.getName().endsWith(".cq4")) names.add(f.getName());
         }
         return names;
-    }
-
-    // The roll cycle is wall-clock based by Chronicle's design; this is the one place a test waits on real time.
-    private static void waitForNextSecond() throws InterruptedException {
-        long now = System.currentTimeMillis();
-        Thread.sleep(1000 - now % 1000 + 20);
     }
 }

@@ -5,7 +5,6 @@ import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import io.facecast.bus.BusTailer;
-import io.facecast.bus.MediaBus;
 import io.facecast.bus.PlaybackFeedback;
 import io.facecast.rtc.PeerFactories;
 import io.facecast.rtc.SenderOptions;
@@ -89,8 +88,8 @@ public final class StreamerModule extends AbstractModule {
     @Provides
     @Singleton
     BusIngest ingest(StreamerScheduler scheduler, StreamerMetrics metrics) {
-        // One tailer per session, paused while its session holds the scheduler's look-ahead (2 s) unplayed.
-        return new BusIngest(session -> new BusTailer(config.busPath(), MediaBus.DEFAULT_ROLL_CYCLE, false),
+        // One reader per session on its own queue, paused while the session holds the look-ahead (2 s) unplayed.
+        return new BusIngest(session -> BusTailer.ofSession(config.busPath(), session),
                 record -> {
                     metrics.recordRead(record);
                     scheduler.accept(record);
@@ -106,7 +105,7 @@ public final class StreamerModule extends AbstractModule {
                     } catch (UnknownSessionException notOpenYet) {
                         return 0;
                     }
-                });
+                }).sweepingStale(config.busPath());
     }
 
     @Provides

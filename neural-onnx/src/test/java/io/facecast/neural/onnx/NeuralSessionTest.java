@@ -51,7 +51,7 @@ class NeuralSessionTest {
         ExecutorService pool = Executors.newFixedThreadPool(2);
         BusAppenders buses = new BusAppenders();
         try (LipSync lipSync = LipSync.load(model, "cpu", getClass().getClassLoader());
-             BusTailer tailer = new BusTailer(bus)) {
+             BusTailer tailer = BusTailer.ofSession(bus, "s")) {
             RenderSessions sessions = new RenderSessions(new FreeTtsSynthesizer(1), AvatarRegistry.builtIn(), buses, pool,
                     (session, utterance, outcome) -> done.add(outcome), LookAheadGates.NONE, lipSync);
             sessions.open("s", "default", "default", MediaSpec.newBuilder().setWidth(256).setHeight(256).setFps(25).build(),
@@ -104,7 +104,7 @@ class NeuralSessionTest {
     }
 
     static List<BusRecord> of(List<BusRecord> records, long utterance, RecordKind kind) {
-        return records.stream().filter(x -> x.segmentId() == utterance && x.kind() == kind).toList();
+        return records.stream().filter(x -> x.utteranceId() == utterance && x.kind() == kind).toList();
     }
 
     static double luma(BusRecord video, Region m) {

@@ -121,7 +121,7 @@ class OnnxLipSyncTest {
     /** An utterance of {@code frames} frames, tone in frames 15 to 34, through a segment with the model's mouth. */
     static List<BusRecord> speak(LipSync lipSync, DefaultAvatar avatar, int frames) {
         List<BusRecord> records = new ArrayList<>();
-        SegmentStream out = new SegmentStream(rs -> records.addAll(List.of(rs)), "s", 1, avatar, FPS,
+        SegmentStream out = new SegmentStream(rs -> { for (io.facecast.bus.BusMessage m : rs) records.add(io.facecast.bus.BusRecord.from(m)); }, "s", 1, avatar, FPS,
                 lipSync.mouthFor(avatar, FPS));
         out.start("");
         for (int j = 0; j < frames; j++) {

@@ -2,8 +2,8 @@ package io.facecast.renderer.audio;
 
 /** The audio format the streamer expects on the bus: 48 kHz mono s16le. */
 public final class BusAudio {
-    public static final int SAMPLE_RATE = 48_000;
-    public static final int CHANNELS = 1;
+    public static final int SAMPLE_RATE = io.facecast.bus.MediaFormat.SAMPLE_RATE;
+    public static final int CHANNELS = io.facecast.bus.MediaFormat.CHANNELS;
 
     private BusAudio() {}
 

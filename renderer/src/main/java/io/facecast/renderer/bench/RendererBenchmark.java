@@ -48,7 +48,7 @@ public final class RendererBenchmark {
         Path dir = Files.createTempDirectory("renderer-bench-audio");
         ExecutorService pool = Executors.newFixedThreadPool(1);
         LinkedBlockingQueue<SegmentObserver.Outcome> done = new LinkedBlockingQueue<>();
-        try (BusTailer tailer = new BusTailer(dir); BusAppenders buses = new BusAppenders()) {
+        try (BusTailer tailer = BusTailer.ofSession(dir, "bench"); BusAppenders buses = new BusAppenders()) {
             RenderSessions sessions = new RenderSessions(new FreeTtsSynthesizer(1), AvatarRegistry.builtIn(), buses, pool,
                     (s, u, o) -> done.add(o));
             sessions.open("bench", "", "", MediaSpec.getDefaultInstance(), dir.toString());
@@ -121,7 +121,7 @@ public final class RendererBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(1);
         LinkedBlockingQueue<SegmentObserver.Outcome> done = new LinkedBlockingQueue<>();
         FreeTtsSynthesizer tts = new FreeTtsSynthesizer(1);
-        try (BusTailer tailer = new BusTailer(dir); BusAppenders buses = new BusAppenders()) {
+        try (BusTailer tailer = BusTailer.ofSession(dir, "bench"); BusAppenders buses = new BusAppenders()) {
             RenderSessions sessions = new RenderSessions(tts, AvatarRegistry.builtIn(), buses, pool, (s, u, o) -> done.add(o));
             sessions.open("bench", "", "", MediaSpec.getDefaultInstance(), dir.toString());
             DefaultAvatar avatar = new DefaultAvatar(512, 512);

@@ -82,7 +82,7 @@ public final class VoiceBenchmark {
         Path dir = Files.createTempDirectory("renderer-bench-voice");
         ExecutorService pool = Executors.newFixedThreadPool(1);
         LinkedBlockingQueue<SegmentObserver.Outcome> done = new LinkedBlockingQueue<>();
-        try (BusTailer tailer = new BusTailer(dir); BusAppenders buses = new BusAppenders()) {
+        try (BusTailer tailer = BusTailer.ofSession(dir, "bench"); BusAppenders buses = new BusAppenders()) {
             RenderSessions sessions = new RenderSessions(tts, AvatarRegistry.builtIn(), buses, pool, (s, u, o) -> done.add(o));
             sessions.open("bench", "", voice, MediaSpec.getDefaultInstance(), dir.toString());
             BusRecord r = new BusRecord();

@@ -252,7 +252,7 @@ public final class PlaybackGates implements LookAheadGates, AutoCloseable {
             if (latest == null || nanoTime.getAsLong() - latestAt > staleAfterNanos) {
                 return true; // no reports (an older streamer) or none lately: never hold speech on a silent peer
             }
-            int cmp = Long.compareUnsigned(latest.utteranceId(), utteranceId);
+            int cmp = io.facecast.bus.MediaFormat.compareUtterances(latest.utteranceId(), utteranceId);
             if (cmp > 0) {
                 return true; // the streamer is already past this utterance (played or discarded)
             }

@@ -1,7 +1,6 @@
 package io.facecast.renderer.segment;
 
-import io.facecast.bus.BusRecord;
-import io.facecast.bus.RecordKind;
+import io.facecast.bus.BusMessage;
 import io.facecast.renderer.audio.BusAudio;
 import io.facecast.renderer.avatar.Avatar;
 import io.facecast.renderer.avatar.Region;
@@ -12,9 +11,9 @@ import java.util.Arrays;
 /**
  * One segment written progressively, for speech whose end is not known yet (streamed audio, text synthesized
  * sentence by sentence): {@link #start}, then {@link #frame} for each video frame with that frame's audio, then
- * {@link #end}. The records are exactly those {@link SegmentWriter} writes for the whole utterance at once: START = 0,
- * VIDEO j = 2j+1, AUDIO j = 2j+2 (media timestamp: the frame's first sample), END's sequence = frame count and its
- * media timestamp = total samples.
+ * {@link #end}. The records are exactly those {@link SegmentWriter} writes for the whole utterance at once, in this
+ * order: START, then VIDEO j (frame j) and AUDIO j (from the frame's first sample) for each frame, then END (frame
+ * count and total samples).
  *
  * <p>With an {@link AudioDrivenMouth} the patches passed to {@link #frame} are ignored: each frame is held until the
  * mouth has the audio its patch needs, then written with the mouth's patch ({@link #end} writes the rest).
@@ -25,7 +24,8 @@ public final class SegmentStream {
     private final long utteranceId;
     private final int width, height, fps;
     private final Region mouth;
-    private long seq;
+    /** Where the mouth patch goes in the frame, as the bus carries it. */
+    private final BusMessage.Region region;
     private int frames;
     private long samples;
     private boolean started;
@@ -46,6 +46,7 @@ public final class SegmentStream {
         this.width = avatar.width();
         this.height = avatar.height();
         this.mouth = avatar.mouthRegion();
+        this.region = new BusMessage.Region(mouth.x(), mouth.y(), mouth.width(), mouth.height());
         this.fps = fps;
     }
 
@@ -54,8 +55,8 @@ public final class SegmentStream {
             throw new IllegalStateException("segment " + utteranceId + " already started");
         }
         started = true;
-        bus.append(BusRecord.of(RecordKind.SEGMENT_START, sessionId, utteranceId)
-                .sequence(seq++).text(text).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS).fps(fps).frameSize(width, height));
+        bus.append(new BusMessage.SegmentStart(sessionId, utteranceId, text, BusAudio.SAMPLE_RATE, BusAudio.CHANNELS,
+                fps, width, height, 0));
     }
 
     public boolean started() {
@@ -64,12 +65,10 @@ public final class SegmentStream {
 
     /**
      * Word {@code word} at {@code [textOffset, textOffset + textLength)} of the utterance text starts at segment
-     * sample {@code startSample}, in video frame {@code frame}; written before that frame (WORD_STARTED, bus v2). It
-     * takes no place in the sequence numbering of START/VIDEO/AUDIO/END.
+     * sample {@code startSample}, in video frame {@code frame}; written before that frame (WORD_STARTED).
      */
     public void word(int frame, long startSample, int textOffset, int textLength, String word) {
-        bus.append(BusRecord.of(RecordKind.WORD_STARTED, sessionId, utteranceId).sequence(frame)
-                .mediaTimestamp(startSample).audioFormat(textOffset, 0).frameSize(textLength, 0).text(word));
+        bus.append(new BusMessage.WordStarted(sessionId, utteranceId, frame, startSample, textOffset, textLength, word, 0));
     }
 
     /** Video frame {@link #frames()} (a mouth patch) and its audio, 48 kHz mono {@code pcm[from, to)}. */
@@ -92,12 +91,9 @@ public final class SegmentStream {
 
     private void write(byte[] mouthPatch, short[] pcm, int from, int to) {
         bus.append(
-                BusRecord.of(RecordKind.VIDEO, sessionId, utteranceId)
-                        .mediaTimestamp(frames).sequence(seq++).frameSize(width, height).fps(fps)
-                        .region(mouth.x(), mouth.y(), mouth.width(), mouth.height()).payload(mouthPatch),
-                BusRecord.of(RecordKind.AUDIO, sessionId, utteranceId)
-                        .mediaTimestamp(samples).sequence(seq++).audioFormat(BusAudio.SAMPLE_RATE, BusAudio.CHANNELS)
-                        .payload(BusAudio.toS16le(pcm, from, to)));
+                new BusMessage.Video(sessionId, utteranceId, frames, fps, width, height, region, mouthPatch, 0),
+                new BusMessage.Audio(sessionId, utteranceId, samples, BusAudio.SAMPLE_RATE, BusAudio.CHANNELS,
+                        BusAudio.toS16le(pcm, from, to), 0));
         frames++;
         samples += to - from;
     }
@@ -112,8 +108,7 @@ public final class SegmentStream {
             audioMouth.finish();
             writeReady();
         }
-        bus.append(BusRecord.of(RecordKind.SEGMENT_END, sessionId, utteranceId).mediaTimestamp(samples).sequence(frames)
-                .text(failure));
+        bus.append(new BusMessage.SegmentEnd(sessionId, utteranceId, samples, frames, failure, 0));
     }
 
     /** Frames passed to {@link #frame} so far (written, or held for an audio-driven mouth). */

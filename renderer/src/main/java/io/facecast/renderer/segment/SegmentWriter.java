@@ -9,8 +9,8 @@ import java.util.function.BooleanSupplier;
 /**
  * Writes one utterance to the bus as SEGMENT_START, then (VIDEO j, AUDIO of frame j's span) for every frame, then
  * SEGMENT_END. Video and audio are interleaved per frame so the streamer can start playing before the segment is
- * complete. {@code sequence} numbers the records within the segment (START = 0, VIDEO j = 2j+1, AUDIO j = 2j+2), except
- * SEGMENT_END whose sequence is the frame count, as the bus format defines.
+ * complete; their order in the session's queue is their order in the segment. SEGMENT_END carries the frame count and
+ * the total samples.
  */
 public final class SegmentWriter {
     private final RecordSink bus;

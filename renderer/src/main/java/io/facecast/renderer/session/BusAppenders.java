@@ -1,5 +1,6 @@
 package io.facecast.renderer.session;
 
+import io.facecast.bus.MediaBus;
 import io.facecast.renderer.RendererException;
 import io.grpc.Status;
 import org.slf4j.Logger;
@@ -14,9 +15,11 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * One writer per streamer queue directory, shared by all sessions hosted there, closed at shutdown. With a bus root
- * (the renderer's {@code --bus-root}) a queue directory must be a direct child of it, as every streamer's
- * {@code <bus-root>/<id>} is: a bus_path anywhere else is refused before any file, queue or writer thread exists.
+ * The sessions' queue writers: session S hosted by the streamer whose directory is {@code bus_path} writes to its own
+ * queue {@code <bus_path>/<S>} ({@link MediaBus#sessionQueue}); the writer is closed when the session closes, or at
+ * shutdown. With a bus root (the renderer's {@code --bus-root}) a streamer directory must be a direct child of it, as
+ * every streamer's {@code <bus-root>/<id>} is, and the session id must be one plain directory name: a bus_path
+ * anywhere else, or a session id with a separator or dots, is refused before any file or queue exists.
  */
 public final class BusAppenders implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BusAppenders.class);
@@ -43,7 +46,8 @@ public final class BusAppenders implements AutoCloseable {
         }
     }
 
-    public synchronized BusWriter forPath(String busPath) {
+    /** Opens the queue of {@code sessionId} in the streamer directory {@code busPath}; one writer per queue. */
+    public synchronized BusWriter forSession(String busPath, String sessionId) {
         if (closed) {
             throw new RendererException(Status.Code.UNAVAILABLE, "renderer is shutting down");
         }
@@ -56,11 +60,16 @@ public final class BusAppenders implements AutoCloseable {
         } catch (InvalidPathException e) {
             throw RendererException.invalid("bus_path '" + busPath + "' is not a valid path: " + e.getReason());
         }
-        BusWriter existing = open.get(dir);
+        checkConfined(busPath, dir);
+        if (!MediaBus.isSafeSessionId(sessionId)) {
+            throw RendererException.invalid("session id '" + sessionId + "' cannot name a bus queue: use 1-128 "
+                    + "letters, digits, '.', '_' or '-'");
+        }
+        Path queue = MediaBus.sessionQueue(dir, sessionId);
+        BusWriter existing = open.get(queue);
         if (existing != null) {
             return existing;
         }
-        checkConfined(busPath, dir);
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new RendererException(Status.Code.FAILED_PRECONDITION, "bus_path '" + dir + "' exists and is not a directory");
         }
@@ -69,15 +78,28 @@ public final class BusAppenders implements AutoCloseable {
         } catch (IOException e) {
             throw new RendererException(Status.Code.FAILED_PRECONDITION, "cannot create bus directory '" + dir + "': " + e);
         }
+        if (Files.isSymbolicLink(queue)) {
+            log.warn("refused session queue {}: a symbolic link", queue);
+            throw new RendererException(Status.Code.PERMISSION_DENIED, "the bus queue of session '" + sessionId
+                    + "' is a symbolic link; a session's queue must be a directory in its streamer's");
+        }
         BusWriter appender;
         try {
-            appender = new BusWriter(dir);
+            appender = new BusWriter(dir, queue);
         } catch (RuntimeException e) {
-            log.warn("cannot open bus queue {}", dir, e);
-            throw new RendererException(Status.Code.FAILED_PRECONDITION, "cannot open the bus queue at '" + dir + "': " + e.getMessage());
+            log.warn("cannot open bus queue {}", queue, e);
+            throw new RendererException(Status.Code.FAILED_PRECONDITION, "cannot open the bus queue at '" + queue + "': " + e.getMessage());
         }
-        open.put(dir, appender);
+        open.put(queue, appender);
         return appender;
+    }
+
+    /** Closes a session's writer (its session closed). */
+    public void release(BusWriter writer) {
+        synchronized (this) {
+            open.remove(writer.queue(), writer);
+        }
+        writer.close();
     }
 
     private void checkConfined(String busPath, Path dir) {

@@ -1,100 +1,45 @@
 package io.facecast.renderer.session;
 
 import io.facecast.bus.BusAppender;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.renderer.segment.RecordSink;
 
 import java.nio.file.Path;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
-import java.util.concurrent.TimeUnit;
 
 /**
- * Owns one queue's {@link BusAppender} on a dedicated thread. Chronicle appenders are bound to the thread that first
- * uses them (a second thread gets ThreadingIllegalStateException even when calls are serialized), and several
- * render threads write to the same streamer queue, so every append for that queue runs on this one thread. Callers
- * wait for their records to be appended; a frame's VIDEO and AUDIO travel in one hand-off to keep the cost per frame
- * to one thread switch. The render threads never touch the queue, so they may be interrupted safely.
+ * One session's queue ({@code <streamer-dir>/<session-id>}): appends on the caller's thread under the
+ * {@link BusAppender}'s lock, the bus's one threading model (render threads are never interrupted: cancellation is a
+ * polled mark, see {@link RenderSession}). Closed with the session; appends after that are dropped. The streamer,
+ * the queue's reader, deletes the queue.
  */
 final class BusWriter implements RecordSink, AutoCloseable {
-    private final ExecutorService thread;
     private final BusAppender appender;
-    private final Path dir;
+    private final Path streamerDir;
 
-    BusWriter(Path dir) {
-        this.dir = dir;
-        this.thread = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "bus-writer-" + dir.getFileName());
-            t.setDaemon(true);
-            return t;
-        });
-        try {
-            this.appender = call(() -> new BusAppender(dir));
-        } catch (RuntimeException e) {
-            thread.shutdownNow();
-            throw e;
-        }
+    BusWriter(Path streamerDir, Path queue) {
+        this.streamerDir = streamerDir;
+        this.appender = new BusAppender(queue);
     }
 
+    /** The streamer's directory (its playback reports lie next to it). */
     Path dir() {
-        return dir;
+        return streamerDir;
+    }
+
+    /** The session's queue. */
+    Path queue() {
+        return appender.dir();
     }
 
     @Override
-    public void append(BusRecord... records) {
-        call(() -> {
-            for (BusRecord r : records) {
-                appender.append(r);
-            }
-            return null;
-        });
+    public void append(BusMessage... records) {
+        for (BusMessage r : records) {
+            appender.append(r);
+        }
     }
 
     @Override
     public void close() {
-        try {
-            call(() -> {
-                appender.close();
-                return null;
-            });
-        } finally {
-            thread.shutdown();
-            try {
-                thread.awaitTermination(2, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }
-    }
-
-    private <T> T call(java.util.concurrent.Callable<T> work) {
-        Future<T> f = thread.submit(work);
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return f.get();
-                } catch (InterruptedException e) {
-                    // The append is already queued; finish waiting so records are never half-known to the caller.
-                    interrupted = true;
-                }
-            }
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw new CompletionException(cause);
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+        appender.close();
     }
 }

@@ -1,9 +1,10 @@
 package io.facecast.renderer.session;
 
 import io.facecast.bus.BusCodec;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.MediaBus;
-import io.facecast.bus.RecordKind;
+import io.facecast.bus.MediaFormat;
+import net.openhft.chronicle.core.time.SystemTimeProvider;
 import net.openhft.chronicle.queue.ExcerptTailer;
 import net.openhft.chronicle.queue.impl.single.SingleChronicleQueue;
 import net.openhft.chronicle.wire.DocumentContext;
@@ -17,7 +18,7 @@ import java.util.BitSet;
 import java.util.stream.Stream;
 
 /**
- * What a streamer's queue still holds of one session, written by an earlier renderer instance (one that was killed
+ * What a session's queue still holds, written by an earlier renderer instance (one that was killed
  * and restarted: signaling then opens the node's live sessions again). Read once at open, from the oldest cycle
  * file left (the streamer deletes a cycle only after reading past it, so what is gone was read).
  *
@@ -40,49 +41,45 @@ record QueueHistory(long lastUtteranceId, BitSet idleFrames, boolean idleOverlay
     }
 
     /**
-     * Scans {@code dir} for {@code sessionId}'s records; idle material counts only if it has the given frame size and
-     * loop length (what this instance would publish). Best effort: a queue that cannot be read (cycles deleted while
-     * scanning) gives what was read so far.
+     * Scans the session's queue {@code queue} (it holds only this session's records); idle material counts only if
+     * it has the given frame size and loop length (what this instance would publish). Best effort: a queue that
+     * cannot be read (cycles deleted while scanning) gives what was read so far. Never deletes anything: the
+     * streamer, the queue's one reader, does that.
      */
-    static QueueHistory scan(Path dir, String sessionId, int width, int height, int loopLength) {
-        if (!hasCycleFiles(dir)) {
+    static QueueHistory scan(Path queue, int width, int height, int loopLength) {
+        if (!Files.isDirectory(queue) || !hasCycleFiles(queue)) {
             return NONE;
         }
         long last = 0;
         long records = 0;
         BitSet idle = new BitSet();
         boolean overlay = false;
-        BusRecord r = new BusRecord();
-        try (SingleChronicleQueue queue = MediaBus.openForTail(dir, MediaBus.DEFAULT_ROLL_CYCLE, (cycle, file) -> {});
-             ExcerptTailer tailer = queue.createTailer().toStart()) {
+        try (SingleChronicleQueue q = MediaBus.openForTail(queue, MediaBus.DEFAULT_ROLL_CYCLE,
+                SystemTimeProvider.INSTANCE, (cycle, file) -> { });
+             ExcerptTailer tailer = q.createTailer().toStart()) {
             while (true) {
+                BusMessage m;
                 try (DocumentContext dc = tailer.readingDocument()) {
                     if (!dc.isPresent()) {
                         break;
                     }
-                    var bytes = dc.wire().bytes();
-                    long start = bytes.readPosition();
-                    if (!sessionId.equals(BusCodec.readSessionId(bytes))) {
-                        continue;
-                    }
-                    bytes.readPosition(start);
-                    BusCodec.read(bytes, r);
+                    m = BusCodec.decode(dc.wire().bytes());
                 }
                 records++;
-                if (Long.compareUnsigned(r.segmentId(), last) > 0) {
-                    last = r.segmentId();
+                if (MediaFormat.compareUtterances(m.utteranceId(), last) > 0) {
+                    last = m.utteranceId();
                 }
-                boolean sameSize = r.frameWidth() == width && r.frameHeight() == height;
-                if (r.kind() == RecordKind.IDLE_BASE && sameSize
-                        && Math.max(1, r.mediaTimestamp()) == loopLength && r.sequence() >= 0 && r.sequence() < loopLength) {
-                    idle.set((int) r.sequence());
-                } else if (r.kind() == RecordKind.IDLE_OVERLAY && sameSize && r.sequence() == 0) {
+                if (m instanceof BusMessage.IdleBase b && b.width() == width && b.height() == height
+                        && b.loopLength() == loopLength && b.index() >= 0 && b.index() < loopLength) {
+                    idle.set(b.index());
+                } else if (m instanceof BusMessage.IdleOverlay o && o.frameWidth() == width
+                        && o.frameHeight() == height && o.index() == 0) {
                     overlay = true;
                 }
             }
         } catch (RuntimeException e) {
-            log.warn("reading what {} holds of session {} stopped early ({}); using the {} record(s) read", dir, sessionId,
-                    e.toString(), records);
+            log.warn("reading what {} holds stopped early ({}); using the {} record(s) read", queue, e.toString(),
+                    records);
         }
         return new QueueHistory(last, idle, overlay, records);
     }

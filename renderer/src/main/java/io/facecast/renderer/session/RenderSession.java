@@ -1,5 +1,6 @@
 package io.facecast.renderer.session;
 
+import io.facecast.bus.MediaFormat;
 import io.facecast.renderer.avatar.Avatar;
 
 import java.util.concurrent.Executor;
@@ -58,7 +59,7 @@ final class RenderSession {
         // utterances are kept in id order (one already started keeps its place).
         java.util.ListIterator<Utterance> it = pending.listIterator(pending.size());
         while (it.hasPrevious()) {
-            if (Long.compareUnsigned(it.previous().id(), u.id()) <= 0) {
+            if (MediaFormat.compareUtterances(it.previous().id(), u.id()) <= 0) {
                 it.next();
                 break;
             }
@@ -127,7 +128,7 @@ final class RenderSession {
     }
 
     synchronized void discardThrough(long utteranceId) {
-        if (!anyDiscarded || Long.compareUnsigned(utteranceId, discardThrough) > 0) {
+        if (!anyDiscarded || !MediaFormat.isThrough(utteranceId, discardThrough)) {
             discardThrough = utteranceId;
         }
         anyDiscarded = true;
@@ -158,7 +159,7 @@ final class RenderSession {
     }
 
     synchronized boolean isCancelled(long utteranceId) {
-        return closed || (anyDiscarded && Long.compareUnsigned(utteranceId, discardThrough) <= 0);
+        return closed || (anyDiscarded && MediaFormat.isThrough(utteranceId, discardThrough));
     }
 
     synchronized void reopenedAbove(boolean found, long lastUtteranceId) {

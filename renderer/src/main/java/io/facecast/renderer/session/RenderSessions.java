@@ -1,8 +1,7 @@
 package io.facecast.renderer.session;
 
 import io.facecast.ops.log.SessionLogContext;
-import io.facecast.bus.BusRecord;
-import io.facecast.bus.RecordKind;
+import io.facecast.bus.BusMessage;
 import io.facecast.errors.TextRules;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.RendererException;
@@ -103,13 +102,13 @@ public final class RenderSessions implements AutoCloseable {
             throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
         }
         Avatar avatar = avatars.create(avatarKey, format.width(), format.height()); // a broken pack fails here, before the bus
-        BusWriter bus = buses.forPath(busPath);
+        BusWriter bus = buses.forSession(busPath, sessionId);
         RenderSession s = new RenderSession(sessionId, avatar, voiceKey, format, bus,
                 gates.open(sessionId, format.fps(), bus.dir()), pool);
-        if (sessions.putIfAbsent(sessionId, s) != null) {
+        if (sessions.putIfAbsent(sessionId, s) != null) { // a racing open of the same id: it owns the queue's writer
             throw new RendererException(Status.Code.ALREADY_EXISTS, "session '" + sessionId + "' is already open; close it first");
         }
-        QueueHistory before = QueueHistory.scan(bus.dir(), sessionId, avatar.width(), avatar.height(),
+        QueueHistory before = QueueHistory.scan(bus.queue(), avatar.width(), avatar.height(),
                 avatar.idleFrames().size());
         s.reopenedAbove(before.found(), before.lastUtteranceId());
         boolean idleThere = before.holdsIdle(avatar.idleFrames().size());
@@ -123,7 +122,7 @@ public final class RenderSessions implements AutoCloseable {
                         Long.toUnsignedString(before.lastUtteranceId()), idleThere ? "still there" : "published again");
             }
             log.info("session {} open: avatar={} voice={} {}x{}@{} bus={}", sessionId, avatarKey, voiceKey,
-                    format.width(), format.height(), format.fps(), bus.dir());
+                    format.width(), format.height(), format.fps(), bus.queue());
         }
         return new Opened(avatarKey, voiceKey, format, before.lastUtteranceId());
     }
@@ -202,6 +201,7 @@ public final class RenderSessions implements AutoCloseable {
         }
         s.close();
         gates.close(sessionId, s.bus.dir());
+        buses.release(s.bus); // a frame being rendered now is dropped: nobody will read it
         try (SessionLogContext ctx = SessionLogContext.of(sessionId)) {
             log.info("session {} closed", sessionId);
         }
@@ -225,18 +225,14 @@ public final class RenderSessions implements AutoCloseable {
         Avatar a = s.avatar;
         int w = a.width(), h = a.height();
         Region eyes = a.eyesRegion();
-        // The idle loop: sequence = loop index, mediaTimestamp = loop length, idleHold (see RecordKind.IDLE_BASE).
         List<byte[]> loop = a.idleFrames();
         List<Integer> holds = a.idleHolds();
-        BusRecord[] records = new BusRecord[loop.size() + 1];
+        BusMessage[] records = new BusMessage[loop.size() + 1];
         for (int i = 0; i < loop.size(); i++) {
-            records[i] = BusRecord.of(RecordKind.IDLE_BASE, s.id, 0).sequence(i).mediaTimestamp(loop.size())
-                    .idleHold(holds.get(i))
-                    .frameSize(w, h).region(0, 0, w, h).fps(s.format.fps()).payload(loop.get(i));
+            records[i] = new BusMessage.IdleBase(s.id, i, loop.size(), holds.get(i), w, h, s.format.fps(), loop.get(i), 0);
         }
-        records[loop.size()] = BusRecord.of(RecordKind.IDLE_OVERLAY, s.id, 0).sequence(0)
-                .frameSize(w, h).region(eyes.x(), eyes.y(), eyes.width(), eyes.height()).fps(s.format.fps())
-                .payload(a.eyesClosedPatch());
+        records[loop.size()] = new BusMessage.IdleOverlay(s.id, 0, w, h, s.format.fps(),
+                new BusMessage.Region(eyes.x(), eyes.y(), eyes.width(), eyes.height()), a.eyesClosedPatch(), 0);
         s.bus.append(records);
     }
 

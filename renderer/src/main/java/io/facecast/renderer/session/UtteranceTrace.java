@@ -1,7 +1,6 @@
 package io.facecast.renderer.session;
 
-import io.facecast.bus.BusRecord;
-import io.facecast.bus.RecordKind;
+import io.facecast.bus.BusMessage;
 import io.facecast.renderer.audio.BusAudio;
 import io.facecast.renderer.segment.RecordSink;
 import io.facecast.renderer.tts.Speech;
@@ -72,11 +71,11 @@ final class UtteranceTrace {
     RecordSink sink(RecordSink bus) {
         return records -> {
             bus.append(records);
-            for (BusRecord r : records) {
-                if (r.kind() == RecordKind.VIDEO && r.mediaTimestamp() == 0) {
+            for (BusMessage r : records) {
+                if (r instanceof BusMessage.Video v && v.frame() == 0) {
                     stage(RendererMetrics.FIRST_FRAME_ON_BUS);
-                } else if (r.kind() == RecordKind.AUDIO) {
-                    audioSamples += r.payload().length / 2;
+                } else if (r instanceof BusMessage.Audio audio) {
+                    audioSamples += audio.pcm().length / 2;
                 }
             }
         };

@@ -1,5 +1,6 @@
 package io.facecast.renderer.session;
 
+import io.facecast.bus.MediaFormat;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.RendererException;
 
@@ -7,17 +8,17 @@ import java.util.Set;
 
 /** A session's validated frame size and rate. */
 public record VideoFormat(int width, int height, int fps) {
-    public static final int DEFAULT_SIZE = 512;
-    public static final int DEFAULT_FPS = 30;
+    public static final int DEFAULT_SIZE = MediaFormat.DEFAULT_WIDTH; // square: width = height
+    public static final int DEFAULT_FPS = MediaFormat.DEFAULT_FPS;
     public static final int MIN_SIZE = 64;
     public static final int MAX_SIZE = 1920;
     /** Rates that divide 48000, so every frame spans a whole number of audio samples. */
-    public static final Set<Integer> FPS = Set.of(24, 25, 30);
+    public static final Set<Integer> FPS = MediaFormat.FPS;
 
     /** Zero fields take the defaults (512x512 @ 30). */
     public static VideoFormat of(MediaSpec spec) {
         int w = spec.getWidth() == 0 ? DEFAULT_SIZE : spec.getWidth();
-        int h = spec.getHeight() == 0 ? DEFAULT_SIZE : spec.getHeight();
+        int h = spec.getHeight() == 0 ? MediaFormat.DEFAULT_HEIGHT : spec.getHeight();
         int fps = spec.getFps() == 0 ? DEFAULT_FPS : spec.getFps();
         checkSize("width", w);
         checkSize("height", h);

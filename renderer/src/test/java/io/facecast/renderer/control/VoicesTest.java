@@ -1,7 +1,6 @@
 package io.facecast.renderer.control;
 
 import io.facecast.bus.BusRecord;
-import io.facecast.bus.BusTailer;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.internal.v1.RendererControlGrpc;
@@ -65,7 +64,7 @@ class VoicesTest {
     BusAppenders buses;
     RenderSessions sessions;
     final BlockingQueue<Done> done = new LinkedBlockingQueue<>();
-    final List<BusTailer> tailers = new ArrayList<>();
+    final List<BusFixture.Tail> tailers = new ArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -92,13 +91,13 @@ class VoicesTest {
             assertTrue(pool.awaitTermination(10, TimeUnit.SECONDS));
             buses.close();
         }
-        tailers.forEach(BusTailer::close);
+        tailers.forEach(BusFixture.Tail::close);
         speechServer.close();
     }
 
     @Test
     void anEspeakSessionSpeaksOntoTheBusWhileAnUnknownVoiceIsRefused() throws Exception {
-        BusTailer bus = open("e", "espeak:en-us");
+        BusFixture.Tail bus = open("e", "espeak:en-us");
         stub.speak(speak("e", 1, "Hello world, this is a test. And here is a second sentence."));
         StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
                 () -> stub.openSession(openRequest("x", "espeak:martian").build()));
@@ -118,8 +117,8 @@ class VoicesTest {
 
     @Test
     void anHttpSessionMovesTheMouthFromTheAudioAndSurvivesEndpointErrors() throws Exception {
-        BusTailer http = open("h", "http:alloy");
-        BusTailer plain = open("d", "default");
+        BusFixture.Tail http = open("h", "http:alloy");
+        BusFixture.Tail plain = open("d", "default");
         speechServer.status = 500;
         speechServer.body = "{\"error\":\"overloaded\"}".getBytes();
         stub.speak(speak("h", 1, "This one fails."));
@@ -149,7 +148,7 @@ class VoicesTest {
 
     @Test
     void aSentenceFailingMidUtteranceEndsTheSegmentWhereItIs() throws Exception {
-        BusTailer http = open("h", "http:alloy");
+        BusFixture.Tail http = open("h", "http:alloy");
         speechServer.failFrom = 1; // the first sentence is spoken, the second fails
         stub.speak(speak("h", 1, "This sentence is spoken. This one fails."));
         assertEquals(new Done("h", 1, SegmentObserver.Outcome.FAILED), done.poll(30, TimeUnit.SECONDS));
@@ -182,9 +181,9 @@ class VoicesTest {
         }
     }
 
-    private BusTailer open(String id, String voice) {
+    private BusFixture.Tail open(String id, String voice) {
         Path dir = root.resolve(id);
-        BusTailer t = new BusTailer(dir);
+        BusFixture.Tail t = BusFixture.tail(dir);
         tailers.add(t);
         assertEquals(voice, stub.openSession(openRequest(id, voice).setBusPath(dir.toString()).build()).getVoice());
         return t;

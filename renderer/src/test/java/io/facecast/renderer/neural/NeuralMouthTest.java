@@ -68,7 +68,7 @@ class NeuralMouthTest {
         ReferencePlusLoudness model = new ReferencePlusLoudness();
         LipSync lipSync = new LipSync(model);
         List<BusRecord> records = new ArrayList<>();
-        SegmentStream out = new SegmentStream(rs -> records.addAll(List.of(rs)), "s", 7, avatar, FPS,
+        SegmentStream out = new SegmentStream(rs -> { for (io.facecast.bus.BusMessage m : rs) records.add(io.facecast.bus.BusRecord.from(m)); }, "s", 7, avatar, FPS,
                 lipSync.mouthFor(avatar, FPS));
         out.start("hi");
         int frames = 40;
@@ -96,8 +96,6 @@ class NeuralMouthTest {
         long samples = 0;
         for (int j = 0; j < frames; j++) {
             assertEquals(j, video.get(j).mediaTimestamp());
-            assertEquals(2L * j + 1, video.get(j).sequence());
-            assertEquals(2L * j + 2, audio.get(j).sequence());
             assertEquals(samples, audio.get(j).mediaTimestamp());
             assertArrayEquals(BusAudio.toS16le(sent.get(j), 0, sent.get(j).length), audio.get(j).payload());
             samples += sent.get(j).length;

@@ -1,7 +1,6 @@
 package io.facecast.renderer.playback;
 
 import io.facecast.bus.BusRecord;
-import io.facecast.bus.BusTailer;
 import io.facecast.bus.PlaybackFeedback;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
@@ -48,7 +47,7 @@ class RendererLookAheadTest {
     final BlockingQueue<SegmentObserver.Outcome> done = new LinkedBlockingQueue<>();
     ExecutorService pool;
     BusAppenders buses;
-    BusTailer tailer;
+    BusFixture.Tail tailer;
     PlaybackGates gates;
     PlaybackFeedback.Writer streamer;
     RenderSessions sessions;
@@ -57,7 +56,7 @@ class RendererLookAheadTest {
     @BeforeEach
     void setUp() {
         bus = root.resolve("streamer-1");
-        tailer = new BusTailer(bus);
+        tailer = BusFixture.tail(bus);
         pool = Executors.newSingleThreadExecutor();
         buses = new BusAppenders();
         gates = new PlaybackGates(1_000, 2_000, now::get);
@@ -90,7 +89,7 @@ class RendererLookAheadTest {
     }
 
     long videoOf(long utterance) {
-        return seen.stream().filter(r -> r.kind() == RecordKind.VIDEO && r.segmentId() == utterance).count();
+        return seen.stream().filter(r -> r.kind() == RecordKind.VIDEO && r.utteranceId() == utterance).count();
     }
 
     @Test
@@ -129,7 +128,7 @@ class RendererLookAheadTest {
             Thread.onSpinWait();
         }
         framesWhenSettled();
-        assertEquals(30, seen.stream().filter(r -> r.kind() == RecordKind.VIDEO && r.segmentId() == 2).count(),
+        assertEquals(30, seen.stream().filter(r -> r.kind() == RecordKind.VIDEO && r.utteranceId() == 2).count(),
                 "the next utterance got its own look-ahead");
         report(1, 30, 1_000); // the streamer is still on 1 (it has not heard of the interrupt): 2 keeps its window
         assertNull(done.poll());

@@ -42,7 +42,7 @@ class SegmentWriterTest {
 
     RecordSink sink() {
         return records -> {
-            for (BusRecord r : records) {
+            for (io.facecast.bus.BusMessage r : records) {
                 appender.append(r);
             }
         };
@@ -77,7 +77,7 @@ class SegmentWriterTest {
         assertEquals(1, start.channels());
         assertEquals(25, start.fps());
         assertEquals(128, start.frameWidth());
-        assertEquals(7, start.segmentId());
+        assertEquals(7, start.utteranceId());
         Region m = avatar.mouthRegion();
         long nextSample = 0;
         for (int j = 0; j < frames; j++) {
@@ -85,7 +85,6 @@ class SegmentWriterTest {
             BusRecord a = recs.get(2 + 2 * j);
             assertEquals(RecordKind.VIDEO, v.kind());
             assertEquals(j, v.mediaTimestamp());
-            assertEquals(1 + 2 * j, v.sequence());
             assertEquals(m.x(), v.regionX());
             assertEquals(m.height(), v.regionHeight());
             assertEquals(I420.size(m.width(), m.height()), v.payload().length);

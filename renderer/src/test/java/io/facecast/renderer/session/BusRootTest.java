@@ -28,7 +28,7 @@ class BusRootTest {
         try (BusAppenders buses = new BusAppenders(root)) {
             for (String path : new String[] {outside.toString(), root.resolve("a/b").toString(), root + "/../elsewhere",
                     root.toString(), "/", "relative", root.resolve("link").toString()}) {
-                RendererException e = assertThrows(RendererException.class, () -> buses.forPath(path), path);
+                RendererException e = assertThrows(RendererException.class, () -> buses.forSession(path, "s"), path);
                 assertEquals(Status.Code.PERMISSION_DENIED, e.code(), path);
                 assertTrue(e.getMessage().contains("bus root"), e.getMessage());
             }
@@ -39,9 +39,33 @@ class BusRootTest {
                 assertEquals(0, files.count(), "nothing written through the symbolic link");
             }
 
-            BusWriter s1 = buses.forPath(root.resolve("s1").toString());
-            assertSame(s1, buses.forPath(root + "/./s1"), "one writer per queue");
+            BusWriter s1 = buses.forSession(root.resolve("s1").toString(), "a");
+            assertSame(s1, buses.forSession(root + "/./s1", "a"), "one writer per queue");
             assertEquals(1, buses.size());
+            assertTrue(Files.isDirectory(root.resolve("s1").resolve("a")), "the session's own queue, in its streamer's directory");
+        }
+    }
+
+    @Test
+    void aSessionQueueIsOnePlainDirectoryInItsStreamers() throws Exception {
+        Path root = tmp.resolve("bus");
+        Path streamer = Files.createDirectories(root.resolve("s1"));
+        Files.createDirectories(tmp.resolve("target"));
+        Files.createSymbolicLink(streamer.resolve("linked"), tmp.resolve("target"));
+        try (BusAppenders buses = new BusAppenders(root)) {
+            for (String id : new String[] {"..", ".", "../s2", "a/b", "", "x y"}) {
+                RendererException e = assertThrows(RendererException.class, () -> buses.forSession(streamer.toString(), id), id);
+                assertEquals(Status.Code.INVALID_ARGUMENT, e.code(), id);
+            }
+            RendererException e = assertThrows(RendererException.class, () -> buses.forSession(streamer.toString(), "linked"));
+            assertEquals(Status.Code.PERMISSION_DENIED, e.code());
+            assertEquals(0, buses.size());
+            try (var files = Files.list(tmp.resolve("target"))) {
+                assertEquals(0, files.count(), "nothing written through the symbolic link");
+            }
+            try (var files = Files.list(root)) {
+                assertEquals(1, files.count(), "nothing created beside the streamer's directory");
+            }
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.facecast.renderer.session;
 
 import io.facecast.bus.BusRecord;
-import io.facecast.bus.BusTailer;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.BusFixture;
@@ -46,7 +45,7 @@ class PackSessionsTest {
     @TempDir
     Path root;
     Path busDir, packs;
-    BusTailer tailer;
+    BusFixture.Tail tailer;
     ExecutorService pool;
     BusAppenders buses;
     RenderSessions sessions;
@@ -56,7 +55,7 @@ class PackSessionsTest {
     void setUp() throws Exception {
         busDir = root.resolve("streamer-1");
         packs = Files.createDirectories(root.resolve("packs"));
-        tailer = new BusTailer(busDir);
+        tailer = BusFixture.tail(busDir);
         pool = Executors.newFixedThreadPool(2);
         buses = new BusAppenders();
         sessions = new RenderSessions(SharedTts.get(), AvatarRegistry.withPackFolder(packs), buses, pool,

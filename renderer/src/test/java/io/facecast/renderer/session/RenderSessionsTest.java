@@ -1,7 +1,6 @@
 package io.facecast.renderer.session;
 
 import io.facecast.bus.BusRecord;
-import io.facecast.bus.BusTailer;
 import io.facecast.bus.I420;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
@@ -45,7 +44,7 @@ class RenderSessionsTest {
     @TempDir
     Path root;
     Path busDir;
-    BusTailer tailer;
+    BusFixture.Tail tailer;
     ExecutorService pool;
     BusAppenders buses;
     RenderSessions sessions;
@@ -57,7 +56,7 @@ class RenderSessionsTest {
     @BeforeEach
     void setUp() {
         busDir = root.resolve("streamer-1");
-        tailer = new BusTailer(busDir);
+        tailer = BusFixture.tail(busDir);
         pool = Executors.newFixedThreadPool(2);
         buses = new BusAppenders();
         AvatarRegistry avatars = new AvatarRegistry(Map.of("default", DefaultAvatar::new, "gated", GatedAvatar::new));
@@ -108,7 +107,7 @@ class RenderSessionsTest {
         BusRecord start = recs.get(0);
         assertEquals(RecordKind.SEGMENT_START, start.kind());
         assertEquals("Hello, I am your avatar.", start.text());
-        assertEquals(1, start.segmentId());
+        assertEquals(1, start.utteranceId());
         BusRecord end = recs.get(recs.size() - 1);
         assertEquals(RecordKind.SEGMENT_END, end.kind());
         long samples = end.mediaTimestamp();
@@ -149,7 +148,8 @@ class RenderSessionsTest {
     void utterancesOfASessionAreWrittenInOrderAndSessionsRunSideBySide() throws Exception {
         sessions.open("a", "default", "default", MediaSpec.newBuilder().setWidth(128).setHeight(128).setFps(25).build(), busDir.toString());
         sessions.open("b", "default", "default", MediaSpec.newBuilder().setWidth(128).setHeight(128).setFps(24).build(), busDir.toString());
-        assertEquals(1, buses.size(), "both sessions share the streamer's appender");
+        assertEquals(2, buses.size(), "each session writes its own queue");
+        assertTrue(Files.isDirectory(busDir.resolve("a")) && Files.isDirectory(busDir.resolve("b")), "in the streamer's directory");
         BusFixture.drain(tailer);
         sessions.speak("a", 1, "One.", false);
         sessions.speak("b", 1, "Uno.", false);
@@ -159,7 +159,7 @@ class RenderSessionsTest {
         }
         List<Long> aSegments = BusFixture.drain(tailer).stream()
                 .filter(r -> r.sessionId().equals("a") && r.kind() == RecordKind.SEGMENT_START)
-                .map(BusRecord::segmentId).toList();
+                .map(BusRecord::utteranceId).toList();
         assertEquals(List.of(1L, 2L), aSegments);
     }
 
@@ -177,13 +177,13 @@ class RenderSessionsTest {
         assertEquals(new Done("s", 9, SegmentObserver.Outcome.WRITTEN), awaitDone());
 
         List<BusRecord> recs = BusFixture.drain(tailer);
-        List<BusRecord> five = recs.stream().filter(r -> r.segmentId() == 5).toList();
+        List<BusRecord> five = recs.stream().filter(r -> r.utteranceId() == 5).toList();
         assertEquals(RecordKind.SEGMENT_START, five.get(0).kind());
         assertEquals(1 + 2 * (GatedAvatar.GATE_FRAME + 1), five.size(), "frames up to the gated one, then nothing");
         assertTrue(five.stream().noneMatch(r -> r.kind() == RecordKind.SEGMENT_END));
-        assertTrue(recs.stream().noneMatch(r -> r.segmentId() == 6), "queued utterance 6 never started");
+        assertTrue(recs.stream().noneMatch(r -> r.utteranceId() == 6), "queued utterance 6 never started");
         assertEquals(RecordKind.SEGMENT_END, recs.get(recs.size() - 1).kind());
-        assertEquals(9, recs.get(recs.size() - 1).segmentId());
+        assertEquals(9, recs.get(recs.size() - 1).utteranceId());
 
         RendererException e = assertThrows(RendererException.class, () -> sessions.speak("s", 4, "late", false));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.code());

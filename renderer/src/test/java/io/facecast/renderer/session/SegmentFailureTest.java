@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facecast.bus.BusRecord;
-import io.facecast.bus.BusTailer;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.BusFixture;
@@ -63,7 +62,7 @@ class SegmentFailureTest {
         BusAppenders buses = new BusAppenders();
         RenderSessions sessions = new RenderSessions(failsSecond, AvatarRegistry.builtIn(), buses, pool,
                 (s, u, o) -> done.add(o));
-        try (BusTailer tailer = new BusTailer(root)) {
+        try (BusFixture.Tail tailer = BusFixture.tail(root)) {
             sessions.open("s", "", "http:alloy", MediaSpec.newBuilder().setWidth(128).setHeight(128).build(),
                     root.toString());
             BusFixture.drain(tailer);

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.facecast.bus.BusRecord;
-import io.facecast.bus.BusTailer;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.BusFixture;
@@ -73,7 +72,7 @@ class WordsOnTheBusTest {
     void eachWordIsWrittenBeforeTheFrameHoldingItsFirstPhonemeAndTheMouthMovesThere() throws Exception {
         RenderSessions sessions = new RenderSessions(SharedTts.get(), AvatarRegistry.builtIn(), buses, pool,
                 (s, u, o) -> done.add(o));
-        try (BusTailer tailer = new BusTailer(root)) {
+        try (BusFixture.Tail tailer = BusFixture.tail(root)) {
             sessions.open("s", "", "", MediaSpec.newBuilder().setWidth(256).setHeight(256).setFps(FPS).build(),
                     root.toString());
             BusFixture.drain(tailer);

@@ -3,11 +3,13 @@ package io.facecast.streamer.ingest;
 import io.facecast.bus.BusFormatException;
 import io.facecast.bus.BusRecord;
 import io.facecast.bus.BusTailer;
+import io.facecast.bus.MediaBus;
 import io.facecast.bus.PlaybackFeedback;
 import io.facecast.bus.RecordKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,16 +21,18 @@ import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 
 /**
- * Reads this streamer's queue with one tailer per subscribed session and hands that session's records to the
- * scheduler, but only while the session has room ({@code hasRoom}: less than the look-ahead limit buffered beyond
- * its play position). A renderer running far ahead therefore fills the queue (disk), not the streamer's heap, and a
- * full session never holds up another: its tailer just stays where it is. Each tailer passes over other sessions'
- * records after reading only their header.
+ * Reads each subscribed session's own queue ({@code <streamer-dir>/<session-id>}, {@link MediaBus#sessionQueue}) and
+ * hands its records to the scheduler, but only while the session has room ({@code hasRoom}: less than the look-ahead
+ * limit buffered beyond its play position). A renderer running far ahead therefore fills the queue (disk), not the
+ * streamer's heap, and a full session never holds up another: its reader just stays where it is. A reader opens
+ * only its session's records, so the work grows with the records routed, not with sessions x records (it did when
+ * all sessions shared one queue and every reader passed over the others' records: {@code IngestBenchmark}).
  *
- * <p>Retention: no tailer deletes on its own; once a second the ingest deletes the cycle files before the oldest
- * cycle any session's tailer is still reading, so nothing unread is ever deleted.
+ * <p>Retention: each session's reader is its queue's only reader; it deletes the cycle files it has moved past
+ * (nothing unread) and, when the session is unsubscribed, the whole queue. Once a second the ingest also deletes
+ * queues of no subscribed session untouched for a minute (the renderer wrote after the close, or a crash left them).
  *
- * <p>One thread serves all tailers. Waiting for new records backs off from spinning to parking (≤ 1 ms): on a 2-core
+ * <p>One thread serves all readers. Waiting for new records backs off from spinning to parking (≤ 1 ms): on a 2-core
  * machine a reader must not burn a core, and 1 ms is far inside the scheduler's start lead.
  *
  * <p>Feedback (when given a {@link PlaybackFeedback.Writer}): every {@value #FEEDBACK_INTERVAL_MILLIS} ms it reports
@@ -41,6 +45,10 @@ public final class BusIngest implements AutoCloseable {
     /** Records one session may take per turn, so a busy session cannot starve the others' reads. */
     private static final int BATCH = 64;
     static final long FEEDBACK_INTERVAL_MILLIS = 100;
+    /** A queue of no subscribed session is deleted once nothing has touched it for this long. */
+    static final long STALE_QUEUE_MILLIS = 60_000;
+    /** The longest the reader sleeps between looks at the queues (the back-off rule for 2-core machines). */
+    static final long MAX_PARK_NANOS = 1_000_000L;
 
     private final Function<String, BusTailer> openTailer;
     private final Consumer<BusRecord> scheduler;
@@ -52,15 +60,17 @@ public final class BusIngest implements AutoCloseable {
     /** Session -> {utterance, frames read} of the last VIDEO record routed. */
     private final Map<String, long[]> lastVideo = new ConcurrentHashMap<>();
     private final AtomicLong routed = new AtomicLong();
+    private final AtomicLong read = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong deleted = new AtomicLong();
     private final AtomicLong pausedTurns = new AtomicLong();
+    /** The streamer directory whose stale session queues {@link #sweep} deletes (null: none). */
+    private volatile Path streamerDir;
     private volatile boolean running;
     private Thread thread;
 
     /**
-     * @param openTailer a new tailer at the end of this streamer's queue that does not delete on its own
-     *                   ({@code new BusTailer(dir, rollCycle, false)})
+     * @param openTailer the reader of a session's queue ({@code session -> BusTailer.ofSession(streamerDir, session)})
      * @param hasRoom    whether the session may take more media now (the scheduler's look-ahead gauge)
      */
     public BusIngest(Function<String, BusTailer> openTailer, Consumer<BusRecord> scheduler, Predicate<String> hasRoom,
@@ -82,7 +92,13 @@ public final class BusIngest implements AutoCloseable {
         this.bufferedMillis = bufferedMillis;
     }
 
-    /** Starts reading the session's records written from now on. */
+    /** Also deletes, once a second, queues in {@code streamerDir} that belong to no subscribed session. */
+    public BusIngest sweepingStale(Path streamerDir) {
+        this.streamerDir = streamerDir;
+        return this;
+    }
+
+    /** Starts reading the session's queue. */
     public void subscribe(String sessionId) {
         readers.computeIfAbsent(sessionId, openTailer);
     }
@@ -103,10 +119,8 @@ public final class BusIngest implements AutoCloseable {
 
     public long recordsRouted() { return routed.get(); }
 
-    /** Other sessions' records the tailers passed over (each tailer sees every record once). */
-    public long recordsSkipped() {
-        return readers.values().stream().mapToLong(BusTailer::passed).sum();
-    }
+    /** Records the readers opened (routed, malformed, or read while a session was being unsubscribed). */
+    public long recordsRead() { return read.get(); }
 
     public long recordsMalformed() { return malformed.get(); }
 
@@ -139,10 +153,12 @@ public final class BusIngest implements AutoCloseable {
                         break;
                     }
                     try {
-                        if (!tailer.nextOf(session, r)) {
+                        if (!tailer.next(r)) {
                             break;
                         }
+                        read.incrementAndGet();
                     } catch (BusFormatException ex) {
+                        read.incrementAndGet();
                         malformed.incrementAndGet();
                         log.warn("skipping unreadable bus record: {}", ex.getMessage());
                         continue;
@@ -150,7 +166,7 @@ public final class BusIngest implements AutoCloseable {
                     n++;
                     routed.incrementAndGet();
                     if (r.kind() == RecordKind.VIDEO) {
-                        lastVideo.put(session, new long[] {r.segmentId(), r.mediaTimestamp() + 1});
+                        lastVideo.put(session, new long[] {r.utteranceId(), r.mediaTimestamp() + 1});
                     }
                     scheduler.accept(r); // the scheduler copies the holder; the payload array is fresh per read
                 }
@@ -159,23 +175,20 @@ public final class BusIngest implements AutoCloseable {
         return n;
     }
 
-    /** Deletes cycle files every session's tailer has moved past; returns how many. */
+    /** Deletes cycle files each session's reader has moved past, and stale queues; returns how many. */
     public int sweep() {
-        int oldest = Integer.MAX_VALUE;
-        BusTailer any = null;
-        for (BusTailer t : readers.values()) {
-            oldest = Math.min(oldest, t.positionCycle());
-            any = t;
-        }
-        if (any == null || oldest == Integer.MAX_VALUE || oldest == Integer.MIN_VALUE) {
-            return 0; // with no reader we cannot know what a session opened next will need: keep everything
-        }
-        int n;
-        synchronized (any) {
-            if (!readers.containsValue(any)) {
-                return 0;
+        int n = 0;
+        for (Map.Entry<String, BusTailer> e : readers.entrySet()) {
+            BusTailer t = e.getValue();
+            synchronized (t) {
+                if (readers.get(e.getKey()) == t) {
+                    n += t.sweep();
+                }
             }
-            n = any.deleteCyclesBefore(oldest);
+        }
+        Path dir = streamerDir;
+        if (dir != null) {
+            n += MediaBus.deleteStale(dir, readers.keySet(), STALE_QUEUE_MILLIS, System.currentTimeMillis());
         }
         deleted.addAndGet(n);
         return n;
@@ -210,7 +223,9 @@ public final class BusIngest implements AutoCloseable {
                 } else if (++idle < 50) {
                     Thread.onSpinWait();
                 } else {
-                    LockSupport.parkNanos(Math.min(1_000_000L, 20_000L * (idle - 49)));
+                    // Doubling from 20 us reaches the 1 ms cap in six parks; a linear ramp took fifty (25 ms), so
+                    // with records every ~10 ms it never got there and woke ~1000 times a second for nothing.
+                    LockSupport.parkNanos(Math.min(MAX_PARK_NANOS, 20_000L << Math.min(idle - 50, 6)));
                 }
                 long now = nanoTime.getAsLong();
                 if (now >= nextSweep) {

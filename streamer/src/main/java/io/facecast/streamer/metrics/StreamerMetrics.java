@@ -132,11 +132,11 @@ public final class StreamerMetrics implements PushMeters {
                                 java.util.function.IntSupplier peers) {
         Gauge.builder("facecast.streamer.bus.directory", busDir, d -> directory(d)[0]).baseUnit("bytes")
                 .strongReference(true)
-                .description("Apparent size of this streamer's queue directory (Chronicle cycle files are sparse)")
+                .description("Apparent size of this streamer's session queues (Chronicle cycle files are sparse)")
                 .register(registry);
         Gauge.builder("facecast.streamer.bus.directory.files", busDir, d -> directory(d)[1])
                 .strongReference(true)
-                .description("Files in this streamer's queue directory").register(registry);
+                .description("Files in this streamer's session queues").register(registry);
         Gauge.builder("facecast.streamer.sessions", sessions, s -> s.getAsInt())
                 .strongReference(true)
                 .description("Sessions open on this streamer").register(registry);
@@ -148,7 +148,7 @@ public final class StreamerMetrics implements PushMeters {
 
     private static double[] directory(Path dir) {
         long bytes = 0, files = 0;
-        try (Stream<Path> paths = Files.list(dir)) {
+        try (Stream<Path> paths = Files.walk(dir, 2)) { // <streamer-dir>/<session-id>/<cycle file>
             for (Path p : (Iterable<Path>) paths::iterator) {
                 if (Files.isRegularFile(p)) {
                     bytes += Files.size(p);
@@ -172,7 +172,7 @@ public final class StreamerMetrics implements PushMeters {
         busRead.record(age, TimeUnit.NANOSECONDS);
         if (r.kind() == RecordKind.VIDEO && r.mediaTimestamp() == 0) {
             stages.record(0, age);
-            firstRead.put(r.sessionId() + '/' + r.segmentId(), age);
+            firstRead.put(r.sessionId() + '/' + r.utteranceId(), age);
         }
     }
 

@@ -49,7 +49,7 @@ final class AudioRuns {
     /** Silences, from global sample {@code from} on, every run of a segment with id <= {@code throughId}. */
     void cut(long from, long throughId) {
         for (int i = 0; i < count; i++) {
-            if (seg[i].id <= throughId) {
+            if (io.facecast.bus.MediaFormat.isThrough(seg[i].id, throughId)) {
                 end[i] = Math.min(end[i], from);
             }
         }

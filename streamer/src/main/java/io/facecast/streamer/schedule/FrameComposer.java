@@ -21,9 +21,9 @@ import java.util.Arrays;
  */
 final class FrameComposer {
     /** At most this many idle frames per session: each is a full frame held for the session's life. */
-    static final int MAX_LOOP = 64;
+    static final int MAX_LOOP = io.facecast.bus.MediaFormat.MAX_IDLE_FRAMES;
     /** The longest a loop frame may be held, in video frames. */
-    static final int MAX_HOLD = RecordKind.MAX_IDLE_HOLD;
+    static final int MAX_HOLD = io.facecast.bus.MediaFormat.MAX_IDLE_HOLD;
     private static final byte MID_GREY = (byte) 128;
 
     final int width;

@@ -1,5 +1,6 @@
 package io.facecast.streamer.schedule;
 
+import io.facecast.bus.MediaFormat;
 import io.facecast.bus.BusRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -58,8 +59,10 @@ final class SessionPlayer {
     private final Segment[] decSeg = new Segment[RING];
     private final int[] decJ = new int[RING];
 
-    private long ignoreThrough = Long.MIN_VALUE;
-    private long lastStartId = Long.MIN_VALUE;
+    /** No utterance yet (for the two marks below); utterance ids compare unsigned ({@link MediaFormat}). */
+    private static final long NONE = Long.MIN_VALUE;
+    private long ignoreThrough = NONE;
+    private long lastStartId = NONE;
     private long rejectedId = Long.MIN_VALUE;
     private long nextDue;
     private long warnings;
@@ -304,7 +307,7 @@ final class SessionPlayer {
     private void finishDeciding(Segment s, long k) {
         s.doneDeciding = true;
         deciding = null;
-        ignoreThrough = Math.max(ignoreThrough, s.id);
+        ignoreThrough = later(ignoreThrough, s.id);
         retireTo(s, Long.MAX_VALUE, Long.MAX_VALUE);
         if (s.totalFrames() == 0 && !s.startedFired) {
             // An empty utterance: nothing to show, but the caller still learns it is done.
@@ -350,6 +353,15 @@ final class SessionPlayer {
         safe(() -> listener.speechStarted(sessionId, s.id, media, s.text));
     }
 
+    /** Whether {@code id} is at or before the mark (NONE: nothing is). */
+    private static boolean upTo(long id, long mark) {
+        return mark != NONE && MediaFormat.isThrough(id, mark);
+    }
+
+    private static long later(long mark, long id) {
+        return mark == NONE ? id : MediaFormat.laterUtterance(mark, id);
+    }
+
     // ------------------------------------------------------------------ interrupt
 
     /**
@@ -357,28 +369,28 @@ final class SessionPlayer {
      * next frame, queued ones are dropped and their late records ignored.
      */
     InterruptResult interrupt(long through) {
-        ignoreThrough = Math.max(ignoreThrough, through);
-        if (deciding != null && deciding.id <= through) {
+        ignoreThrough = later(ignoreThrough, through);
+        if (deciding != null && MediaFormat.isThrough(deciding.id, through)) {
             deciding.doneDeciding = true;
             retireTo(deciding, Long.MAX_VALUE, Long.MAX_VALUE);
             deciding = null;
         }
         for (long k = nextFrame; k < decidedUntil; k++) {
             int slot = (int) (k & (RING - 1));
-            if (decSeg[slot] != null && decSeg[slot].id <= through) {
+            if (decSeg[slot] != null && MediaFormat.isThrough(decSeg[slot].id, through)) {
                 set(k, IDLE, null, 0);
             }
         }
         runs.cut(audioPosition(), through);
         queue.removeIf(s -> {
-            if (s.id <= through) {
+            if (MediaFormat.isThrough(s.id, through)) {
                 retireTo(s, Long.MAX_VALUE, Long.MAX_VALUE);
                 return true;
             }
             return false;
         });
         Segment s = onAir;
-        if (s == null || s.id > through || s.finishedFired) {
+        if (s == null || !MediaFormat.isThrough(s.id, through) || s.finishedFired) {
             return InterruptResult.NOTHING_CUT;
         }
         onAir = null;
@@ -413,7 +425,7 @@ final class SessionPlayer {
             case AUDIO -> onAudio(r);
             case SEGMENT_END -> onSegmentEnd(r);
             case WORD_STARTED -> {
-                Segment s = find(r.segmentId());
+                Segment s = find(r.utteranceId());
                 if (s != null && !s.ended()) {
                     s.addWord(r.sequence(), r.sampleRate(), r.frameWidth(), r.text());
                 }
@@ -422,8 +434,8 @@ final class SessionPlayer {
     }
 
     private void onSegmentStart(BusRecord r) {
-        long id = r.segmentId();
-        if (id <= ignoreThrough || id <= lastStartId) {
+        long id = r.utteranceId();
+        if (upTo(id, ignoreThrough) || upTo(id, lastStartId)) {
             return; // discarded by an interrupt, or a repeat
         }
         lastStartId = id;
@@ -445,7 +457,7 @@ final class SessionPlayer {
     }
 
     private void onVideo(BusRecord r) {
-        Segment s = find(r.segmentId());
+        Segment s = find(r.utteranceId());
         long j = r.mediaTimestamp();
         if (s == null || s.ended() || j < 0 || j >= MAX_FRAME_INDEX || !composer.fits(r)) {
             if (s != null && !s.ended()) {
@@ -462,7 +474,7 @@ final class SessionPlayer {
 
     private void onAudio(BusRecord r) {
         long samples = r.payload().length / 2;
-        Segment s = find(r.segmentId());
+        Segment s = find(r.utteranceId());
         if (s == null || s.ended()) {
             handle.retiredAudioSamples.addAndGet(samples);
             return;
@@ -475,7 +487,7 @@ final class SessionPlayer {
     }
 
     private void onSegmentEnd(BusRecord r) {
-        Segment s = find(r.segmentId());
+        Segment s = find(r.utteranceId());
         if (s == null || s.ended()) {
             return;
         }
@@ -485,7 +497,7 @@ final class SessionPlayer {
     }
 
     private Segment find(long id) {
-        if (id <= ignoreThrough || id == rejectedId) {
+        if (upTo(id, ignoreThrough) || id == rejectedId) {
             return null;
         }
         if (deciding != null && deciding.id == id) {

@@ -7,7 +7,7 @@ import java.util.Objects;
  * the frame rate, the audio sample rate (mono) and the seed that makes its idle blinking deterministic.
  */
 public record SessionSpec(String sessionId, int width, int height, int fps, int sampleRate, long blinkSeed) {
-    public static final int DEFAULT_SAMPLE_RATE = 48_000;
+    public static final int DEFAULT_SAMPLE_RATE = io.facecast.bus.MediaFormat.SAMPLE_RATE;
 
     public SessionSpec {
         Objects.requireNonNull(sessionId, "sessionId");
@@ -17,7 +17,7 @@ public record SessionSpec(String sessionId, int width, int height, int fps, int 
         if (width <= 0 || height <= 0 || (width & 1) != 0 || (height & 1) != 0) {
             throw new IllegalArgumentException("frame size must be positive and even for I420, got " + width + "x" + height);
         }
-        if (fps != 24 && fps != 25 && fps != 30) {
+        if (!io.facecast.bus.MediaFormat.isSupportedFps(fps)) {
             throw new IllegalArgumentException("fps must be 24, 25 or 30, got " + fps);
         }
         if (sampleRate != 16_000 && sampleRate != 24_000 && sampleRate != 48_000) {

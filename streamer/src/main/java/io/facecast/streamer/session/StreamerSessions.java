@@ -1,5 +1,7 @@
 package io.facecast.streamer.session;
 
+import io.facecast.bus.MediaBus;
+import io.facecast.bus.MediaFormat;
 import io.facecast.ops.log.SessionLogContext;
 import io.facecast.api.v1.SessionEvent;
 import io.facecast.api.v1.Stats;
@@ -110,6 +112,10 @@ public final class StreamerSessions implements AutoCloseable {
         if (sessionId.isEmpty()) {
             throw new StreamerException(Status.Code.INVALID_ARGUMENT, "session_id is empty");
         }
+        if (!MediaBus.isSafeSessionId(sessionId)) {
+            throw new StreamerException(Status.Code.INVALID_ARGUMENT, "session_id '" + sessionId + "' cannot name the "
+                    + "session's bus queue: use 1-128 letters, digits, '.', '_' or '-'");
+        }
         if (draining) {
             throw new StreamerException(Status.Code.UNAVAILABLE, "streamer " + streamerId + " is draining");
         }
@@ -122,8 +128,8 @@ public final class StreamerSessions implements AutoCloseable {
         }
         SessionSpec spec;
         try {
-            spec = SessionSpec.of(sessionId, orDefault(media.getWidth(), 512), orDefault(media.getHeight(), 512),
-                    orDefault(media.getFps(), 30));
+            spec = SessionSpec.of(sessionId, orDefault(media.getWidth(), MediaFormat.DEFAULT_WIDTH),
+                    orDefault(media.getHeight(), MediaFormat.DEFAULT_HEIGHT), orDefault(media.getFps(), MediaFormat.DEFAULT_FPS));
         } catch (IllegalArgumentException e) {
             throw new StreamerException(Status.Code.INVALID_ARGUMENT, e.getMessage());
         }
@@ -240,7 +246,7 @@ public final class StreamerSessions implements AutoCloseable {
         }
         return StreamerInspection.newBuilder().setStreamerId(streamerId).setSessions(scheduler.sessionIds().size())
                 .setPeerConnections(peers).setBusSubscriptions(ingest.subscriptions())
-                .setBusRecordsRead(ingest.recordsRouted() + ingest.recordsSkipped())
+                .setBusRecordsRead(ingest.recordsRead())
                 .setBusCycleFilesDeleted(ingest.cycleFilesDeleted()).build();
     }
 

@@ -14,7 +14,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 /**
  * The real queue on a temp dir, the real ingest, the scheduler on virtual time: a renderer far ahead of real time
- * fills the queue, not the streamer, and a full session does not hold up another one behind it in the queue.
+ * fills its session's queue, not the streamer, and a full session does not hold up another one.
  */
 class BusBackpressureTest {
     private static final long MS = 1_000_000L;
@@ -27,20 +27,22 @@ class BusBackpressureTest {
     void aSessionFarAheadIsHeldToTheLookAheadAndOthersFlowPastIt() throws Exception {
         VirtualClock clock = new VirtualClock();
         StreamerScheduler scheduler = StreamerScheduler.virtual(clock, SchedulerConfig.defaults());
-        try (BusAppender renderer = new BusAppender(dir);
-             BusIngest ingest = new BusIngest(s -> new BusTailer(dir, MediaBus.DEFAULT_ROLL_CYCLE, false),
+        try (BusAppender renderA = new BusAppender(MediaBus.sessionQueue(dir, "a"));
+             BusAppender renderB = new BusAppender(MediaBus.sessionQueue(dir, "b"));
+             BusIngest ingest = new BusIngest(s -> BusTailer.ofSession(dir, s),
                      scheduler::accept, scheduler::hasRoom, clock::nanoTime)) {
             RecordingListener aEvents = new RecordingListener(), bEvents = new RecordingListener();
             for (String s : new String[]{"a", "b"}) {
                 ingest.subscribe(s);
                 scheduler.open(SessionSpec.of(s, Media.W, Media.H, FPS), new RecordingSink(clock), s.equals("a") ? aEvents : bEvents);
             }
-            // The renderer writes 20 s for A at once, then 1 s for B: B's records sit behind all of A's in the queue.
+            // The renderer writes 20 s for A at once, then 1 s for B.
             Media.Utterance a = Media.Utterance.ofMillis("a", 1, RATE, FPS, 20_000);
             Media.Utterance b = Media.Utterance.ofMillis("b", 1, RATE, FPS, 1_000);
-            for (String s : new String[]{"a", "b"}) for (BusRecord r : Media.idle(s, FPS)) renderer.append(r);
-            for (BusRecord r : a.all()) renderer.append(r);
-            for (BusRecord r : b.all()) renderer.append(r);
+            for (BusRecord r : Media.idle("a", FPS)) renderA.append(r);
+            for (BusRecord r : Media.idle("b", FPS)) renderB.append(r);
+            for (BusRecord r : a.all()) renderA.append(r);
+            for (BusRecord r : b.all()) renderB.append(r);
 
             long maxBufferedA = 0;
             long bStartedAt = -1;

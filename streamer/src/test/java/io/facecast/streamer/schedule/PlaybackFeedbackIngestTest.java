@@ -26,9 +26,9 @@ class PlaybackFeedbackIngestTest {
         Path dir = root.resolve("streamer-1");
         VirtualClock clock = new VirtualClock();
         StreamerScheduler scheduler = StreamerScheduler.virtual(clock, SchedulerConfig.defaults());
-        try (BusAppender renderer = new BusAppender(dir);
+        try (BusAppender renderer = new BusAppender(MediaBus.sessionQueue(dir, "a"));
              PlaybackFeedback.Reader feedback = new PlaybackFeedback.Reader(PlaybackFeedback.dirFor(dir));
-             BusIngest ingest = new BusIngest(s -> new BusTailer(dir, MediaBus.DEFAULT_ROLL_CYCLE, false),
+             BusIngest ingest = new BusIngest(s -> BusTailer.ofSession(dir, s),
                      scheduler::accept, scheduler::hasRoom, clock::nanoTime,
                      new PlaybackFeedback.Writer(PlaybackFeedback.dirFor(dir)), scheduler::bufferedMillis)) {
             ingest.subscribe("a");

@@ -39,9 +39,9 @@ public record PackManifest(String name, int width, int height, List<String> idle
     /** Avatar names are folder names and travel in requests: keep them to safe characters. */
     public static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     /** The longest idle loop the streamer accepts (its per-session limit). */
-    public static final int MAX_IDLE_FRAMES = 64;
+    public static final int MAX_IDLE_FRAMES = io.facecast.bus.MediaFormat.MAX_IDLE_FRAMES;
     /** The longest an idle frame may be held, in video frames (the bus's limit; about 10 s at 25 fps). */
-    public static final int MAX_IDLE_HOLD = io.facecast.bus.RecordKind.MAX_IDLE_HOLD;
+    public static final int MAX_IDLE_HOLD = io.facecast.bus.MediaFormat.MAX_IDLE_HOLD;
     private static final Set<String> FIELDS = Set.of("format", "name", "width", "height", "idle", "blink", "eyes", "mouth",
             "visemes", "sheet");
 
