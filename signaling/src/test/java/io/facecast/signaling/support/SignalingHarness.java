@@ -271,6 +271,22 @@ public final class SignalingHarness implements AutoCloseable {
         return injector.getInstance(io.micrometer.core.instrument.MeterRegistry.class);
     }
 
+    /** Any object of the harness's injector (the real wiring). */
+    public <T> T get(Class<T> type) {
+        return injector.getInstance(type);
+    }
+
+    /** Registers again, listing the sessions the streamer still holds (as after signaling restarted). */
+    public void register(String id, int maxSessions, java.util.List<String> liveSessions) {
+        registry(id).registerStreamer(RegisterStreamerRequest.newBuilder()
+                .setStreamerId(id)
+                .setControlAddress(streamerAddress(id))
+                .setBusPath("/tmp/bus-" + id)
+                .setMaxSessions(maxSessions)
+                .addAllLiveSessions(liveSessions)
+                .build());
+    }
+
     public SessionManager sessions() {
         return injector.getInstance(SessionManager.class);
     }
