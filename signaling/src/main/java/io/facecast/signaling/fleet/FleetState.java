@@ -84,6 +84,9 @@ public interface FleetState extends AutoCloseable {
     /** Assigns the session's next utterance id: unique across replicas. */
     long nextUtteranceId(String sessionId);
 
+    /** Makes sure the next utterance id is above this one (written back after the store lost its data). */
+    void raiseUtteranceId(String sessionId, long atLeast);
+
     /** The last utterance id assigned to the session (0: none). */
     long lastUtteranceId(String sessionId);
 

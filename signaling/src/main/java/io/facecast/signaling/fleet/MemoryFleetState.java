@@ -165,6 +165,11 @@ public final class MemoryFleetState implements FleetState {
     }
 
     @Override
+    public synchronized void raiseUtteranceId(String sessionId, long atLeast) {
+        utterances.merge(sessionId, atLeast, Math::max);
+    }
+
+    @Override
     public synchronized long lastUtteranceId(String sessionId) {
         return utterances.getOrDefault(sessionId, 0L);
     }

@@ -88,6 +88,13 @@ public final class RedisFleetState implements FleetState {
             redis.call('HSET', KEYS[1], unpack(ARGV))
             return 1""";
 
+    private static final String RAISE_UTTERANCE = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            if tonumber(redis.call('HGET', KEYS[1], 'utt') or '0') < tonumber(ARGV[1]) then
+              redis.call('HSET', KEYS[1], 'utt', ARGV[1])
+            end
+            return 1""";
+
     private final RedisClient client;
     private final ClientResources resources;
     private final StatefulRedisConnection<String, String> connection;
@@ -361,6 +368,12 @@ public final class RedisFleetState implements FleetState {
     @Override
     public long nextUtteranceId(String sessionId) {
         return call(() -> redis.hincrby(sessionKey(sessionId), "utt", 1));
+    }
+
+    @Override
+    public void raiseUtteranceId(String sessionId, long atLeast) {
+        run(() -> redis.eval(RAISE_UTTERANCE, ScriptOutputType.INTEGER, new String[] {sessionKey(sessionId)},
+                Long.toString(atLeast)));
     }
 
     @Override

@@ -300,8 +300,12 @@ public final class SessionManager {
         SdpOfferCheck.check(sdpOffer);
         String answer = session.streamer().backend().negotiate(sessionId, sdpOffer);
         String why = "answer sent; waiting for ICE/DTLS";
-        session.changeStateIfNew(SessionState.SESSION_STATE_CONNECTING, why,
-                events.stateChanged(sessionId, SessionState.SESSION_STATE_CONNECTING, why), nanoTime.getAsLong());
+        SessionEvent connecting = events.stateChanged(sessionId, SessionState.SESSION_STATE_CONNECTING, why);
+        if (session.changeStateIfNew(SessionState.SESSION_STATE_CONNECTING, why, connecting, nanoTime.getAsLong())
+                && fleet.shared()) {
+            fleet.setSessionState(sessionId, SessionState.SESSION_STATE_CONNECTING);
+            publishShared(connecting);
+        }
         return answer;
     }
 
@@ -493,20 +497,20 @@ public final class SessionManager {
      * replicas, whose watchers get it from there.
      */
     public void onStreamerEvent(StreamerRegistration from, SessionEvent event) {
-        Session session = sessions.get(event.getSessionId());
-        boolean hosts;
-        if (session != null) {
-            hosts = session.streamer().registrationId().equals(from.registrationId());
-        } else {
-            hosts = fleet.shared() && fleet.session(event.getSessionId())
-                    .map(r -> r.streamerId().equals(from.streamerId())).orElse(false) && streamers.isCurrent(from);
+        Session session;
+        try {
+            // A session another replica created is loaded once; its later events are checked locally.
+            session = cachedOrShared(event.getSessionId());
+        } catch (StatusRuntimeException e) {
+            session = null;
         }
+        boolean hosts = session != null && session.streamer().registrationId().equals(from.registrationId());
         if (!hosts) {
             log.debug("dropping an event for session '{}' that {} does not host here", event.getSessionId(), from);
             return;
         }
         SessionEvent stamped = events.stamped(event);
-        if (event.hasSpeechStarted() && session != null) {
+        if (event.hasSpeechStarted()) {
             metrics.speechStarted(session.id(), event.getSpeechStarted().getUtteranceId(), nanoTime.getAsLong());
         }
         if (event.hasStateChanged()) {
@@ -517,18 +521,15 @@ public final class SessionManager {
             }
             if (state == SessionState.SESSION_STATE_CLOSED) {
                 String reason = event.getStateChanged().getReason();
-                Session closing = session != null ? session : cachedOrShared(event.getSessionId());
-                if (closing != null) {
-                    close(closing, reason.isEmpty() ? "closed by the streamer" : reason, null, true);
-                }
+                close(session, reason.isEmpty() ? "closed by the streamer" : reason, null, true);
                 return;
             }
-            fleet.setSessionState(event.getSessionId(), state);
+            if (fleet.shared()) {
+                fleet.setSessionState(event.getSessionId(), state);
+            }
         }
         publishShared(stamped);
-        if (session != null) {
-            apply(session, stamped);
-        }
+        apply(session, stamped);
     }
 
     /** An event another replica published: delivered to this replica's watchers of the session, if it has any. */
@@ -591,7 +592,7 @@ public final class SessionManager {
 
     /** Ends the session with an Error event and FAILED, here and on every other replica; the streamer is not called. */
     private void fail(String sessionId, String reason, String errorMessage) {
-        Session session = cachedOrShared(sessionId);
+        Session session = sessions.get(sessionId);
         if (session != null) {
             close(session, reason, events.error(sessionId, "UNAVAILABLE", errorMessage), false,
                     SessionState.SESSION_STATE_FAILED);
@@ -641,6 +642,23 @@ public final class SessionManager {
     }
 
     /**
+     * The streamer registered anew elsewhere (this replica's registration of it was superseded): the sessions held
+     * here follow its current registration, so calls through this replica reach it over the new channel.
+     */
+    public void followStreamer(String streamerId) {
+        java.util.Optional<StreamerRegistration> current = streamers.find(streamerId);
+        if (current.isEmpty()) {
+            return;
+        }
+        for (Session session : sessions.values()) {
+            if (session.streamer().streamerId().equals(streamerId)
+                    && !session.streamer().registrationId().equals(current.get().registrationId())) {
+                session.rebind(current.get());
+            }
+        }
+    }
+
+    /**
      * A node's renderer stopped answering: its sessions (on the given streamers) are told that speech is unavailable;
      * they stay open, video and silence go on.
      */
@@ -669,11 +687,11 @@ public final class SessionManager {
         int reopened = 0;
         for (String streamerId : streamerIds) {
             for (SessionRecord record : fleet.sessionsOn(streamerId)) {
-                Session session = cachedOrShared(record.sessionId());
-                if (session == null) {
-                    continue;
-                }
                 try {
+                    Session session = cachedOrShared(record.sessionId());
+                    if (session == null) {
+                        continue;
+                    }
                     reopenOnRenderer(session);
                     reopened++;
                     SessionEvent back = events.stateChanged(session.id(), session.state(),
@@ -681,7 +699,7 @@ public final class SessionManager {
                     publishShared(back);
                     session.publish(back);
                 } catch (RuntimeException e) {
-                    log.warn("could not open session {} again on its renderer: {}", session.id(), e.getMessage());
+                    log.warn("could not open session {} again on its renderer: {}", record.sessionId(), e.getMessage());
                 }
             }
         }
@@ -724,6 +742,7 @@ public final class SessionManager {
         for (Session session : sessions.values()) {
             if (!session.isClosed()) {
                 fleet.putSession(record(session, "", ""));
+                fleet.raiseUtteranceId(session.id(), session.lastUtteranceId());
                 n++;
             }
         }
@@ -882,6 +901,12 @@ public final class SessionManager {
         requireId(sessionId);
         Session session = cachedOrShared(sessionId);
         if (session != null) {
+            if (fleet.shared()) {
+                // The streamer may have registered again (here or elsewhere) since: follow its current registration.
+                streamers.find(session.streamer().streamerId())
+                        .filter(current -> !current.registrationId().equals(session.streamer().registrationId()))
+                        .ifPresent(session::rebind);
+            }
             return session;
         }
         if (tombstones.find(sessionId).isPresent()) {

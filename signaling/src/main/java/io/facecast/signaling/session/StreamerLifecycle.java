@@ -182,6 +182,7 @@ public final class StreamerLifecycle {
         for (StreamerRegistration gone : registry.dropSuperseded()) {
             log.info("{} is no longer registered here (declared dead elsewhere, or registered with another replica)", gone);
             letGo(gone);
+            sessions.followStreamer(gone.streamerId());
         }
         return dead;
     }
