@@ -194,6 +194,16 @@ public final class StreamerRegistry {
         return gone;
     }
 
+    /** Closes the channels to streamers registered elsewhere (shutdown). */
+    public synchronized void shutdownViews() {
+        for (StreamerRegistration view : views.values()) {
+            if (view.backend() != null) {
+                view.backend().shutdown();
+            }
+        }
+        views.clear();
+    }
+
     /** The streamers registered with this replica (written back to the fleet state after it lost its data). */
     public synchronized List<StreamerRegistration> registeredHere() {
         return List.copyOf(local.values());

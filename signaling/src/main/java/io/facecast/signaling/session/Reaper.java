@@ -64,6 +64,9 @@ public final class Reaper {
     private void runSafely() {
         try {
             runOnce();
+        } catch (io.grpc.StatusRuntimeException e) {
+            // The shared store is unreachable (Redis restarting): said once a second in one line, retried next pass.
+            log.warn("reaper pass skipped: {}", e.getStatus().getDescription());
         } catch (RuntimeException e) {
             // A failure here must not cancel the periodic task (scheduleWithFixedDelay stops on an exception).
             log.error("reaper pass failed", e);

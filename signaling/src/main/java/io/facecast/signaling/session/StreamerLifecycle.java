@@ -224,6 +224,7 @@ public final class StreamerLifecycle {
             registration.backend().shutdown();
         });
         pumps.clear();
+        registry.shutdownViews();
     }
 
     private void retire(StreamerRegistration registration, String reason, String errorMessage) {

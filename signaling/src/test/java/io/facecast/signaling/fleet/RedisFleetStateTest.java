@@ -189,23 +189,10 @@ class RedisFleetStateTest {
 
         redis.kill();
         redis.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        boolean aLost = false;
-        while (true) {
-            try {
-                aLost = a.lostData();
-                break;
-            } catch (io.grpc.StatusRuntimeException e) {
-                assertEquals(io.grpc.Status.Code.UNAVAILABLE, e.getStatus().getCode(), "told, not hung");
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(50);
-            }
-        }
+        boolean aLost = whenReconnected(a::lostData);
         assertTrue(aLost);
         assertFalse(a.lostData(), "once");
-        assertTrue(b.lostData(), "every replica learns it");
+        assertTrue(whenReconnected(b::lostData), "every replica learns it");
         assertTrue(a.streamers().isEmpty());
 
         // Pub/sub is resubscribed by itself.
@@ -216,5 +203,21 @@ class RedisFleetStateTest {
             got = atB.poll(100, TimeUnit.MILLISECONDS);
         }
         assertEquals(event, got);
+    }
+
+    /** Calls until the client has reconnected (Lettuce's backoff); until then each call says UNAVAILABLE at once. */
+    static <T> T whenReconnected(java.util.function.Supplier<T> call) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (true) {
+            try {
+                return call.get();
+            } catch (io.grpc.StatusRuntimeException e) {
+                assertEquals(io.grpc.Status.Code.UNAVAILABLE, e.getStatus().getCode(), "told, not hung");
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 }

@@ -133,4 +133,48 @@ class TwoReplicasTest {
         assertTrue(b.get(io.facecast.signaling.placement.StreamerRegistry.class).fleet().streamers().isEmpty(),
                 "its keys are gone");
     }
+
+    @Test
+    void afterRedisRestartsEmptyTheReplicasWriteBackWhatTheyKnowAndCarryOn() throws Exception {
+        FakeStreamerServer s1 = a.addStreamer("s1", 4);
+        String id = api(a).createSession(CreateSessionRequest.getDefaultInstance()).getSessionId();
+        api(a).negotiate(NegotiateRequest.newBuilder().setSessionId(id).setSdpOffer(OFFER).build());
+        assertEquals(1, api(a).speak(SpeakRequest.newBuilder().setSessionId(id).setText("before").build()).getUtteranceId());
+        EventRecorder atB = watch(b, id);
+        atB.next();
+
+        redis.kill();
+        redis.start(); // empty: nothing was saved
+        FleetState fleet = a.get(io.facecast.signaling.placement.StreamerRegistry.class).fleet();
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (true) {
+            try {
+                a.reaper().runOnce(); // notices the lost data and writes back its streamer and sessions
+                break;
+            } catch (io.grpc.StatusRuntimeException e) {
+                assertEquals(io.grpc.Status.Code.UNAVAILABLE, e.getStatus().getCode());
+                assertTrue(System.nanoTime() < deadline, "Redis came back but the replica did not reconnect");
+                Thread.sleep(50);
+            }
+        }
+        assertTrue(fleet.streamer("s1").isPresent(), "the streamer's record is back");
+        assertTrue(fleet.session(id).isPresent(), "the session's record is back");
+        assertEquals(1, fleet.slotsUsed("s1"), "and its slot");
+
+        // B serves the session again (a fresh load from the rewritten record), with utterance ids going on.
+        assertEquals(2L, (long) RedisFleetStateTest.whenReconnected(() -> api(b).speak(
+                SpeakRequest.newBuilder().setSessionId(id).setText("after").build()).getUtteranceId()));
+        // Events still cross replicas (both resubscribed by themselves).
+        List<SessionEvent> seen = new java.util.ArrayList<>();
+        boolean connected = false;
+        for (int i = 0; i < 100 && !connected; i++) {
+            s1.emitState(id, SessionState.SESSION_STATE_CONNECTED, "peer connected");
+            SessionEvent event = atB.poll(100);
+            if (event != null) {
+                seen.add(event);
+                connected = event.getStateChanged().getState() == SessionState.SESSION_STATE_CONNECTED;
+            }
+        }
+        assertTrue(connected, "B's watcher got: " + seen);
+    }
 }
