@@ -37,6 +37,11 @@ public final class EventRecorder implements StreamObserver<SessionEvent> {
         return event;
     }
 
+    /** The next event within this many milliseconds, or null. */
+    public SessionEvent poll(long millis) throws InterruptedException {
+        return events.poll(millis, TimeUnit.MILLISECONDS);
+    }
+
     public boolean hasPending() {
         return !events.isEmpty();
     }
