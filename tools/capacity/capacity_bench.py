@@ -339,7 +339,9 @@ def run_facecast(n, args, raw):
         signaling = jvm("signaling", "signaling", [], [
             "--port", "0", "--internal-port", "0", "--http-port", "0", "--renderer", r_addr, "--tls-dir", tls,
             "--api-key-file", key_file, "--key-session-quota", str(max(64, 2 * n)), "--key-rate", "1000",
-            "--key-burst", "1000"])
+            "--key-burst", "1000",
+            # exactly N sessions on the one streamer: the fleet's load threshold would turn the last ones away
+            "--placement-threshold", "1"])
         signaling.wait_for_line(r"listening on", args.start_timeout)
         internal = "%s:%s" % signaling.wait_for_line(r"control plane on ([0-9.]+):(\d+)", args.start_timeout).groups()
         base = signaling.wait_for_line(r"demo page: (http://\S+?)/?\s", args.start_timeout).group(1)

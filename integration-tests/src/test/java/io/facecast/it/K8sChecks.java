@@ -45,12 +45,8 @@ final class K8sChecks {
             "facecast/signaling", SignalingMain::new,
             "facecast/renderer", RendererMain::new,
             "facecast/streamer", StreamerMain::new);
-    /**
-     * Issue 9's flags, being added by other branches at the same time as these manifests; tolerated only while the
-     * Main lacks them (once merged they are checked like every other flag). Empty this once they are all in.
-     */
-    static final Map<String, Set<String>> PENDING_FLAGS = Map.of(
-            "facecast/signaling", Set.of("--registry", "--placement-threshold"));
+    /** Flags the manifests may use before their Main has them (a branch being merged); empty when all are in. */
+    static final Map<String, Set<String>> PENDING_FLAGS = Map.of();
     /** Environment variables that carry secrets: only ever from a Secret. */
     private static final Pattern SECRET_ENV = Pattern.compile("(?i).*(SECRET|KEY|PASSWORD|TOKEN|CREDENTIAL).*");
     /** Flags that would put a secret on a command line (visible in the process list). */
