@@ -132,6 +132,15 @@ public final class SignalingMain implements Callable<Integer> {
                     + " behind (default: ${DEFAULT-VALUE}).")
     int eventQueueCapacity = io.facecast.signaling.relay.QueuedEventSink.DEFAULT_CAPACITY;
 
+    @Option(names = "--registry", paramLabel = "memory|redis://HOST:PORT",
+            description = "Where the fleet state (streamers, slots, sessions, events) lives: memory (one replica, the "
+                    + "default) or a Redis that several signaling replicas share (docs/fleet.md).")
+    String registry = io.facecast.signaling.fleet.FleetOptions.MEMORY;
+
+    @Option(names = "--placement-threshold", paramLabel = "LOAD",
+            description = "A streamer reporting a load above this (0..1] takes no new sessions (default: ${DEFAULT-VALUE}).")
+    double placementThreshold = io.facecast.signaling.fleet.FleetOptions.DEFAULT_PLACEMENT_THRESHOLD;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -155,15 +164,32 @@ public final class SignalingMain implements Callable<Integer> {
         SignalingConfig config = toConfig();
         InternalPlane internal = internalPlane();
         AuthOptions auth = authOptions();
-        SignalingServer server = Guice.createInjector(new SignalingModule(config, httpOptions(), iceOptions(), internal,
-                        auth))
-                .getInstance(SignalingServer.class)
-                .start();
+        io.facecast.signaling.fleet.FleetOptions fleet;
+        try {
+            fleet = new io.facecast.signaling.fleet.FleetOptions(registry, placementThreshold);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        SignalingServer server;
+        try {
+            server = Guice.createInjector(new SignalingModule(config, httpOptions(), iceOptions(), internal,
+                            auth).withFleet(fleet))
+                    .getInstance(SignalingServer.class)
+                    .start();
+        } catch (com.google.inject.ProvisionException e) {
+            // e.g. the Redis of --registry is not reachable: one line that says so, not a stack trace.
+            if (e.getCause() instanceof IllegalArgumentException reason) {
+                System.err.println("signaling: " + reason.getMessage());
+                return 1;
+            }
+            throw e;
+        }
         Runtime.getRuntime().addShutdownHook(new Thread(server::close, "signaling-shutdown"));
         System.out.println("signaling listening on " + config.host() + ":" + server.port());
         // Worded so it never matches "listening on" (the public address); launchers read it for --signaling.
         System.out.println("signaling control plane on " + internal.host() + ":" + server.internalPort()
                 + " (mutual TLS, as " + internal.tls().self() + ")");
+        System.out.println("fleet state: " + (fleet.inMemory() ? "in memory (one replica)" : registry));
         System.out.println(auth.enabled()
                 ? "public API auth: on, " + auth.keys().size() + " API key(s) from " + keySource
                 : "public API auth: OFF (--insecure-no-auth): anyone who reaches the ports controls every session");

@@ -55,6 +55,7 @@ public final class SignalingModule extends AbstractModule {
     private final IceOptions ice;
     private final InternalPlane internal;
     private final AuthOptions auth;
+    private io.facecast.signaling.fleet.FleetOptions fleet = io.facecast.signaling.fleet.FleetOptions.memory();
 
     /** Without the browser-facing HTTP listener (gRPC only). */
     public SignalingModule(SignalingConfig config) {
@@ -84,6 +85,12 @@ public final class SignalingModule extends AbstractModule {
         this.auth = auth;
     }
 
+    /** Where the fleet state lives (memory, or Redis shared by replicas) and the placement threshold. */
+    public SignalingModule withFleet(io.facecast.signaling.fleet.FleetOptions options) {
+        this.fleet = options;
+        return this;
+    }
+
     private InternalPlane internal() {
         if (internal == null) {
             throw new IllegalStateException("signaling needs its internal control plane's TLS material (--tls-dir)");
@@ -97,7 +104,8 @@ public final class SignalingModule extends AbstractModule {
         bind(HttpOptions.class).toInstance(http);
         bind(IceOptions.class).toInstance(ice);
         bind(AuthOptions.class).toInstance(auth);
-        bind(PlacementPolicy.class).to(LeastLoadedPlacement.class);
+        bind(io.facecast.signaling.fleet.FleetOptions.class).toInstance(fleet);
+        bind(PlacementPolicy.class).toInstance(new io.facecast.signaling.placement.WeightedPlacement());
         bind(SignalingServer.class).in(Singleton.class);
     }
 
@@ -168,10 +176,54 @@ public final class SignalingModule extends AbstractModule {
         return new GrpcStreamerBackendFactory(channels, config.controlDeadline());
     }
 
+    /** In memory (one replica; time from the monotonic clock) or in Redis (wall clock: replicas on several hosts). */
     @Provides
     @Singleton
-    StreamerRegistry streamerRegistry(PlacementPolicy policy, @NanoTime LongSupplier nanoTime, SignalingConfig config) {
-        return new StreamerRegistry(policy, nanoTime, config.streamerTimeout());
+    io.facecast.signaling.fleet.FleetState fleetState(io.facecast.signaling.fleet.FleetOptions options,
+                                                      @NanoTime LongSupplier nanoTime, Clock clock) {
+        if (options.inMemory()) {
+            return new io.facecast.signaling.fleet.MemoryFleetState(() -> nanoTime.getAsLong() / 1_000_000);
+        }
+        return new io.facecast.signaling.fleet.RedisFleetState(options.registry(), clock::millis);
+    }
+
+    @Provides
+    @Singleton
+    StreamerRegistry streamerRegistry(io.facecast.signaling.fleet.FleetState fleetState, PlacementPolicy policy,
+                                      @NanoTime LongSupplier nanoTime, SignalingConfig config,
+                                      io.facecast.signaling.fleet.FleetOptions options) {
+        return new StreamerRegistry(fleetState, policy, nanoTime, config.streamerTimeout(), options.placementThreshold());
+    }
+
+    /** The default renderer (--renderer) and one channel per node renderer that streamers name. */
+    @Provides
+    @Singleton
+    io.facecast.signaling.fleet.RendererDirectory renderers(RendererBackend renderer, SignalingConfig config,
+                                                            ChannelFactory channels) {
+        return new io.facecast.signaling.fleet.RendererDirectory(renderer, config.rendererAddress(),
+                address -> new GrpcRendererBackend(address, channels, config.controlDeadline()));
+    }
+
+    /** Probes each node renderer of this replica's streamers with gRPC health once a second. */
+    @Provides
+    @Singleton
+    io.facecast.signaling.session.RendererWatch rendererWatch(StreamerLifecycle streamers, SessionManager sessions,
+                                                              SignalingConfig config, ChannelFactory channels) {
+        java.util.Map<String, io.grpc.ManagedChannel> probes = new java.util.concurrent.ConcurrentHashMap<>();
+        return new io.facecast.signaling.session.RendererWatch(streamers, sessions, address -> {
+            String target = address.isEmpty() ? config.rendererAddress() : address;
+            io.grpc.ManagedChannel channel = probes.computeIfAbsent(target,
+                    a -> channels.open(a, io.facecast.security.FleetRole.RENDERER, null));
+            try {
+                io.grpc.health.v1.HealthGrpc.newBlockingStub(channel).withDeadlineAfter(800, java.util.concurrent.TimeUnit.MILLISECONDS)
+                        .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
+                return true;
+            } catch (io.grpc.StatusRuntimeException e) {
+                // Any answer but silence means the process is there (a renderer without the health service too).
+                io.grpc.Status.Code code = e.getStatus().getCode();
+                return code != io.grpc.Status.Code.UNAVAILABLE && code != io.grpc.Status.Code.DEADLINE_EXCEEDED;
+            }
+        });
     }
 
     @Provides
@@ -206,7 +258,7 @@ public final class SignalingModule extends AbstractModule {
     @Singleton
     SessionManager sessionManager(
             StreamerRegistry registry,
-            RendererBackend renderer,
+            io.facecast.signaling.fleet.RendererDirectory renderer,
             SessionEvents events,
             Tombstones tombstones,
             @NanoTime LongSupplier nanoTime,

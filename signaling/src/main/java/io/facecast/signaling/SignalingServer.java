@@ -46,6 +46,14 @@ public final class SignalingServer implements AutoCloseable {
     private final HealthStatusManager internalHealth = new HealthStatusManager();
     private Server server;
     private Server internalServer;
+    @com.google.inject.Inject(optional = true)
+    private io.facecast.signaling.session.RendererWatch rendererWatch;
+    @com.google.inject.Inject(optional = true)
+    private io.facecast.signaling.session.SessionManager sessions;
+    @com.google.inject.Inject(optional = true)
+    private io.facecast.signaling.fleet.FleetState fleetState;
+    @com.google.inject.Inject(optional = true)
+    private io.facecast.signaling.fleet.RendererDirectory renderers;
 
     @Inject
     SignalingServer(
@@ -97,6 +105,9 @@ public final class SignalingServer implements AutoCloseable {
         internalHealth.setStatus("", ServingStatus.SERVING);
         internalHealth.setStatus(registry.bindService().getServiceDescriptor().getName(), ServingStatus.SERVING);
         reaper.start(scheduler);
+        if (rendererWatch != null) {
+            rendererWatch.start(scheduler);
+        }
         http.start();
         return this;
     }
@@ -131,6 +142,14 @@ public final class SignalingServer implements AutoCloseable {
         }
         health.enterTerminalState();
         internalHealth.enterTerminalState();
+        if (sessions != null) {
+            // Drain: every client event stream here is told to watch again through another replica.
+            int drained = sessions.drainWatchers();
+            log.info("signaling draining: {} sessions' event streams told to reconnect to another replica", drained);
+        }
+        if (rendererWatch != null) {
+            rendererWatch.stop();
+        }
         http.close();
         reaper.stop();
         internalServer.shutdown();
@@ -149,6 +168,12 @@ public final class SignalingServer implements AutoCloseable {
             grpcRenderer.close();
         }
         scheduler.shutdownNow();
+        if (renderers != null) {
+            renderers.close();
+        }
+        if (fleetState != null) {
+            fleetState.close();
+        }
         log.info("signaling stopped");
     }
 }

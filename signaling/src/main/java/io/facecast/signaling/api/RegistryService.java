@@ -34,7 +34,8 @@ public final class RegistryService extends RegistryGrpc.RegistryImplBase {
     @Override
     public void heartbeat(HeartbeatRequest request, StreamObserver<HeartbeatResponse> response) {
         Errors.unary("Heartbeat", "signaling", response, () -> HeartbeatResponse.newBuilder()
-                .setKnown(streamers.heartbeat(request.getStreamerId(), FleetAuthorization.caller(), request.getActiveSessions()))
+                .setKnown(streamers.heartbeat(request.getStreamerId(), FleetAuthorization.caller(),
+                        request.getActiveSessions(), request.getState(), request.getLoad()))
                 .build());
     }
 }

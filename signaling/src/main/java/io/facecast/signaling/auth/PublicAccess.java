@@ -25,9 +25,11 @@ public final class PublicAccess {
     private final SessionOwners owners;
     private final RateLimiter rates;
     private final EventTickets tickets;
+    private final SessionManager sessions;
 
     public PublicAccess(AuthOptions options, SessionManager sessions, Clock clock, LongSupplier nanoTime) {
         this.options = options;
+        this.sessions = sessions;
         this.tokens = new AccessTokens(options.keys(), clock);
         this.owners = new SessionOwners(options.sessionQuota(), id -> isOpen(sessions, id));
         this.rates = new RateLimiter(options.requestsPerSecond(), options.burst(), nanoTime);
@@ -112,6 +114,8 @@ public final class PublicAccess {
             throw e;
         }
         slot.commit(session.getSessionId());
+        // Kept with the session in the fleet state, so every replica enforces who may use it.
+        sessions.recordOwner(session.getSessionId(), principal.keyId(), principal.credentialId());
         return session.toBuilder().setSessionToken(sessionToken(principal, session.getSessionId())).build();
     }
 
@@ -139,6 +143,9 @@ public final class PublicAccess {
             return true;
         }
         SessionOwners.Owner owner = owners.ownerOf(sessionId);
+        if (owner == null) {
+            owner = sessions.ownerOf(sessionId).map(o -> new SessionOwners.Owner(o[0], o[1])).orElse(null);
+        }
         if (owner == null) {
             return principal.apiKey() || principal.sessions().contains(sessionId);
         }
@@ -185,7 +192,8 @@ public final class PublicAccess {
 
     private static boolean isOpen(SessionManager sessions, String id) {
         try {
-            return sessions.get(id).getState() != SessionState.SESSION_STATE_CLOSED;
+            SessionState state = sessions.get(id).getState();
+            return state != SessionState.SESSION_STATE_CLOSED && state != SessionState.SESSION_STATE_FAILED;
         } catch (RuntimeException e) {
             return false;
         }

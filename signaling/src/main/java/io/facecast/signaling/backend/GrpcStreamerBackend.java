@@ -47,6 +47,18 @@ public final class GrpcStreamerBackend implements StreamerBackend {
         return description;
     }
 
+    /** Inspect with a short deadline: does the streamer answer at all (a liveness probe, never in a client's path). */
+    @Override
+    public boolean answers(Duration within) {
+        try {
+            blocking.withDeadlineAfter(within.toMillis(), TimeUnit.MILLISECONDS)
+                    .inspect(io.facecast.internal.v1.Empty.getDefaultInstance());
+            return true;
+        } catch (io.grpc.StatusRuntimeException e) {
+            return false;
+        }
+    }
+
     @Override
     public void openSession(StreamerOpenRequest request) {
         BackendCall.run(description, address, () -> call().openSession(request));

@@ -25,6 +25,11 @@ public interface StreamerBackend {
     /** Opens the streamer's event stream (no deadline); the returned handle cancels it. */
     Runnable watchEvents(StreamObserver<SessionEvent> observer);
 
+    /** Whether the streamer answers a call within this time; backends that cannot tell say no. */
+    default boolean answers(java.time.Duration within) {
+        return false;
+    }
+
     /** Releases the channel; called when the streamer is replaced or declared dead. */
     void shutdown();
 }

@@ -172,7 +172,7 @@ final class WhepHandler {
     private void pruneClosed() {
         resources.keySet().removeIf(id -> {
             try {
-                return sessions.get(id).getState() == SessionState.SESSION_STATE_CLOSED;
+                return sessions.get(id).getState() == SessionState.SESSION_STATE_CLOSED || sessions.get(id).getState() == SessionState.SESSION_STATE_FAILED;
             } catch (RuntimeException e) {
                 return true;
             }

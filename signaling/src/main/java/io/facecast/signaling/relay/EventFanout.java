@@ -47,6 +47,18 @@ public final class EventFanout {
         sinks.clear();
     }
 
+    /** Ends every stream with an error status (no further event). */
+    public void failAll(io.grpc.Status status) {
+        for (EventSink sink : sinks) {
+            try {
+                sink.fail(status);
+            } catch (RuntimeException e) {
+                log.debug("watcher failed to end", e);
+            }
+        }
+        sinks.clear();
+    }
+
     private static boolean deliver(EventSink sink, SessionEvent event) {
         try {
             sink.send(event);

@@ -9,4 +9,12 @@ public interface EventSink {
 
     /** The session is over; end the stream. */
     void complete();
+
+    /**
+     * Ends the stream with an error status the client can act on (e.g. UNAVAILABLE: this replica is shutting down,
+     * watch again through another). Sinks that cannot carry a status just end.
+     */
+    default void fail(io.grpc.Status status) {
+        complete();
+    }
 }

@@ -39,6 +39,13 @@ public final class GrpcEventSink extends QueuedEventSink {
     }
 
     @Override
+    protected void endWithStatus(Status status) {
+        if (!stream.isCancelled()) {
+            stream.onError(status.asRuntimeException());
+        }
+    }
+
+    @Override
     protected void end(String failure) {
         if (stream.isCancelled()) {
             return;

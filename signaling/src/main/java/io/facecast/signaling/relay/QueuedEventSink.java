@@ -77,6 +77,8 @@ public abstract class QueuedEventSink implements EventSink {
     }
 
     /** Ends the stream: normally ({@code failure} null) or because the watcher fell behind or went away. */
+    private io.grpc.Status closingStatus;
+
     protected abstract void end(String failure);
 
     @Override
@@ -95,6 +97,21 @@ public abstract class QueuedEventSink implements EventSink {
             observer.queued(1);
             scheduleDrain();
         }
+    }
+
+    /** Writes what is queued, then ends the stream with this status ({@link #endWithStatus}). */
+    @Override
+    public final synchronized void fail(io.grpc.Status status) {
+        if (!ended && failure == null) {
+            closingStatus = status;
+            completing = true;
+            scheduleDrain();
+        }
+    }
+
+    /** How the stream ends after {@link #fail(io.grpc.Status)}; transports without a status just end. */
+    protected void endWithStatus(io.grpc.Status status) {
+        end(null);
     }
 
     @Override
@@ -233,13 +250,19 @@ public abstract class QueuedEventSink implements EventSink {
             }
         }
         String why;
+        io.grpc.Status status;
         synchronized (this) {
             ended = true;
             draining = false;
             why = failure;
+            status = closingStatus;
         }
         try {
-            end(why);
+            if (why == null && status != null) {
+                endWithStatus(status);
+            } else {
+                end(why);
+            }
         } catch (RuntimeException e) {
             log.debug("ending a watcher of session {}: {}", sessionId, e.toString());
         }

@@ -26,9 +26,27 @@ public final class Reaper {
 
     /** @return how many sessions were reaped as abandoned (sessions of dead streamers are not counted) */
     public int runOnce() {
+        fleetHousekeeping();
         streamers.expireDead();
         return sessions.reapAbandoned();
     }
+
+    /** Says this replica is alive; after the shared store lost its data (Redis restarted), writes back what it knows. */
+    private void fleetHousekeeping() {
+        io.facecast.signaling.fleet.FleetState fleet = streamers.fleet();
+        if (!fleet.shared()) {
+            return;
+        }
+        fleet.replicaAlive(REPLICA_TTL_MILLIS);
+        if (fleet.lostData()) {
+            streamers.rewriteRecords();
+            int n = sessions.rewriteRecords();
+            log.warn("the shared fleet state lost its data (Redis restarted?): wrote back this replica's streamers and {} sessions", n);
+        }
+    }
+
+    /** A replica not heard of for this long is gone (its streamers are then probed before being declared dead). */
+    static final long REPLICA_TTL_MILLIS = 3_000;
 
     public synchronized void start(ScheduledExecutorService scheduler) {
         if (task == null) {

@@ -19,7 +19,7 @@ import java.util.function.Function;
 public final class Session {
 
     private final String id;
-    private final StreamerRegistration streamer;
+    private volatile StreamerRegistration streamer;
     private final String avatar;
     private final String voice;
     private final MediaSpec media;
@@ -52,6 +52,36 @@ public final class Session {
         return streamer;
     }
 
+    /** The streamer registered again (with this or another replica) and still holds the session: adopt it. */
+    void rebind(StreamerRegistration registration) {
+        this.streamer = registration;
+    }
+
+    /** Where the session's speech is rendered: its node's renderer; empty: signaling's default renderer. */
+    public String rendererAddress() {
+        return streamer.rendererAddress();
+    }
+
+    public String avatar() {
+        return avatar;
+    }
+
+    public String voice() {
+        return voice;
+    }
+
+    public MediaSpec media() {
+        return media;
+    }
+
+    /** A session loaded from the fleet state starts in the state recorded there. */
+    synchronized void restoreState(SessionState recorded, String why) {
+        if (!closed && recorded != SessionState.SESSION_STATE_UNSPECIFIED) {
+            state = recorded;
+            reason = why;
+        }
+    }
+
     public synchronized SessionState state() {
         return state;
     }
@@ -79,6 +109,18 @@ public final class Session {
 
     /** Marks every utterance assigned so far as interrupted and returns the last one's id. */
     synchronized long interruptAll() {
+        interruptedThrough = lastUtteranceId;
+        return lastUtteranceId;
+    }
+
+    /** Notes an id assigned elsewhere (the fleet's counter), so the local numbering never goes back. */
+    synchronized void noteUtteranceId(long utteranceId) {
+        lastUtteranceId = Math.max(lastUtteranceId, utteranceId);
+    }
+
+    /** Marks every utterance up to this id (the fleet's last one) as interrupted and returns it. */
+    synchronized long interruptThrough(long utteranceId) {
+        lastUtteranceId = Math.max(lastUtteranceId, utteranceId);
         interruptedThrough = lastUtteranceId;
         return lastUtteranceId;
     }
@@ -172,13 +214,22 @@ public final class Session {
             return false;
         }
         closed = true;
-        state = SessionState.SESSION_STATE_CLOSED;
+        state = closedEvent.hasStateChanged() ? closedEvent.getStateChanged().getState() : SessionState.SESSION_STATE_CLOSED;
         reason = why;
         if (errorOrNull != null) {
             watchers.publish(errorOrNull);
         }
         watchers.closeAll(closedEvent);
         return true;
+    }
+
+    /** Ends every watcher's stream with this status (signaling is shutting down; they reconnect elsewhere). */
+    synchronized void failWatchers(io.grpc.Status status) {
+        watchers.failAll(status);
+    }
+
+    synchronized boolean isConnected() {
+        return state == SessionState.SESSION_STATE_CONNECTED;
     }
 
     /**

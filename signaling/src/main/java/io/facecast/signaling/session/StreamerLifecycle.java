@@ -51,7 +51,19 @@ public final class StreamerLifecycle {
         this.scheduler = scheduler;
         this.heartbeatInterval = heartbeatInterval;
         this.timeout = timeout;
+        // Streamers registered with another replica: a channel each when a call needs them; one whose replica is gone
+        // is asked directly before it is declared dead (it is orphaned, not dead, and will register again).
+        registry.connectViewsWith(backends, record -> {
+            StreamerBackend probe = backends.connect(record.streamerId(), record.controlAddress());
+            try {
+                return probe.answers(PROBE_DEADLINE);
+            } finally {
+                probe.shutdown();
+            }
+        });
     }
+
+    private static final Duration PROBE_DEADLINE = Duration.ofMillis(800);
 
     /** As {@link #register(RegisterStreamerRequest, FleetIdentity)} without a caller identity: for unit tests. */
     public Duration register(RegisterStreamerRequest request) {
@@ -79,9 +91,15 @@ public final class StreamerLifecycle {
         if (request.getMaxSessions() == 0) {
             throw invalid("max_sessions is 0; a streamer must accept at least one session");
         }
+        String rendererAddress = request.getRendererAddress().strip();
+        if (!rendererAddress.isEmpty() && !looksLikeHostPort(rendererAddress)) {
+            throw invalid("renderer_address '" + request.getRendererAddress() + "' is not host:port (leave it empty "
+                    + "for signaling's default renderer)");
+        }
         StreamerBackend backend = backends.connect(id, address);
-        StreamerRegistration registration = new StreamerRegistration(
-                id, address, request.getBusPath(), request.getMaxSessions(), backend, registry.now(), caller);
+        StreamerRegistration registration = new StreamerRegistration(id, request.getNodeId().strip(), address,
+                rendererAddress, request.getBusPath(), request.getMaxSessions(), backend, registry.now(), caller,
+                java.util.UUID.randomUUID().toString());
         Optional<StreamerRegistration> replaced;
         try {
             replaced = registry.register(registration);
@@ -90,8 +108,19 @@ public final class StreamerLifecycle {
             log.warn("refused registration of streamer {} by {}: {}", id, caller, refused.getMessage());
             throw refused;
         }
-        replaced.ifPresent(old -> retire(old, "streamer re-registered",
-                old + " registered again (restarted?); its earlier sessions are gone"));
+        replaced.ifPresent(this::letGo);
+        // Sessions it still holds that the fleet knows go on; the ones nobody knows are closed on the streamer.
+        List<String> unknown = sessions.adopt(registration, request.getLiveSessionsList());
+        for (String sessionId : unknown) {
+            log.info("{} holds session {}, which no replica knows; closing it there", registration, sessionId);
+            scheduler.execute(() -> {
+                try {
+                    backend.closeSession(sessionId);
+                } catch (RuntimeException e) {
+                    log.warn("could not close unknown session {} on {}: {}", sessionId, registration, e.getMessage());
+                }
+            });
+        }
         StreamerEventPump pump = new StreamerEventPump(
                 backend,
                 event -> sessions.onStreamerEvent(registration, event),
@@ -100,7 +129,10 @@ public final class StreamerLifecycle {
                 EVENT_STREAM_RECONNECT_DELAY);
         pumps.put(registration, pump);
         pump.start();
-        log.info("{} registered: bus {}, up to {} sessions", registration, registration.busPath(), registration.maxSessions());
+        log.info("{} registered: node {}, renderer {}, bus {}, up to {} sessions, {} live ({} unknown, closed)",
+                registration, registration.nodeId(),
+                registration.rendererAddress().isEmpty() ? "(default)" : registration.rendererAddress(),
+                registration.busPath(), registration.maxSessions(), request.getLiveSessionsCount(), unknown.size());
         return heartbeatInterval;
     }
 
@@ -119,6 +151,17 @@ public final class StreamerLifecycle {
         return registry.heartbeat(streamerId, caller, activeSessions);
     }
 
+    /** As above, with the state (SERVING/DRAINING) and load (0..1) the streamer reports. */
+    public boolean heartbeat(String streamerId, FleetIdentity caller, int activeSessions,
+                             io.facecast.internal.v1.NodeState state, float load) {
+        requireSelf(caller, streamerId);
+        if (!(load >= 0 && load <= 1)) {
+            throw invalid("load " + load + " is not within 0..1");
+        }
+        return registry.heartbeat(streamerId, caller, activeSessions,
+                io.facecast.signaling.fleet.StreamerState.of(state), load);
+    }
+
     private static void requireSelf(FleetIdentity caller, String streamerId) {
         if (caller != null && !caller.is(FleetRole.STREAMER, streamerId)) {
             throw Status.PERMISSION_DENIED.withDescription("the caller's certificate is " + caller
@@ -133,9 +176,45 @@ public final class StreamerLifecycle {
         for (StreamerRegistration registration : dead) {
             log.warn("{} lost: no heartbeat for over {} ms", registration, timeout.toMillis());
             retire(registration, "streamer lost",
-                    registration + " stopped sending heartbeats (over " + timeout.toMillis() + " ms)");
+                    registration + " stopped sending heartbeats (over " + timeout.toMillis() + " ms); its media is "
+                            + "gone: create a new session");
+        }
+        for (StreamerRegistration gone : registry.dropSuperseded()) {
+            log.info("{} is no longer registered here (declared dead elsewhere, or registered with another replica)", gone);
+            letGo(gone);
+            sessions.followStreamer(gone.streamerId());
         }
         return dead;
+    }
+
+    /** Stops this replica's event pump and channel of a registration, leaving its sessions alone. */
+    private void letGo(StreamerRegistration registration) {
+        StreamerEventPump pump = pumps.remove(registration);
+        if (pump != null) {
+            pump.stop();
+        }
+        if (registration.backend() != null) {
+            registration.backend().shutdown();
+        }
+    }
+
+    /** Renderer address (empty: default) -> the streamers registered here on that node's renderer. */
+    public java.util.Map<String, List<String>> streamersByRenderer() {
+        java.util.Map<String, List<String>> byRenderer = new java.util.HashMap<>();
+        for (StreamerRegistration registration : registry.registeredHere()) {
+            byRenderer.computeIfAbsent(registration.rendererAddress(), k -> new java.util.ArrayList<>())
+                    .add(registration.streamerId());
+        }
+        return byRenderer;
+    }
+
+    public io.facecast.signaling.fleet.FleetState fleet() {
+        return registry.fleet();
+    }
+
+    /** Writes the records of the streamers registered here back (the shared store lost its data). */
+    public void rewriteRecords() {
+        registry.rewriteRecords();
     }
 
     /** Stops every event stream and channel; for shutdown. */
@@ -153,7 +232,9 @@ public final class StreamerLifecycle {
             pump.stop();
         }
         sessions.closeSessionsOn(registration, reason, errorMessage);
-        registration.backend().shutdown();
+        if (registration.backend() != null) {
+            registration.backend().shutdown();
+        }
     }
 
     private static boolean looksLikeHostPort(String address) {

@@ -89,7 +89,7 @@ class RegistryIdentityTest {
         // The real streamer stops: the other certificate's heartbeats did not keep its registration alive.
         h.time.advance(SignalingHarness.HEARTBEAT.multipliedBy(4));
         h.reaper().runOnce();
-        assertEquals(SessionState.SESSION_STATE_CLOSED, state(session));
+        assertEquals(SessionState.SESSION_STATE_FAILED, state(session));
         // Now the id is free, and a replacement streamer (say, with a re-issued certificate) may take it.
         h.registryAs("streamer/s1#reissued").registerStreamer(registration("s1", h.streamerAddress("s1")));
         s1.awaitSubscriptions(1);

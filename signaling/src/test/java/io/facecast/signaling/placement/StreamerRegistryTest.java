@@ -30,19 +30,70 @@ class StreamerRegistryTest {
     }
 
     @Test
-    void reserveSpreadsLoadAndReleaseFreesTheSlot() {
+    void reserveTakesEachSlotOnceAndReleaseFreesTheSlot() {
         StreamerRegistration a = streamer("a", 1);
         StreamerRegistration b = streamer("b", 1);
         registry.register(a);
         registry.register(b);
-        StreamerRegistration first = registry.reserve();
-        StreamerRegistration second = registry.reserve();
-        assertEquals(List.of("a", "b"), List.of(first.streamerId(), second.streamerId()));
+        StreamerRegistration first = registry.reserve("s1", java.util.Set.of());
+        StreamerRegistration second = registry.reserve("s2", java.util.Set.of());
+        assertEquals(java.util.Set.of("a", "b"), java.util.Set.of(first.streamerId(), second.streamerId()));
         StatusRuntimeException full = assertThrows(StatusRuntimeException.class, registry::reserve);
         assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.getStatus().getCode());
         assertEquals("all 2 streamers are full (2 sessions)", full.getStatus().getDescription());
-        registry.release(second);
-        assertSame(b, registry.reserve());
+        registry.release(second, "s2");
+        assertSame(second, registry.reserve("s3", java.util.Set.of()));
+    }
+
+    @Test
+    void drainingOrOverloadedStreamersTakeNoNewSessions() {
+        StreamerRegistry withThreshold = new StreamerRegistry(
+                new io.facecast.signaling.fleet.MemoryFleetState(() -> time.getAsLong() / 1_000_000),
+                new WeightedPlacement(new java.util.Random(7)), time, Duration.ofSeconds(3), 0.8);
+        withThreshold.register(streamer("a", 4));
+        withThreshold.register(streamer("b", 4));
+        assertTrue(withThreshold.heartbeat("a", null, 1, io.facecast.signaling.fleet.StreamerState.DRAINING, 0.1));
+        assertTrue(withThreshold.heartbeat("b", null, 1, io.facecast.signaling.fleet.StreamerState.SERVING, 0.9));
+        StatusRuntimeException none = assertThrows(StatusRuntimeException.class, withThreshold::reserve);
+        assertEquals(Status.Code.UNAVAILABLE, none.getStatus().getCode());
+        assertEquals("no streamer takes new sessions now (1 draining, 1 over the load threshold)",
+                none.getStatus().getDescription());
+        assertTrue(withThreshold.heartbeat("b", null, 1, io.facecast.signaling.fleet.StreamerState.SERVING, 0.8));
+        for (int i = 0; i < 4; i++) {
+            assertEquals("b", withThreshold.reserve().streamerId(), "at the threshold exactly it still takes sessions");
+        }
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED,
+                assertThrows(StatusRuntimeException.class, withThreshold::reserve).getStatus().getCode());
+    }
+
+    @Test
+    void concurrentReservationsNeverOverfillAStreamer() throws Exception {
+        registry.register(streamer("a", 10));
+        registry.register(streamer("b", 5));
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<String>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            String session = "s" + i;
+            results.add(pool.submit(() -> {
+                start.await();
+                try {
+                    return registry.reserve(session, java.util.Set.of()).streamerId();
+                } catch (StatusRuntimeException e) {
+                    return e.getStatus().getCode().name();
+                }
+            }));
+        }
+        start.countDown();
+        java.util.Map<String, Integer> counts = new java.util.TreeMap<>();
+        for (java.util.concurrent.Future<String> result : results) {
+            counts.merge(result.get(), 1, Integer::sum);
+        }
+        pool.shutdown();
+        assertEquals(java.util.Map.of("a", 10, "b", 5, "RESOURCE_EXHAUSTED", 25), counts);
+        assertEquals(10, registry.fleet().slotsUsed("a"));
+        assertEquals(5, registry.fleet().slotsUsed("b"));
     }
 
     @Test
@@ -70,14 +121,16 @@ class StreamerRegistryTest {
 
     @Test
     void reRegistrationReplacesAndReturnsTheOldOne() {
-        StreamerRegistration old = streamer("a", 1);
+        StreamerRegistration old = streamer("a", 2);
         registry.register(old);
-        registry.reserve();
-        StreamerRegistration fresh = streamer("a", 1);
+        registry.reserve("s1", java.util.Set.of());
+        StreamerRegistration fresh = streamer("a", 2);
         assertSame(old, registry.register(fresh).orElseThrow());
         assertFalse(registry.isCurrent(old));
-        assertSame(fresh, registry.reserve(), "the new registration starts empty");
-        registry.release(old); // harmless on the replaced registration
+        assertTrue(registry.isCurrent(fresh));
+        assertSame(fresh, registry.reserve("s2", java.util.Set.of()), "placement uses the new registration");
+        assertEquals(2, registry.sessionsOn(fresh), "slots belong to the streamer: adoption decides what stays");
+        registry.release(old, "s1");
         assertEquals(1, registry.sessionsOn(fresh));
     }
 

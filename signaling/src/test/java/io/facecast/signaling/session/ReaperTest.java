@@ -163,7 +163,7 @@ class ReaperTest {
         List<SessionEvent> events = watcher.events;
         assertEquals(SessionState.SESSION_STATE_NEW, events.get(0).getStateChanged().getState());
         assertEquals("UNAVAILABLE", events.get(1).getError().getCode());
-        assertEquals(SessionState.SESSION_STATE_CLOSED, events.get(2).getStateChanged().getState());
+        assertEquals(SessionState.SESSION_STATE_FAILED, events.get(2).getStateChanged().getState());
         assertEquals("streamer lost", events.get(2).getStateChanged().getReason());
         assertFalse(log.all().contains("s1 CloseSession " + id), "a dead streamer is not called");
         assertTrue(log.all().contains("renderer CloseSession " + id));

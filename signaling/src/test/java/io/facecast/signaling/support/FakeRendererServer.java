@@ -28,6 +28,8 @@ public final class FakeRendererServer extends RendererControlGrpc.RendererContro
     public final List<RendererSpeakRequest> spoken = new CopyOnWriteArrayList<>();
     public final List<RendererInterruptRequest> interrupts = new CopyOnWriteArrayList<>();
     public volatile boolean crashOnSpeak;
+    /** Speak on a session not open here answers NOT_FOUND, as the real renderer does (e.g. after a restart). */
+    public volatile boolean strictSessions;
 
     public FakeRendererServer(CallLog log) {
         this.log = log;
@@ -57,6 +59,11 @@ public final class FakeRendererServer extends RendererControlGrpc.RendererContro
         log.add("renderer Speak " + request.getSessionId() + " " + request.getUtteranceId());
         if (crashOnSpeak) {
             throw new IllegalStateException("boom at com.example.Secret.method(Secret.java:42)");
+        }
+        if (strictSessions && !openSessions.contains(request.getSessionId())) {
+            response.onError(Status.NOT_FOUND.withDescription("no session " + request.getSessionId()
+                    + " is open on this renderer").asRuntimeException());
+            return;
         }
         spoken.add(request);
         response.onNext(RendererSpeakResponse.getDefaultInstance());

@@ -90,6 +90,15 @@ public final class SignalingHarness implements AutoCloseable {
      * @param auth    auth options; null: auth on with {@link #apiKey} and loose limits
      */
     public SignalingHarness(boolean sockets, AuthOptions auth) throws IOException {
+        this(sockets, auth, null);
+    }
+
+    /**
+     * @param fleet the fleet state this replica uses (e.g. a {@link io.facecast.signaling.fleet.RedisFleetState}
+     *              shared with another harness: two replicas); null: in memory
+     */
+    public SignalingHarness(boolean sockets, AuthOptions auth, io.facecast.signaling.fleet.FleetState fleet)
+            throws IOException {
         rendererAddress = prefix + "-renderer:50061";
         servers.add(InProcessServerBuilder.forName(rendererAddress).addService(renderer).build().start());
         String signalingName = prefix + "-signaling";
@@ -100,7 +109,15 @@ public final class SignalingHarness implements AutoCloseable {
         AuthOptions authOptions = auth != null ? auth
                 : AuthOptions.withKeys(List.of(apiKey)).withLimits(LOOSE_QUOTA, 1e6, 1_000_000);
         HttpOptions httpOptions = sockets ? new HttpOptions("127.0.0.1", 0, "") : HttpOptions.disabled();
-        injector = Guice.createInjector(Modules.override(new SignalingModule(config)).with(new AbstractModule() {
+        AbstractModule fleetOverride = new AbstractModule() {
+            @Override
+            protected void configure() {
+                if (fleet != null) {
+                    bind(io.facecast.signaling.fleet.FleetState.class).toInstance(fleet);
+                }
+            }
+        };
+        injector = Guice.createInjector(Modules.override(new SignalingModule(config)).with(fleetOverride, new AbstractModule() {
             @Override
             protected void configure() {
                 bind(AuthOptions.class).toInstance(authOptions);
@@ -274,6 +291,22 @@ public final class SignalingHarness implements AutoCloseable {
     /** Signaling's meter registry (the production one from SignalingModule). */
     public io.micrometer.core.instrument.MeterRegistry meters() {
         return injector.getInstance(io.micrometer.core.instrument.MeterRegistry.class);
+    }
+
+    /** Any object of the harness's injector (the real wiring). */
+    public <T> T get(Class<T> type) {
+        return injector.getInstance(type);
+    }
+
+    /** Registers again, listing the sessions the streamer still holds (as after signaling restarted). */
+    public void register(String id, int maxSessions, java.util.List<String> liveSessions) {
+        registry(id).registerStreamer(RegisterStreamerRequest.newBuilder()
+                .setStreamerId(id)
+                .setControlAddress(streamerAddress(id))
+                .setBusPath("/tmp/bus-" + id)
+                .setMaxSessions(maxSessions)
+                .addAllLiveSessions(liveSessions)
+                .build());
     }
 
     public SessionManager sessions() {

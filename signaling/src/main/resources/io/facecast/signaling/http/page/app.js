@@ -143,7 +143,7 @@ async function openEvents(sessionId) {
       showSubtitle('', playoutDelayMs);
     } else if (event.stateChanged) {
       log('session ' + event.stateChanged.state + (event.stateChanged.reason ? ': ' + event.stateChanged.reason : ''));
-      if (event.stateChanged.state === 'SESSION_STATE_CLOSED') {
+      if (event.stateChanged.state === 'SESSION_STATE_CLOSED' || event.stateChanged.state === 'SESSION_STATE_FAILED') {
         setState('closed');
         events.close();
       }

@@ -1,0 +1,220 @@
+package io.facecast.signaling.fleet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.facecast.api.v1.Session;
+import io.facecast.api.v1.SessionEvent;
+import io.facecast.api.v1.SessionState;
+import io.facecast.signaling.support.RedisServer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The Redis fleet state against a real redis-server, as two replicas (two clients) see it; time is injected. */
+class RedisFleetStateTest {
+
+    static RedisServer redis;
+    final AtomicLong millis = new AtomicLong(1_000_000);
+    RedisFleetState a;
+    RedisFleetState b;
+
+    @BeforeAll
+    static void startRedis() throws Exception {
+        redis = RedisServer.startOrSkip();
+    }
+
+    @AfterAll
+    static void stopRedis() throws Exception {
+        if (redis != null) {
+            redis.close();
+        }
+    }
+
+    @BeforeEach
+    void connect() {
+        a = new RedisFleetState(redis.uri(), millis::get);
+        b = new RedisFleetState(redis.uri(), millis::get);
+    }
+
+    @AfterEach
+    void disconnect() {
+        for (String id : List.of("s1", "s2")) {
+            a.streamer(id).ifPresent(r -> a.removeStreamerIf(id, r.heartbeatAtMillis()));
+        }
+        a.close();
+        b.close();
+    }
+
+    StreamerRecord streamer(String id, int max, String registration) {
+        return new StreamerRecord(id, "node-" + id, "127.0.0.1:5007", "10.0.0.1:50061", "/dev/shm/" + id, max,
+                StreamerState.SERVING, 0, millis.get(), registration, a.replicaId());
+    }
+
+    SessionRecord session(String id, String streamer) {
+        return new SessionRecord(id, streamer, "10.0.0.1:50061", "/dev/shm/" + streamer,
+                Session.newBuilder().setSessionId(id).setAvatar("ada").setStreamerId(streamer).build(),
+                SessionState.SESSION_STATE_NEW, "key1", "cred1");
+    }
+
+    @Test
+    void aStreamerRecordIsSeenByEveryReplicaAndOnlyItsRegistrationKeepsItAlive() {
+        a.putStreamer(streamer("s1", 4, "reg-1"));
+        StreamerRecord seen = b.streamer("s1").orElseThrow();
+        assertEquals(streamer("s1", 4, "reg-1"), seen);
+        millis.addAndGet(1000);
+        assertTrue(b.heartbeat("s1", "reg-1", millis.get(), StreamerState.DRAINING, 0.5));
+        assertFalse(b.heartbeat("s1", "reg-old", millis.get(), StreamerState.SERVING, 0), "another registration's heartbeat");
+        StreamerRecord after = a.streamer("s1").orElseThrow();
+        assertEquals(StreamerState.DRAINING, after.state());
+        assertEquals(0.5, after.load());
+        assertEquals(millis.get(), after.heartbeatAtMillis());
+
+        // Two replicas notice the lapse: exactly one removes it; one holding a stale heartbeat loses.
+        assertFalse(a.removeStreamerIf("s1", seen.heartbeatAtMillis()), "a heartbeat arrived since");
+        assertTrue(b.removeStreamerIf("s1", after.heartbeatAtMillis()));
+        assertFalse(a.removeStreamerIf("s1", after.heartbeatAtMillis()));
+        assertTrue(a.streamers().isEmpty());
+    }
+
+    @Test
+    void concurrentReservationsThroughTwoReplicasNeverOverfillAStreamer() throws Exception {
+        a.putStreamer(streamer("s1", 10, "reg-1"));
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Boolean>> results = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            RedisFleetState replica = i % 2 == 0 ? a : b;
+            String sessionId = "sess-" + i;
+            results.add(pool.submit(() -> {
+                go.await();
+                return replica.reserve("s1", sessionId, 0.8, 3000);
+            }));
+        }
+        go.countDown();
+        int taken = 0;
+        for (Future<Boolean> result : results) {
+            taken += result.get() ? 1 : 0;
+        }
+        pool.shutdown();
+        assertEquals(10, taken);
+        assertEquals(10, b.slotsUsed("s1"));
+        b.release("s1", "sess-0");
+        b.release("s1", "sess-1");
+        assertEquals(10 - (results.get(0).get() ? 1 : 0) - (results.get(1).get() ? 1 : 0), a.slotsUsed("s1"));
+    }
+
+    @Test
+    void reservationRefusesDrainingOverloadedAndSilentStreamers() {
+        a.putStreamer(streamer("s1", 4, "reg-1"));
+        assertTrue(a.reserve("s1", "x1", 0.8, 3000));
+        assertTrue(a.reserve("s1", "x1", 0.8, 3000), "the same session's slot again is no second slot");
+        assertEquals(1, a.slotsUsed("s1"));
+        a.heartbeat("s1", "reg-1", millis.get(), StreamerState.SERVING, 0.81);
+        assertFalse(a.reserve("s1", "x2", 0.8, 3000), "over the threshold");
+        a.heartbeat("s1", "reg-1", millis.get(), StreamerState.DRAINING, 0.1);
+        assertFalse(a.reserve("s1", "x2", 0.8, 3000), "draining");
+        a.heartbeat("s1", "reg-1", millis.get(), StreamerState.SERVING, 0.1);
+        millis.addAndGet(3001);
+        assertFalse(a.reserve("s1", "x2", 0.8, 3000), "its heartbeat is older than the TTL");
+        assertFalse(a.reserve("nobody", "x2", 0.8, 3000));
+    }
+
+    @Test
+    void sessionsAreSharedRemovedOnceAndHoldTheirSlot() {
+        a.putStreamer(streamer("s1", 4, "reg-1"));
+        a.putSession(session("sess-1", "s1"));
+        SessionRecord seen = b.session("sess-1").orElseThrow();
+        assertEquals("ada", seen.snapshot().getAvatar());
+        assertEquals("key1", seen.ownerKeyId());
+        assertEquals(1, b.slotsUsed("s1"));
+        b.setSessionState("sess-1", SessionState.SESSION_STATE_CONNECTED);
+        assertEquals(SessionState.SESSION_STATE_CONNECTED, a.session("sess-1").orElseThrow().state());
+        assertEquals(List.of("sess-1"), a.sessionsOn("s1").stream().map(SessionRecord::sessionId).toList());
+
+        assertEquals(1, a.nextUtteranceId("sess-1"));
+        assertEquals(2, b.nextUtteranceId("sess-1"), "utterance ids are unique across replicas");
+        assertEquals(2, a.lastUtteranceId("sess-1"));
+        a.attended("sess-1", 1234);
+        assertEquals(1234, b.attendedAt("sess-1"));
+
+        assertTrue(b.removeSession("sess-1"));
+        assertFalse(a.removeSession("sess-1"), "only one replica cleans up");
+        assertEquals(0, a.slotsUsed("s1"));
+        b.setSessionState("sess-1", SessionState.SESSION_STATE_CONNECTED);
+        a.attended("sess-1", 1);
+        assertTrue(a.session("sess-1").isEmpty(), "late writes do not bring a removed session back");
+    }
+
+    @Test
+    void eventsReachTheOtherReplicasNotTheSender() throws Exception {
+        LinkedBlockingQueue<SessionEvent> atA = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<SessionEvent> atB = new LinkedBlockingQueue<>();
+        a.subscribe(atA::add);
+        b.subscribe(atB::add);
+        SessionEvent event = SessionEvent.newBuilder().setSessionId("sess-9").setTimestampUs(42).build();
+        a.publish(event);
+        assertEquals(event, atB.poll(5, TimeUnit.SECONDS));
+        assertTrue(atA.isEmpty());
+    }
+
+    @Test
+    void replicasAreAliveWhileTheyKeepSayingSo() {
+        a.replicaAlive(60_000);
+        assertTrue(b.isReplicaAlive(a.replicaId()));
+        assertFalse(a.isReplicaAlive(b.replicaId()));
+    }
+
+    @Test
+    void afterRedisRestartsEmptyTheReplicasReconnectAndEachLearnsOnceThatTheDataIsGone() throws Exception {
+        a.putStreamer(streamer("s1", 4, "reg-1"));
+        assertFalse(a.lostData());
+        assertFalse(b.lostData());
+        LinkedBlockingQueue<SessionEvent> atB = new LinkedBlockingQueue<>();
+        b.subscribe(atB::add);
+
+        redis.kill();
+        redis.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        boolean aLost = false;
+        while (true) {
+            try {
+                aLost = a.lostData();
+                break;
+            } catch (io.grpc.StatusRuntimeException e) {
+                assertEquals(io.grpc.Status.Code.UNAVAILABLE, e.getStatus().getCode(), "told, not hung");
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
+        assertTrue(aLost);
+        assertFalse(a.lostData(), "once");
+        assertTrue(b.lostData(), "every replica learns it");
+        assertTrue(a.streamers().isEmpty());
+
+        // Pub/sub is resubscribed by itself.
+        SessionEvent event = SessionEvent.newBuilder().setSessionId("after-restart").build();
+        SessionEvent got = null;
+        for (int i = 0; i < 100 && got == null; i++) {
+            a.publish(event);
+            got = atB.poll(100, TimeUnit.MILLISECONDS);
+        }
+        assertEquals(event, got);
+    }
+}
