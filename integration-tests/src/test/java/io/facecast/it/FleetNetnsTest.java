@@ -284,15 +284,19 @@ class FleetNetnsTest {
         }
         long newSession = now();
         call("close", created.split(" ")[0], b);
-        assertEquals("SESSION_STATE_CONNECTED", call("get", s1, b), "the old session answers through B");
-        assertEquals("SESSION_STATE_CONNECTED", call("get", s2, a), "and through A");
+        // The old sessions are back once the replica holding them (A) has had its once-a-second pass; until then a
+        // lookup may answer NOT_FOUND (the rebuild window, see docs/fleet.md): counted and printed, bounded here.
+        int[] notFound = new int[1];
+        long s1Back = awaitConnected(s1, b, notFound);
+        long s2Back = awaitConnected(s2, a, notFound);
         String u = call("speak", "n1", a, "The registry came back empty, and this still works.");
         long finished = awaitEvent("n1", a, "SPEECH_FINISHED", u, restarted, Duration.ofSeconds(30));
         Media m1 = media("n1", t0, finished);
         Media m2 = media("n2", t0, finished);
         System.out.printf("[figures] fleet Redis restarted empty: new session created %.2f s after redis-server was"
-                + " back; old session spoke; receivers over %.1f s: n1 %s; n2 %s%n", (newSession - restarted) / 1e9,
-                (finished - t0) / 1e9, m1, m2);
+                + " back; old sessions answered %.2f s (n1 via B) and %.2f s (n2 via A) after it (%d NOT_FOUND answers"
+                + " before); old session spoke; receivers over %.1f s: n1 %s; n2 %s%n", (newSession - restarted) / 1e9,
+                (s1Back - restarted) / 1e9, (s2Back - restarted) / 1e9, notFound[0], (finished - t0) / 1e9, m1, m2);
         for (Media m : List.of(m1, m2)) {
             assertTrue(m.fps >= 20 && m.videoGapMs <= 200 && m.audioGapMs <= 200, "media not dropped: " + m);
         }
@@ -385,6 +389,25 @@ class FleetNetnsTest {
         assertEquals(0, rendererExit, "the renderer exited after its drain:\n" + lab.logs());
         assertEquals("0", watched[1], "readiness never true while draining");
         assertTrue(Integer.parseInt(watched[0]) > 0);
+    }
+
+    /** When GetSession through {@code target} first answered CONNECTED (within 5 s); NOT_FOUND answers counted. */
+    private long awaitConnected(String id, String target, int[] notFound) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (true) {
+            String r = callRaw("get", id, target);
+            if (r.equals("ok SESSION_STATE_CONNECTED")) {
+                return now();
+            }
+            if (r.startsWith("err NOT_FOUND")) {
+                notFound[0]++;
+            }
+            if (System.nanoTime() > deadline) {
+                Assertions.fail("session " + id + " did not answer CONNECTED through " + target
+                        + " within 5 s of the Redis restart: " + r + "\n" + lab.logs());
+            }
+            Thread.sleep(100); // the replicas' once-a-second pass: nothing to inject a clock into
+        }
     }
 
     // ---- the agent
