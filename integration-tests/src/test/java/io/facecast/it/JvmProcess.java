@@ -240,6 +240,13 @@ final class JvmProcess implements AutoCloseable {
         process.toHandle().destroy();
     }
 
+    /** Writes one line to the process's standard input (a test tool that takes commands there). */
+    synchronized void send(String line) throws IOException {
+        java.io.OutputStream in = process.getOutputStream();
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+
     /** Waits for the process to end; its exit code, or null if it still runs after {@code timeout}. */
     Integer awaitExit(Duration timeout) throws InterruptedException {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {

@@ -43,9 +43,10 @@ public interface FleetState extends AutoCloseable {
     List<StreamerRecord> streamers();
 
     /**
-     * Removes the streamer's record and its slots if its heartbeat is still {@code heartbeatAtMillis} (so a
-     * heartbeat that just arrived wins); true for the one caller that removed it, which then fails the streamer's
-     * sessions (their records stay until then).
+     * Removes the streamer's record if its heartbeat is still {@code heartbeatAtMillis} (so a heartbeat that just
+     * arrived wins); true for the one caller that removed it, which then fails the streamer's sessions (their
+     * records stay until then). A shared store keeps the slots until those sessions are removed: the winner may be a
+     * replica that never served them and finds them only through {@link #sessionsOn}.
      */
     boolean removeStreamerIf(String streamerId, long heartbeatAtMillis);
 

@@ -65,7 +65,9 @@ public final class RedisFleetState implements FleetState {
             return 1""";
     private static final String REMOVE_STREAMER_IF = """
             if redis.call('HGET', KEYS[1], 'hb') ~= ARGV[1] then return 0 end
-            redis.call('DEL', KEYS[1], KEYS[2])
+            -- KEYS[2] (the slots) stays: the winner finds the sessions to fail there, even those it never served;
+            -- each session's removal takes its id out, and Redis drops the set once it is empty.
+            redis.call('DEL', KEYS[1])
             redis.call('SREM', KEYS[3], ARGV[2])
             return 1""";
     private static final String RESERVE = """

@@ -85,10 +85,15 @@ class RedisFleetStateTest {
         assertEquals(millis.get(), after.heartbeatAtMillis());
 
         // Two replicas notice the lapse: exactly one removes it; one holding a stale heartbeat loses.
+        a.putSession(session("sess-on-s1", "s1"));
         assertFalse(a.removeStreamerIf("s1", seen.heartbeatAtMillis()), "a heartbeat arrived since");
         assertTrue(b.removeStreamerIf("s1", after.heartbeatAtMillis()));
         assertFalse(a.removeStreamerIf("s1", after.heartbeatAtMillis()));
         assertTrue(a.streamers().isEmpty());
+        // The winner never served the session A made: it must still find it, to fail it.
+        assertEquals(List.of("sess-on-s1"), b.sessionsOn("s1").stream().map(SessionRecord::sessionId).toList());
+        assertTrue(b.removeSession("sess-on-s1"));
+        assertEquals(0, a.slotsUsed("s1"), "removing the session emptied the slots");
     }
 
     @Test
