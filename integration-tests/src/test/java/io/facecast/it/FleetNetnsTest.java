@@ -1,5 +1,6 @@
 package io.facecast.it;
 
+import io.facecast.signaling.support.RedisServer;
 import io.facecast.security.ClusterCa;
 import io.facecast.security.FleetRole;
 import org.junit.jupiter.api.AfterAll;
@@ -344,6 +345,12 @@ class FleetNetnsTest {
         lab.restart("renderer-1").awaitListening(START);
         startStreamer(1);
         lab.process("streamer-1").awaitListening(START);
+        // Listening is not registered: placements may go to node 1 only once its readiness (registered) says so.
+        String node1Ready = "http://" + lab.address("node-1") + ":" + STREAMER_OPS + "/readyz";
+        for (long deadline = System.nanoTime() + START.toNanos(); !call("http", node1Ready).equals("200"); ) {
+            assertTrue(System.nanoTime() < deadline, "node 1's restarted streamer registered within " + START);
+            Thread.sleep(100);
+        }
         String streamerReady = "http://" + lab.address("node-2") + ":" + STREAMER_OPS + "/readyz";
         String rendererReady = "http://" + lab.address("node-2") + ":" + RENDERER_OPS + "/readyz";
         assertEquals("200", call("http", streamerReady));

@@ -1,5 +1,6 @@
 package io.facecast.it;
 
+import io.facecast.signaling.support.RedisServer;
 import io.facecast.api.v1.CreateSessionRequest;
 import io.facecast.api.v1.FacecastGrpc;
 import io.facecast.api.v1.SessionState;

@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -189,7 +190,9 @@ public final class SignalingMain implements Callable<Integer> {
         // Worded so it never matches "listening on" (the public address); launchers read it for --signaling.
         System.out.println("signaling control plane on " + internal.host() + ":" + server.internalPort()
                 + " (mutual TLS, as " + internal.tls().self() + ")");
-        System.out.println("fleet state: " + (fleet.inMemory() ? "in memory (one replica)" : registry));
+        // A log line, not an announcement: with --log-format json every line but the announcements is JSON.
+        LoggerFactory.getLogger(SignalingMain.class).info("fleet state: {}",
+                fleet.inMemory() ? "in memory (one replica)" : registry);
         System.out.println(auth.enabled()
                 ? "public API auth: on, " + auth.keys().size() + " API key(s) from " + keySource
                 : "public API auth: OFF (--insecure-no-auth): anyone who reaches the ports controls every session");

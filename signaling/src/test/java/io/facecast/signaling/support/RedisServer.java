@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Assumptions;
 /**
  * A real redis-server (the Debian package) for one test class: a free loopback port, no persistence, its own
  * directory, killed and removed by {@link #close()}. Without redis-server the tests skip, unless
- * FACECAST_REQUIRE_REDIS=1 (CI) makes that a failure. The integration tests have the same helper
- * (io.facecast.it.RedisServer) for processes.
+ * FACECAST_REQUIRE_REDIS=1 (CI) makes that a failure. The integration tests use it too (signaling's test jar):
+ * {@link #kill()} then {@link #start()} is a Redis restart that lost its data.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -50,7 +50,7 @@ public final class RedisServer implements AutoCloseable {
         return server;
     }
 
-    static Optional<Path> binary() {
+    public static Optional<Path> binary() {
         for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin:/usr/sbin").split(":")) {
             Path candidate = Path.of(dir, "redis-server");
             if (Files.isExecutable(candidate)) {
