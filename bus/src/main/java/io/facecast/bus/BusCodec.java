@@ -114,7 +114,12 @@ public final class BusCodec {
                 throw new BusFormatException("bus record version " + version + " is not supported (this build reads "
                         + OLDEST_READABLE + ".." + VERSION + ")");
             }
-            return version <= LAST_CATCH_ALL ? readCatchAll(in).toMessage() : read3(in);
+            BusMessage m = version <= LAST_CATCH_ALL ? readCatchAll(in).toMessage() : read3(in);
+            if (m instanceof IdleBase b && ((b.width() | b.height()) & 1) != 0) {
+                throw new BusFormatException("unreadable bus record: an idle frame is I420, so its size is even, not "
+                        + b.width() + "x" + b.height());
+            }
+            return m;
         } catch (BufferUnderflowException | IORuntimeException | ArithmeticException | IllegalArgumentException e) {
             throw unreadable(e);
         }
@@ -131,9 +136,14 @@ public final class BusCodec {
         long utterance = in.readLong();
         long produced = in.readLong();
         return switch (kind) {
-            case IDLE_BASE -> new IdleBase(session, in.readUnsignedShort(), in.readUnsignedShort(),
-                    in.readUnsignedShort(), in.readUnsignedShort(), in.readUnsignedShort(), in.readUnsignedByte(),
-                    bytes(in), produced);
+            case IDLE_BASE -> {
+                int index = in.readUnsignedShort();
+                int loop = in.readUnsignedShort();
+                int hold = in.readUnsignedShort();
+                int w = in.readUnsignedShort();
+                int h = in.readUnsignedShort();
+                yield new IdleBase(session, index, loop, hold, w, h, in.readUnsignedByte(), bytes(in), produced);
+            }
             case IDLE_OVERLAY -> new IdleOverlay(session, in.readUnsignedShort(), in.readUnsignedShort(),
                     in.readUnsignedShort(), in.readUnsignedByte(), region(in), bytes(in), produced);
             case SEGMENT_START -> {
