@@ -164,6 +164,7 @@ final class Exchange {
             throw new IllegalStateException("answered twice");
         }
         response.setStatus(status);
+        closeUnlessBodyConsumed();
         // One write with last=true: Jetty sets Content-Length itself. The callback completes when the answer is written (or fails, and the listener closes the connection).
         response.write(true, ByteBuffer.wrap(bytes), callback);
     }
@@ -174,7 +175,20 @@ final class Exchange {
      */
     OutputStream stream(int status) {
         response.setStatus(status);
+        closeUnlessBodyConsumed();
         return Content.Sink.asOutputStream(response);
+    }
+
+    /**
+     * An answer sent before the request's body was read (a 401 before a POST's body arrived, a refusal that never
+     * needed it) says {@code Connection: close}: Jetty cannot keep such a connection, and a client told nothing
+     * would send its next request on a connection about to close (the JDK client then fails with "header parser
+     * received no bytes").
+     */
+    private void closeUnlessBodyConsumed() {
+        if (!request.consumeAvailable()) {
+            setHeader("Connection", "close");
+        }
     }
 
     /** Ends a streamed answer normally. */
