@@ -14,6 +14,7 @@ Protocol (JSON lines; stdout is the protocol, stderr the log):
   -> {"event": "sessions", "sessions": [{"id", "location", "token", "ports": [local UDP ports], "answer": SDP}]}
   -> {"event": "media", "seconds": s}         every session has delivered audio and video (or "error")
   <- {"cmd": "window", "t0": mono s, "t1": mono s, "out": path}   writes the raw records around the window to `out`
+     (with "trim": true it then forgets the records before t1 - 2 s, so a long soak keeps the receiver bounded)
   -> {"event": "written", "out": path}
   <- {"cmd": "stop"} (or EOF): closes every peer connection, DELETEs every WHEP resource, exits.
 The API key comes from FACECAST_API_KEY (never the command line, where ps shows it).
@@ -162,6 +163,12 @@ class Stream:
             "errors": self.errors,
         }
 
+    def forget_before(self, t):
+        # In place: the audio packet list is shared with the RTP hook (AUDIO_PACKETS).
+        self.video[:] = [v for v in self.video if v >= t]
+        self.audio_packets[:] = [v for v in self.audio_packets if v >= t]
+        self.audio_frames[:] = [f for f in self.audio_frames if f[0] >= t]
+
     async def close(self):
         for task in self.tasks:
             task.cancel()
@@ -203,6 +210,9 @@ async def main(args):
             if cmd.get("cmd") == "window":
                 with open(cmd["out"], "w") as f:
                     json.dump({"streams": [s.raw(cmd["t0"], cmd["t1"]) for s in streams]}, f)
+                if cmd.get("trim"):
+                    for s in streams:
+                        s.forget_before(cmd["t1"] - 2.0)
                 say({"event": "written", "out": cmd["out"]})
             elif cmd.get("cmd") == "stop":
                 break

@@ -313,24 +313,38 @@ def jar(module):
     return path
 
 
-def run_facecast(n, args, raw):
-    work = tempfile.mkdtemp(prefix="facecast-capacity-")
-    bus = tempfile.mkdtemp(prefix="facecast-capacity-bus-", dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
-    procs = []
-    receiver = sampler = None
-    try:
+class FacecastStack:
+    """The real local stack (renderer, signaling, one streamer: the jars in */target, launched as ./facecast launches
+    them, on free ports, with its own certificates, API key and bus directory) and one aiortc receiver holding N WHEP
+    sessions, each given `texts` long texts to speak. Shared by the capacity sweep and the soak (soak_bench.py)."""
+
+    def __init__(self, n, args, raw, texts):
+        self.n = n
+        self.work = tempfile.mkdtemp(prefix="facecast-capacity-")
+        self.bus = tempfile.mkdtemp(prefix="facecast-capacity-bus-",
+                                    dir="/dev/shm" if os.path.isdir("/dev/shm") else None)
+        self.procs = []
+        self.receiver = None
+        try:
+            self._start(n, args, raw, texts)
+        except BaseException:
+            self.close()
+            raise
+
+    def _start(self, n, args, raw, texts):
         flags = list(args.jvm_flags)
         java = shutil.which("java") or "java"
-        tls = os.path.join(work, "tls")
+        tls = os.path.join(self.work, "tls")
         subprocess.run([java, "-jar", jar("security"), "local", "--dir", tls, "--streamer", "streamer-1"],
                        check=True, stdout=subprocess.DEVNULL, cwd=ROOT, timeout=120)
-        key_file = os.path.join(work, "api-key")
+        key_file = os.path.join(self.work, "api-key")
+        bus = self.bus
 
         def jvm(name, module, jvm_extra, app_args):
             gc = os.path.join(raw, "%s-gc.log" % name)
             cmd = [java] + flags + ["-Xlog:gc*,safepoint:file=%s:tm,tags" % gc] + jvm_extra + ["-jar", jar(module)]
             p = Proc(name, cmd + app_args, os.path.join(raw, name + ".log"))
-            procs.append(p)
+            self.procs.append(p)
             return p
 
         renderer = jvm("renderer", "renderer", [], ["--port", "0", "--ops-port", "0", "--tls-dir", tls,
@@ -359,24 +373,62 @@ def run_facecast(n, args, raw):
 
         env = dict(os.environ, FACECAST_API_KEY=key)
         whep = "%s/whep?width=%d&height=%d&fps=%d" % (base, args.width, args.height, args.fps)
-        receiver = Proc("receiver", [PY, os.path.join(HERE, "aiortc_receiver.py"), "--whep", whep, "--sessions",
-                                     str(n), "--timeout", str(args.start_timeout)],
-                        os.path.join(raw, "receiver.log"), env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
-        procs.append(receiver)
-        channel = Channel(receiver)
-        sessions = channel.expect("sessions", args.start_timeout + 30 * n)["sessions"]
-        texts = max(2, min(32, int((args.warmup + args.seconds + 60) / 60) + 1))  # one text: about 2 min
-        for s in sessions:  # queued utterances: the session speaks without a pause for the whole run
+        self.receiver = Proc("receiver", [PY, os.path.join(HERE, "aiortc_receiver.py"), "--whep", whep, "--sessions",
+                                          str(n), "--timeout", str(args.start_timeout)],
+                             os.path.join(raw, "receiver.log"), env=env, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE)
+        self.procs.append(self.receiver)
+        self.channel = Channel(self.receiver)
+        self.base, self.key = base, key
+        self.sessions = self.channel.expect("sessions", args.start_timeout + 30 * n)["sessions"]
+        self.speak(texts)
+        self.media = self.channel.expect("media", args.start_timeout + 10)
+        self.pids = {"signaling": signaling.pid, "renderer": renderer.pid, "streamer": streamer.pid,
+                     "receiver": self.receiver.pid}
+
+    def speak(self, texts, tolerate_full=False):
+        """Queues `texts` long texts on every session (Speak calls through the HTTP API): it speaks without a pause.
+        With tolerate_full, a session whose queue is full (429) is left as it is."""
+        for s in self.sessions:
             for _ in range(texts):
-                http("POST", "%s/api/sessions/%s/speak" % (base, s["id"]), key,
-                     json.dumps({"text": TEXT}).encode(), "application/json")
-        media = channel.expect("media", args.start_timeout + 10)
+                try:
+                    http("POST", "%s/api/sessions/%s/speak" % (self.base, s["id"]), self.key,
+                         json.dumps({"text": TEXT}).encode(), "application/json")
+                except urllib.error.HTTPError as e:
+                    if not (tolerate_full and e.code == 429):
+                        raise
+
+    def check_alive(self, except_procs=()):
+        for p in self.procs:
+            if p not in except_procs and not p.alive():
+                raise BenchError("%s died during the window; its log %s ends:\n%s" % (p.name, p.log_path, p.tail()))
+
+    def close(self):
+        receiver = self.receiver
+        if receiver is not None and receiver.alive():
+            try:
+                receiver.popen.stdin.write(json.dumps({"cmd": "stop"}) + "\n")
+                receiver.popen.stdin.flush()
+                receiver.popen.wait(timeout=20)
+            except (OSError, subprocess.TimeoutExpired, ValueError):
+                pass
+        for p in reversed(self.procs):  # dumpcap, receiver, streamer, signaling, renderer
+            p.stop()
+        shutil.rmtree(self.work, ignore_errors=True)
+        shutil.rmtree(self.bus, ignore_errors=True)
+
+
+def run_facecast(n, args, raw):
+    texts = max(2, min(32, int((args.warmup + args.seconds + 60) / 60) + 1))  # one text: about 2 min
+    stack = FacecastStack(n, args, raw, texts)
+    sampler = None
+    try:
+        sessions, channel, bus, work, procs = stack.sessions, stack.channel, stack.bus, stack.work, stack.procs
         log("facecast N=%d: %d sessions connected, media after %.1f s; warm-up %.0f s"
-            % (n, len(sessions), media["seconds"], args.warmup))
+            % (n, len(sessions), stack.media["seconds"], args.warmup))
         time.sleep(args.warmup)
 
-        pids = {"signaling": signaling.pid, "renderer": renderer.pid, "streamer": streamer.pid,
-                "receiver": receiver.pid}
+        pids = stack.pids
         ports = sorted({p for s in sessions for p in s["ports"]})
         pcap = os.path.join(work, "wire.pcap")
         wire_s = min(args.wire_seconds, args.seconds)
@@ -397,11 +449,8 @@ def run_facecast(n, args, raw):
         rss_end = {k: proc_pss_kb(p, "Rss") for k, p in pids.items()}
         bus_end = dir_bytes(bus)
         window = t1m - t0m
-        for p in procs:
-            # The capture ends on its own after --wire-seconds, which may be shorter than the window.
-            finished_capture = capture is not None and p is capture.proc and p.popen.poll() == 0
-            if not p.alive() and not finished_capture:
-                raise BenchError("%s died during the window; its log %s ends:\n%s" % (p.name, p.log_path, p.tail()))
+        # The capture ends on its own after --wire-seconds, which may be shorter than the window.
+        stack.check_alive([capture.proc] if capture is not None and capture.proc.popen.poll() == 0 else [])
         raw_json = os.path.join(raw, "receiver-raw.json")
         channel.send({"cmd": "window", "t0": t0m, "t1": t1m, "out": raw_json})
         channel.expect("written", 60)
@@ -449,17 +498,7 @@ def run_facecast(n, args, raw):
     finally:
         if sampler is not None:
             sampler.stop()
-        if receiver is not None and receiver.alive():
-            try:
-                receiver.popen.stdin.write(json.dumps({"cmd": "stop"}) + "\n")
-                receiver.popen.stdin.flush()
-                receiver.popen.wait(timeout=20)
-            except (OSError, subprocess.TimeoutExpired, ValueError):
-                pass
-        for p in reversed(procs):  # dumpcap, receiver, streamer, signaling, renderer
-            p.stop()
-        shutil.rmtree(work, ignore_errors=True)
-        shutil.rmtree(bus, ignore_errors=True)
+        stack.close()
 
 
 def mb(kb):
