@@ -139,7 +139,7 @@ public final class SignalingMain implements Callable<Integer> {
     String registry = io.facecast.signaling.fleet.FleetOptions.MEMORY;
 
     @Option(names = "--placement-threshold", paramLabel = "LOAD",
-            description = "A streamer reporting a load above this (0..1] takes no new sessions (default: ${DEFAULT-VALUE}).")
+            description = "A streamer reporting a CPU load (its share of its machine, averaged) above this (0..1] takes no new sessions; its --max-sessions caps the sessions (default: ${DEFAULT-VALUE}).")
     double placementThreshold = io.facecast.signaling.fleet.FleetOptions.DEFAULT_PLACEMENT_THRESHOLD;
 
     @CommandLine.Spec

@@ -62,8 +62,8 @@ public final class StreamerModule extends AbstractModule {
 
     @Provides
     @Singleton
-    LoadMeter load(StreamerSessions sessions) {
-        return new LoadMeter(sessions::size, config.maxSessions(), LoadMeter.processCpu(), nanoTime);
+    LoadMeter load() {
+        return new LoadMeter(LoadMeter.processCpu(), nanoTime);
     }
 
     @Provides

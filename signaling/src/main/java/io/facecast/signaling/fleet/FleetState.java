@@ -54,7 +54,8 @@ public interface FleetState extends AutoCloseable {
 
     /**
      * Takes one of the streamer's slots for the session, atomically: only while the streamer's record is fresh
-     * ({@code ttlMillis}), SERVING, its load at most {@code threshold} and fewer than its max sessions are held.
+     * ({@code ttlMillis}), SERVING, its reported load (CPU) at most {@code threshold} and fewer than its max sessions
+     * are held.
      */
     boolean reserve(String streamerId, String sessionId, double threshold, long ttlMillis);
 

@@ -74,8 +74,8 @@ public final class RedisFleetState implements FleetState {
             local s = redis.call('HMGET', KEYS[1], 'state', 'max', 'load', 'hb')
             if not s[1] or s[1] ~= 'SERVING' then return 0 end
             if tonumber(ARGV[3]) - tonumber(s[4]) > tonumber(ARGV[4]) then return 0 end
-            if tonumber(s[3]) > tonumber(ARGV[2]) then return 0 end
             if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 1 end
+            if tonumber(s[3]) > tonumber(ARGV[2]) then return 0 end
             if redis.call('SCARD', KEYS[2]) >= tonumber(s[2]) then return 0 end
             redis.call('SADD', KEYS[2], ARGV[1])
             return 1""";

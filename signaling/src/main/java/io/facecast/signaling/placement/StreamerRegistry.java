@@ -291,9 +291,9 @@ public final class StreamerRegistry {
                 overThreshold++;
                 continue;
             }
+            int held = fleet.slotsUsed(record.streamerId());
             byId.put(record.streamerId(), record);
-            loads.add(new StreamerLoad(record.streamerId(), fleet.slotsUsed(record.streamerId()), record.maxSessions(),
-                    record.load()));
+            loads.add(new StreamerLoad(record.streamerId(), held, record.maxSessions(), record.placementLoad(held)));
         }
         if (loads.isEmpty() && draining + overThreshold == 0) {
             throw Status.UNAVAILABLE.withDescription("no registered streamer is reachable").asRuntimeException();

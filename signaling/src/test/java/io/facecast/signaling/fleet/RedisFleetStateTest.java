@@ -140,6 +140,21 @@ class RedisFleetStateTest {
     }
 
     @Test
+    void maxSessionsAloneCapsSlotsAGivenBackSlotIsFreeAtOnceAndTheThresholdIsOnCpu() {
+        a.putStreamer(streamer("s1", 3, "reg-1")); // its heartbeat says CPU 0
+        for (String id : List.of("x1", "x2", "x3")) {
+            assertTrue(b.reserve("s1", id, 0.5, 3000), id + ": --max-sessions 3 means 3, whatever the threshold");
+        }
+        assertFalse(a.reserve("s1", "x4", 0.5, 3000), "full");
+        b.release("s1", "x3");
+        assertTrue(a.reserve("s1", "x4", 0.5, 3000), "the slot given back is usable at once, with no heartbeat between");
+        assertTrue(b.heartbeat("s1", "reg-1", millis.get(), StreamerState.SERVING, 0.7));
+        b.release("s1", "x4");
+        assertFalse(a.reserve("s1", "x5", 0.5, 3000), "the reported CPU, 0.7, is over the threshold");
+        List.of("x1", "x2").forEach(id -> a.release("s1", id)); // the other tests start with no slots held
+    }
+
+    @Test
     void sessionsAreSharedRemovedOnceAndHoldTheirSlot() {
         a.putStreamer(streamer("s1", 4, "reg-1"));
         a.putSession(session("sess-1", "s1"));

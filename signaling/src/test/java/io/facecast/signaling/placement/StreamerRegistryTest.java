@@ -67,6 +67,23 @@ class StreamerRegistryTest {
     }
 
     @Test
+    void aSlotGivenBackIsUsableAtOnceAndAFullStreamerIsFullNotOverloaded() {
+        StreamerRegistry withThreshold = new StreamerRegistry(
+                new io.facecast.signaling.fleet.MemoryFleetState(() -> time.getAsLong() / 1_000_000),
+                new WeightedPlacement(new java.util.Random(7)), time, Duration.ofSeconds(3), 0.8);
+        withThreshold.register(streamer("a", 3));
+        assertTrue(withThreshold.heartbeat("a", null, 0, io.facecast.signaling.fleet.StreamerState.SERVING, 0.1));
+        StreamerRegistration first = withThreshold.reserve("s1", java.util.Set.of());
+        withThreshold.reserve("s2", java.util.Set.of());
+        withThreshold.reserve("s3", java.util.Set.of()); // --max-sessions 3 means 3: the threshold is on CPU
+        StatusRuntimeException full = assertThrows(StatusRuntimeException.class, withThreshold::reserve);
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, full.getStatus().getCode(), full.getStatus().getDescription());
+        // No heartbeat between the close and the next create (the streamer's next one is up to a second away).
+        withThreshold.release(first, "s1");
+        assertEquals("a", withThreshold.reserve("s4", java.util.Set.of()).streamerId());
+    }
+
+    @Test
     void concurrentReservationsNeverOverfillAStreamer() throws Exception {
         registry.register(streamer("a", 10));
         registry.register(streamer("b", 5));

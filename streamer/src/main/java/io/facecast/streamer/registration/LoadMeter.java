@@ -2,36 +2,30 @@ package io.facecast.streamer.registration;
 
 import java.lang.management.ManagementFactory;
 import java.util.function.DoubleSupplier;
-import java.util.function.IntSupplier;
 import java.util.function.LongSupplier;
 
 /**
- * The load a streamer reports with each heartbeat, 0..1:
- * {@code max(sessions / max-sessions, moving average of the process's CPU)}.
+ * The load a streamer reports with each heartbeat, 0..1: the moving average of the process's CPU.
  *
- * <p>Sessions alone miss what a session costs (resolution, codec, the machine's other tenants); CPU alone lags a burst
- * of creates (a new session costs little CPU until its peer connects). The CPU term is the process's share of the
- * whole machine ({@code com.sun.management.OperatingSystemMXBean#getProcessCpuLoad}: 1.0 = every core busy with this
+ * <p>Signaling holds it against its placement threshold, and weighs streamers by
+ * {@code 1 - max(load, reserved / max-sessions)} with its own count of the slots reserved: sessions alone miss what a session costs (resolution, codec, the
+ * machine's other tenants), CPU alone lags a burst of creates (a new session costs little CPU until its peer
+ * connects). The session count is signaling's, not ours, because a count sent with a heartbeat is up to a period old:
+ * a slot freed just after a heartbeat that reported the streamer full would stay unusable until the next one. The CPU
+ * is the process's share of the whole machine ({@code com.sun.management.OperatingSystemMXBean#getProcessCpuLoad}: 1.0 = every core busy with this
  * process), smoothed exponentially with a 10 s time constant so one busy second does not flip placement. A negative
  * reading (not available on this platform) leaves the average unchanged.
  */
 public final class LoadMeter {
     public static final double CPU_TIME_CONSTANT_SECONDS = 10;
 
-    private final IntSupplier sessions;
-    private final int maxSessions;
     private final DoubleSupplier processCpu;
     private final LongSupplier nanoTime;
     private boolean primed;
     private double cpuAverage;
     private long lastNanos;
 
-    public LoadMeter(IntSupplier sessions, int maxSessions, DoubleSupplier processCpu, LongSupplier nanoTime) {
-        if (maxSessions < 1) {
-            throw new IllegalArgumentException("maxSessions must be at least 1");
-        }
-        this.sessions = sessions;
-        this.maxSessions = maxSessions;
+    public LoadMeter(DoubleSupplier processCpu, LongSupplier nanoTime) {
         this.processCpu = processCpu;
         this.nanoTime = nanoTime;
     }
@@ -66,8 +60,7 @@ public final class LoadMeter {
 
     /** The load from the last reading, without taking a new one. */
     public synchronized float load() {
-        double bySessions = Math.min(1.0, (double) sessions.getAsInt() / maxSessions);
-        return (float) Math.max(0, Math.min(1, Math.max(bySessions, cpuAverage)));
+        return (float) Math.max(0, Math.min(1, cpuAverage));
     }
 
     public synchronized double cpuAverage() {

@@ -2,27 +2,25 @@ package io.facecast.streamer.registration;
 
 import org.junit.jupiter.api.Test;
 
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 class LoadMeterTest {
-    final AtomicInteger sessions = new AtomicInteger();
     final AtomicLong now = new AtomicLong();
     double cpu;
-    final LoadMeter meter = new LoadMeter(sessions::get, 8, () -> cpu, now::get);
+    final LoadMeter meter = new LoadMeter(() -> cpu, now::get);
 
     @Test
-    void sessionsAloneGiveTheirShareOfMaxSessions() {
+    void theLoadIsTheCpuAloneClampedToOne() {
         cpu = 0;
         meter.sample();
-        sessions.set(2);
-        assertEquals(0.25f, meter.load(), 1e-6);
-        sessions.set(8);
-        assertEquals(1f, meter.load(), 1e-6);
-        sessions.set(12); // more than max (never placed, but never above 1 either)
-        assertEquals(1f, meter.load(), 1e-6);
+        assertEquals(0f, meter.load(), 1e-6, "sessions are signaling's to count, not the heartbeat's");
+        cpu = 1.7; // a reading above one machine's worth counts as full
+        now.addAndGet(100_000_000_000L);
+        float load = meter.sample();
+        assertEquals(1f, load, 1e-3);
+        org.junit.jupiter.api.Assertions.assertTrue(load <= 1f, "never above full: " + load);
     }
 
     @Test
@@ -37,8 +35,7 @@ class LoadMeterTest {
             meter.sample();
         }
         assertEquals(0.9, meter.cpuAverage(), 0.01);
-        sessions.set(2);
-        assertEquals(0.9f, meter.load(), 0.01f, "the larger of CPU and sessions");
+        assertEquals(0.9f, meter.load(), 0.01f);
     }
 
     @Test
