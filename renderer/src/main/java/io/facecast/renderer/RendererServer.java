@@ -52,7 +52,7 @@ public final class RendererServer extends ProcessServer {
     RendererServer(RendererConfig config, RendererControlService control, HealthStatusManager health,
                    RenderSessions sessions, PlaybackGates gates, ExecutorService pool, BusAppenders buses,
                    LipSync lipSync, MeterRegistry registry, ProcessLifecycle lifecycle) {
-        super("renderer", lifecycle, log);
+        super("renderer", lifecycle, log, sessions::openSessions);
         this.config = config;
         this.control = control;
         this.health = health;
@@ -91,11 +91,6 @@ public final class RendererServer extends ProcessServer {
         }
         System.out.flush();
         return this;
-    }
-
-    @Override
-    protected int liveSessions() {
-        return sessions.openSessions();
     }
 
     @Override

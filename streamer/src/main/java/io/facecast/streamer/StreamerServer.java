@@ -66,7 +66,7 @@ public final class StreamerServer extends ProcessServer {
                    StreamerEvents events, StreamerMetrics metrics, MeterRegistry registry,
                    PeerConnectionFactory peerFactory, StreamerControlService control, ProcessLifecycle lifecycle,
                    LoadMeter load) {
-        super("streamer " + config.id(), lifecycle, log);
+        super("streamer " + config.id(), lifecycle, log, sessions::size);
         this.config = config;
         this.scheduler = scheduler;
         this.ingest = ingest;
@@ -145,11 +145,6 @@ public final class StreamerServer extends ProcessServer {
         System.out.flush();
         registration.start();
         return this;
-    }
-
-    @Override
-    protected int liveSessions() {
-        return sessions.size();
     }
 
     @Override

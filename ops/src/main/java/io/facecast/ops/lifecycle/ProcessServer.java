@@ -4,13 +4,14 @@ import io.facecast.ops.OpsServer;
 import org.slf4j.Logger;
 
 import java.util.concurrent.CountDownLatch;
+import java.util.function.IntSupplier;
 
 /**
  * What a renderer's and a streamer's server class share around their {@link ProcessLifecycle}: the drain (the first
  * request stops taking sessions and waits on a thread of its own for the last one to close, or the drain timeout; a
  * second forces it), the ops listener's accessor, and a close that runs the process's ordered shutdown exactly once
- * and then releases {@link #awaitTermination}. The subclass says what "sessions" and "stop taking them" mean and
- * how it shuts down; it starts and closes its own listeners (the ops listener in {@link #ops}).
+ * and then releases {@link #awaitTermination}. The subclass says which sessions a drain waits for, what "stop taking
+ * them" means and how it shuts down; it starts and closes its own listeners (the ops listener in {@link #ops}).
  *
  * <p>Locking: the subclass's synchronized methods and this class's share the instance's monitor.
  */
@@ -21,23 +22,23 @@ public abstract class ProcessServer implements AutoCloseable {
     private final String name;
     private final ProcessLifecycle lifecycle;
     private final Logger log;
+    private final IntSupplier liveSessions;
     private final CountDownLatch stopped = new CountDownLatch(1);
     private boolean closed;
     /** The ops listener, set by the subclass's start (null when off); guarded by this. */
     protected OpsServer ops;
 
     /**
-     * @param name how the logs name this process ("renderer", "streamer s-1")
-     * @param log  the subclass's logger, so its lines keep their category
+     * @param name         how the logs name this process ("renderer", "streamer s-1")
+     * @param log          the subclass's logger, so its lines keep their category
+     * @param liveSessions the sessions a drain waits for
      */
-    protected ProcessServer(String name, ProcessLifecycle lifecycle, Logger log) {
+    protected ProcessServer(String name, ProcessLifecycle lifecycle, Logger log, IntSupplier liveSessions) {
         this.name = name;
         this.lifecycle = lifecycle;
         this.log = log;
+        this.liveSessions = liveSessions;
     }
-
-    /** The sessions a drain waits for. */
-    protected abstract int liveSessions();
 
     /** The first drain request: refuse new sessions and stop answering as ready (on the requesting thread). */
     protected abstract void stopTakingSessions();
@@ -72,7 +73,7 @@ public abstract class ProcessServer implements AutoCloseable {
 
     private void finishDrain() {
         try {
-            lifecycle.awaitDrained(this::liveSessions, DRAIN_POLL_MILLIS);
+            lifecycle.awaitDrained(liveSessions, DRAIN_POLL_MILLIS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -16,14 +16,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ProcessServerTest {
     /** A process whose sessions are a counter; it records what the base asked of it. */
     static final class Node extends ProcessServer {
-        final AtomicInteger live = new AtomicInteger();
+        final AtomicInteger live;
         final List<String> calls = new CopyOnWriteArrayList<>();
 
         Node(ProcessLifecycle lifecycle) {
-            super("node", lifecycle, LoggerFactory.getLogger(ProcessServerTest.class));
+            this(lifecycle, new AtomicInteger());
         }
 
-        @Override protected int liveSessions() { return live.get(); }
+        private Node(ProcessLifecycle lifecycle, AtomicInteger live) {
+            super("node", lifecycle, LoggerFactory.getLogger(ProcessServerTest.class), live::get);
+            this.live = live;
+        }
+
         @Override protected void stopTakingSessions() { calls.add("stop taking"); }
         @Override protected String describeDrain(boolean forced) { return (forced ? "forced " : "draining ") + live.get(); }
         @Override protected void shutDown() { calls.add("shut down"); }
