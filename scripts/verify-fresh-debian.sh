@@ -71,7 +71,8 @@ fi
 # Ports away from the defaults, so a stack already running on this machine is not in the way.
 step "./facecast up (until the demo has run, then stopped)"
 in_root bash -c 'cd /root/facecast && export FACECAST_SIGNALING_PORT=52051 FACECAST_RENDERER_PORT=52061 \
-  FACECAST_STREAMER_PORT=52071 FACECAST_HTTP_PORT=18580; ./facecast up >/root/facecast-up.log 2>&1 & up=$!
+  FACECAST_STREAMER_PORT=52071 FACECAST_HTTP_PORT=18580 FACECAST_SIGNALING_INTERNAL_PORT=52052 \
+  FACECAST_RENDERER_OPS_PORT=19461 FACECAST_STREAMER_OPS_PORT=19471; ./facecast up >/root/facecast-up.log 2>&1 & up=$!
   for _ in $(seq 1 1800); do grep -q "the stack keeps running" /root/facecast-up.log && break
     kill -0 $up 2>/dev/null || break; sleep 1; done
   ./facecast status >>/root/facecast-up.log 2>&1 || true

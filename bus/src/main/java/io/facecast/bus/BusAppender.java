@@ -46,14 +46,6 @@ public final class BusAppender implements AutoCloseable {
         this.appender.singleThreadedCheckDisabled(true);
     }
 
-    /** Appends the record's typed form, stamping {@code producedNanos} (in {@code r} too) if it is unset. */
-    public long append(BusRecord r) {
-        if (r.producedNanos() == 0) {
-            r.producedNanos(System.nanoTime());
-        }
-        return append(r.toMessage());
-    }
-
     /** Appends the message, stamped with {@code System.nanoTime()} if it has no production time. Returns its index (-1: closed). */
     public synchronized long append(BusMessage m) {
         if (closed) {

@@ -101,11 +101,6 @@ public final class BusCodec {
         }
     }
 
-    /** Writes the record's typed form ({@link BusRecord#toMessage}). */
-    public static void write(BytesOut<?> out, BusRecord r) {
-        write(out, r.toMessage());
-    }
-
     /** Decodes one record of any readable version. */
     public static BusMessage decode(BytesIn<?> in) {
         try {
@@ -114,7 +109,7 @@ public final class BusCodec {
                 throw new BusFormatException("bus record version " + version + " is not supported (this build reads "
                         + OLDEST_READABLE + ".." + VERSION + ")");
             }
-            BusMessage m = version <= LAST_CATCH_ALL ? readCatchAll(in).toMessage() : read3(in);
+            BusMessage m = version <= LAST_CATCH_ALL ? readCatchAll(in) : read3(in);
             if (m instanceof IdleBase b && ((b.width() | b.height()) & 1) != 0) {
                 throw new BusFormatException("unreadable bus record: an idle frame is I420, so its size is even, not "
                         + b.width() + "x" + b.height());
@@ -123,11 +118,6 @@ public final class BusCodec {
         } catch (BufferUnderflowException | IORuntimeException | ArithmeticException | IllegalArgumentException e) {
             throw unreadable(e);
         }
-    }
-
-    /** Decodes one record into {@code into}, replacing all its fields. */
-    public static BusRecord read(BytesIn<?> in, BusRecord into) {
-        return into.set(decode(in));
     }
 
     private static BusMessage read3(BytesIn<?> in) {
@@ -165,49 +155,52 @@ public final class BusCodec {
         };
     }
 
-    /** Versions 1 and 2: every kind in one layout (see {@link BusRecord}). */
-    private static BusRecord readCatchAll(BytesIn<?> in) {
-        BusRecord into = new BusRecord();
-        into.kind(RecordKind.ofCode(in.readUnsignedByte()));
-        into.sessionId(text(in, "session id"));
-        into.utteranceId(in.readLong());
-        into.sequence(in.readLong());
-        into.mediaTimestamp(in.readLong());
-        into.producedNanos(in.readLong());
+    /**
+     * Versions 1 and 2: every kind in one layout whose fields meant different things per kind:
+     * <pre>
+     * u8 kind | utf8 sessionId | i64 utteranceId | i64 sequence | i64 mediaTimestamp | i64 producedNanos |
+     * i32 sampleRate | u8 channels | u8 fps | u16 frameWidth | u16 frameHeight | region | utf8 text | bytes payload
+     * </pre>
+     * read straight into the typed record by the rules they were written under (no holder object in between).
+     */
+    private static BusMessage readCatchAll(BytesIn<?> in) {
+        RecordKind kind = RecordKind.ofCode(in.readUnsignedByte());
+        String session = text(in, "session id");
+        long utterance = in.readLong();
+        long sequence = in.readLong();
+        long mediaTimestamp = in.readLong();
+        long produced = in.readLong();
         int rate = in.readInt();
-        into.audioFormat(rate, in.readUnsignedByte());
-        into.fps(in.readUnsignedByte());
+        int channels = in.readUnsignedByte();
+        int fps = in.readUnsignedByte();
         int fw = in.readUnsignedShort();
-        into.frameSize(fw, in.readUnsignedShort());
-        int x = in.readUnsignedShort();
-        int y = in.readUnsignedShort();
-        int w = in.readUnsignedShort();
-        into.region(x, y, w, in.readUnsignedShort());
-        into.text(text(in, "text"));
-        into.payload(bytes(in));
-        return into;
+        int fh = in.readUnsignedShort();
+        Region region = region(in); // every kind's region is even, used or not
+        String text = text(in, "text");
+        byte[] payload = bytes(in);
+        return switch (kind) {
+            // IDLE_BASE: loop index in sequence, loop length in mediaTimestamp, hold in sampleRate; 0 reads as 1.
+            case IDLE_BASE -> new IdleBase(session, u16("idle loop index", sequence),
+                    u16("idle loop length", mediaTimestamp == 0 ? 1 : mediaTimestamp),
+                    u16("idle hold", rate == 0 ? 1 : rate), fw, fh, fps, payload, produced);
+            case IDLE_OVERLAY -> new IdleOverlay(session, u16("overlay index", sequence), fw, fh, fps, region, payload,
+                    produced);
+            case SEGMENT_START -> new SegmentStart(session, utterance, text, rate, channels, fps, fw, fh, produced);
+            case VIDEO -> new Video(session, utterance, mediaTimestamp, fps, fw, fh, region, payload, produced);
+            case AUDIO -> new Audio(session, utterance, mediaTimestamp, rate, channels, payload, produced);
+            // SEGMENT_END: total samples in mediaTimestamp, total frames in sequence, the reason in text.
+            case SEGMENT_END -> new SegmentEnd(session, utterance, mediaTimestamp, sequence, text, produced);
+            // WORD_STARTED: frame in sequence, first sample in mediaTimestamp, text offset in sampleRate, length in
+            // frameWidth.
+            case WORD_STARTED -> new WordStarted(session, utterance, sequence, mediaTimestamp, rate, fw, text, produced);
+        };
     }
 
-    /** Writes a version-1/2 (catch-all) record: only for tests of what older producers wrote. */
-    static void writeCatchAll(BytesOut<?> out, BusRecord r, int version) {
-        out.writeUnsignedShort(version);
-        out.writeUnsignedByte(r.kind().code);
-        out.writeUtf8(r.sessionId());
-        out.writeLong(r.utteranceId());
-        out.writeLong(r.sequence());
-        out.writeLong(r.mediaTimestamp());
-        out.writeLong(r.producedNanos());
-        out.writeInt(r.sampleRate());
-        out.writeUnsignedByte(r.channels());
-        out.writeUnsignedByte(r.fps());
-        out.writeUnsignedShort(r.frameWidth());
-        out.writeUnsignedShort(r.frameHeight());
-        out.writeUnsignedShort(r.regionX());
-        out.writeUnsignedShort(r.regionY());
-        out.writeUnsignedShort(r.regionWidth());
-        out.writeUnsignedShort(r.regionHeight());
-        out.writeUtf8(r.text());
-        bytes(out, r.payload());
+    private static int u16(String what, long v) {
+        if (v < 0 || v > 0xFFFF) {
+            throw new BusFormatException("unreadable bus record: its " + what + " " + v + " is out of range (0..65535)");
+        }
+        return (int) v;
     }
 
     private static void region(BytesOut<?> out, Region r) {

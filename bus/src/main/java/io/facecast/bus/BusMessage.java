@@ -45,8 +45,8 @@ public sealed interface BusMessage {
         public IdleBase {
             Objects.requireNonNull(sessionId);
             i420 = i420 == null ? new byte[0] : i420;
-            // 0 reads as 1 (a loop has a frame, a frame is shown once) in every version and in the catch-all view,
-            // so a record read back from its own encoding is the same record.
+            // 0 reads as 1 (a loop has a frame, a frame is shown once) in every version, so a record read back from
+            // its own encoding is the same record.
             loopLength = loopLength == 0 ? 1 : loopLength;
             hold = hold == 0 ? 1 : hold;
         }

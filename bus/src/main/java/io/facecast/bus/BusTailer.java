@@ -75,16 +75,6 @@ public final class BusTailer implements AutoCloseable {
         }
     }
 
-    /** Decodes the next record into {@code into} (its catch-all view); false when nothing new is there yet. */
-    public boolean next(BusRecord into) {
-        BusMessage m = next();
-        if (m == null) {
-            return false;
-        }
-        into.set(m);
-        return true;
-    }
-
     /** Records this reader opened, readable or not: with one queue per session, every one was its session's. */
     public long records() { return records; }
 

@@ -27,7 +27,5 @@ class BusCodecFuzzTest {
         Bytes<?> again = Bytes.allocateElasticOnHeap();
         BusCodec.write(again, record);
         assertEquals(record, BusCodec.decode(again));
-        // Its catch-all view maps back onto the same typed record.
-        assertEquals(record, BusRecord.from(record).toMessage());
     }
 }

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static io.facecast.bus.BusQueueTest.audio;
+import static io.facecast.bus.BusQueueTest.firstSample;
 import static org.junit.jupiter.api.Assertions.*;
 
 /** One queue per session under the streamer's directory: each reader sees its own records only, and cleans up. */
@@ -24,8 +26,7 @@ class SessionQueuesTest {
         Path b = MediaBus.sessionQueue(streamer, "b");
         try (BusAppender writeA = new BusAppender(a); BusAppender writeB = new BusAppender(b)) {
             for (int i = 0; i < 6; i++) {
-                (i % 2 == 0 ? writeA : writeB).append(BusRecord.of(RecordKind.AUDIO, i % 2 == 0 ? "a" : "b", 1)
-                        .mediaTimestamp(i).payload(new byte[960]));
+                (i % 2 == 0 ? writeA : writeB).append(audio(i % 2 == 0 ? "a" : "b", i, new byte[960]));
             }
             // Opened after the writes: a session's reader starts at its queue's beginning, so nothing is missed.
             try (BusTailer readA = BusTailer.ofSession(streamer, "a"); BusTailer readB = BusTailer.ofSession(streamer, "b")) {
@@ -46,7 +47,7 @@ class SessionQueuesTest {
         try (BusAppender w = new BusAppender(q, MediaBus.DEFAULT_ROLL_CYCLE, clock);
              BusTailer r = BusTailer.ofSession(streamer, "s", MediaBus.DEFAULT_ROLL_CYCLE, clock)) {
             for (int i = 0; i < 5; i++) {
-                w.append(BusRecord.of(RecordKind.AUDIO, "s", 1).mediaTimestamp(i));
+                w.append(audio("s", i, null));
                 clock.advanceMillis(10_000);
             }
             assertEquals(List.of(0L, 1L, 2L, 3L, 4L), sequences(r));
@@ -85,8 +86,7 @@ class SessionQueuesTest {
 
     private static List<Long> sequences(BusTailer t) {
         List<Long> seen = new ArrayList<>();
-        BusRecord r = new BusRecord();
-        while (t.next(r)) seen.add(r.mediaTimestamp());
+        for (BusMessage m; (m = t.next()) != null; ) seen.add(firstSample(m));
         return seen;
     }
 }

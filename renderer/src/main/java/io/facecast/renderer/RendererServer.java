@@ -3,6 +3,7 @@ package io.facecast.renderer;
 import io.facecast.internal.v1.RendererControlGrpc;
 import io.facecast.ops.OpsServer;
 import io.facecast.ops.lifecycle.ProcessLifecycle;
+import io.facecast.ops.lifecycle.ProcessServer;
 import io.facecast.renderer.control.RendererControlService;
 import io.facecast.renderer.neural.LipSync;
 import io.facecast.renderer.playback.PlaybackGates;
@@ -22,7 +23,6 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -33,9 +33,8 @@ import java.util.concurrent.TimeUnit;
  * passed; a second request forces. Stop: stop taking calls, cancel sessions, let the render threads finish the frame
  * they are on, then close the queues and the lip-sync model.
  */
-public final class RendererServer implements AutoCloseable {
+public final class RendererServer extends ProcessServer {
     private static final Logger log = LoggerFactory.getLogger(RendererServer.class);
-    static final long DRAIN_POLL_MILLIS = 100;
 
     private final RendererConfig config;
     private final RendererControlService control;
@@ -47,15 +46,13 @@ public final class RendererServer implements AutoCloseable {
     private final LipSync lipSync;
     private final MeterRegistry registry;
     private final ProcessLifecycle lifecycle;
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private Server server;
-    private OpsServer ops;
-    private boolean closed;
 
     @Inject
     RendererServer(RendererConfig config, RendererControlService control, HealthStatusManager health,
                    RenderSessions sessions, PlaybackGates gates, ExecutorService pool, BusAppenders buses,
                    LipSync lipSync, MeterRegistry registry, ProcessLifecycle lifecycle) {
+        super("renderer", lifecycle, log, sessions::openSessions);
         this.config = config;
         this.control = control;
         this.health = health;
@@ -96,64 +93,27 @@ public final class RendererServer implements AutoCloseable {
         return this;
     }
 
-    /** A drain request: the first starts the drain on its own thread, a second forces it. Returns what happened. */
-    public String drain(String why) {
-        switch (lifecycle.requestDrain(why)) {
-            case STARTED -> {
-                sessions.drain();
-                health.setStatus("", ServingStatus.NOT_SERVING);
-                health.setStatus(RendererControlGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
-                Thread t = new Thread(this::finishDrain, "drain");
-                t.setDaemon(false);
-                t.start();
-                return "draining: " + sessions.openSessions() + " open session(s) are served for at most "
+    @Override
+    protected void stopTakingSessions() {
+        sessions.drain();
+        health.setStatus("", ServingStatus.NOT_SERVING);
+        health.setStatus(RendererControlGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+    }
+
+    @Override
+    protected String describeDrain(boolean forced) {
+        return forced ? "drain forced: closing " + sessions.openSessions() + " open session(s)"
+                : "draining: " + sessions.openSessions() + " open session(s) are served for at most "
                         + config.drainTimeout();
-            }
-            case FORCED -> {
-                return "drain forced: closing " + sessions.openSessions() + " open session(s)";
-            }
-            default -> {
-                return "already stopping";
-            }
-        }
-    }
-
-    private void finishDrain() {
-        try {
-            lifecycle.awaitDrained(sessions::openSessions, DRAIN_POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        log.info("renderer drained after {} ms; stopping", lifecycle.drainingNanos() / 1_000_000);
-        close();
-    }
-
-    public ProcessLifecycle lifecycle() {
-        return lifecycle;
     }
 
     public synchronized int port() {
         return server.getPort();
     }
 
-    public synchronized OpsServer ops() {
-        return ops;
-    }
-
-    public void awaitTermination() throws InterruptedException {
-        stopped.await();
-    }
-
     /** Stop taking calls, cancel sessions, let workers finish the frame they are on, then close the queues. */
     @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        lifecycle.stopping();
+    protected void shutDown() {
         log.info("renderer shutting down: {} open session(s) to close", sessions.openSessions());
         health.enterTerminalState();
         if (server != null) {
@@ -179,6 +139,5 @@ public final class RendererServer implements AutoCloseable {
             ops.close();
         }
         log.info("renderer stopped");
-        stopped.countDown();
     }
 }

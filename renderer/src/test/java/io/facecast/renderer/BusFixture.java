@@ -1,6 +1,6 @@
 package io.facecast.renderer;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.BusTailer;
 import io.facecast.bus.MediaBus;
 import net.openhft.chronicle.core.time.SystemTimeProvider;
@@ -17,13 +17,17 @@ import java.util.Map;
 public final class BusFixture {
     private BusFixture() {}
 
-    public static List<BusRecord> drain(BusTailer tailer) {
-        List<BusRecord> out = new ArrayList<>();
-        BusRecord r = new BusRecord();
-        while (tailer.next(r)) {
-            out.add(r.copy());
+    public static List<BusMessage> drain(BusTailer tailer) {
+        List<BusMessage> out = new ArrayList<>();
+        for (BusMessage m; (m = tailer.next()) != null; ) {
+            out.add(m);
         }
         return out;
+    }
+
+    /** The records of one type, in order. */
+    public static <T extends BusMessage> List<T> only(List<BusMessage> records, Class<T> type) {
+        return records.stream().filter(type::isInstance).map(type::cast).toList();
     }
 
     /** Everything written into a streamer directory's session queues, session by session in the order they appeared. */
@@ -31,7 +35,7 @@ public final class BusFixture {
         return new Tail(streamerDir);
     }
 
-    public static List<BusRecord> drain(Tail tail) {
+    public static List<BusMessage> drain(Tail tail) {
         return tail.drain();
     }
 
@@ -44,20 +48,21 @@ public final class BusFixture {
             this.streamerDir = streamerDir;
         }
 
-        /** The next record of any session (queues in the order they appeared); false when none is there yet. */
-        public boolean next(BusRecord into) {
+        /** The next record of any session (queues in the order they appeared); null when none is there yet. */
+        public BusMessage next() {
             discover();
             for (BusTailer t : queues.values()) {
-                if (t.next(into)) {
-                    return true;
+                BusMessage m = t.next();
+                if (m != null) {
+                    return m;
                 }
             }
-            return false;
+            return null;
         }
 
-        public List<BusRecord> drain() {
+        public List<BusMessage> drain() {
             discover();
-            List<BusRecord> out = new ArrayList<>();
+            List<BusMessage> out = new ArrayList<>();
             for (BusTailer t : queues.values()) {
                 out.addAll(BusFixture.drain(t));
             }

@@ -5,6 +5,7 @@ import io.facecast.internal.v1.RegisterStreamerRequest;
 import io.facecast.internal.v1.StreamerControlGrpc;
 import io.facecast.ops.OpsServer;
 import io.facecast.ops.lifecycle.ProcessLifecycle;
+import io.facecast.ops.lifecycle.ProcessServer;
 import io.facecast.rtc.PeerFactories;
 import io.facecast.security.FleetAuthorization;
 import io.facecast.security.FleetRole;
@@ -30,7 +31,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,10 +42,8 @@ import java.util.concurrent.TimeUnit;
  * answers UNAVAILABLE, live sessions play on until they close or the drain timeout passes; a second request forces.
  * Stop: registration, stats, sessions, event streams, control server, scheduler, bus reader, peer factory.
  */
-public final class StreamerServer implements AutoCloseable {
+public final class StreamerServer extends ProcessServer {
     private static final Logger log = LoggerFactory.getLogger(StreamerServer.class);
-    /** How often a drain looks whether the last session closed. */
-    static final long DRAIN_POLL_MILLIS = 100;
 
     private final StreamerConfig config;
     private final StreamerScheduler scheduler;
@@ -59,18 +57,16 @@ public final class StreamerServer implements AutoCloseable {
     private final ProcessLifecycle lifecycle;
     private final LoadMeter load;
     private final HealthStatusManager health = new HealthStatusManager();
-    private final CountDownLatch stopped = new CountDownLatch(1);
     private ScheduledExecutorService stats;
     private Server server;
-    private OpsServer ops;
     private SignalingRegistration registration;
-    private boolean closed;
 
     @Inject
     StreamerServer(StreamerConfig config, StreamerScheduler scheduler, BusIngest ingest, StreamerSessions sessions,
                    StreamerEvents events, StreamerMetrics metrics, MeterRegistry registry,
                    PeerConnectionFactory peerFactory, StreamerControlService control, ProcessLifecycle lifecycle,
                    LoadMeter load) {
+        super("streamer " + config.id(), lifecycle, log, sessions::size);
         this.config = config;
         this.scheduler = scheduler;
         this.ingest = ingest;
@@ -151,50 +147,24 @@ public final class StreamerServer implements AutoCloseable {
         return this;
     }
 
-    /**
-     * A drain request (SIGTERM, POST /drain): the first starts the drain on its own thread, a second forces it.
-     * Returns what happened, for the caller to show.
-     */
-    public String drain(String why) {
-        ProcessLifecycle.DrainRequest r = lifecycle.requestDrain(why);
-        switch (r) {
-            case STARTED -> {
-                sessions.drain();
-                health.setStatus("", ServingStatus.NOT_SERVING);
-                health.setStatus(StreamerControlGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
-                SignalingRegistration reg;
-                synchronized (this) {
-                    reg = registration;
-                }
-                if (reg != null) {
-                    reg.heartbeatNow(); // signaling stops placing here now, not at the next heartbeat
-                }
-                Thread t = new Thread(this::finishDrain, "drain");
-                t.setDaemon(false);
-                t.start();
-                return "draining: " + sessions.size() + " live session(s) play on for at most " + config.drainTimeout();
-            }
-            case FORCED -> {
-                return "drain forced: closing " + sessions.size() + " live session(s)";
-            }
-            default -> {
-                return "already stopping";
-            }
+    @Override
+    protected void stopTakingSessions() {
+        sessions.drain();
+        health.setStatus("", ServingStatus.NOT_SERVING);
+        health.setStatus(StreamerControlGrpc.SERVICE_NAME, ServingStatus.NOT_SERVING);
+        SignalingRegistration reg;
+        synchronized (this) {
+            reg = registration;
+        }
+        if (reg != null) {
+            reg.heartbeatNow(); // signaling stops placing here now, not at the next heartbeat
         }
     }
 
-    private void finishDrain() {
-        try {
-            lifecycle.awaitDrained(sessions::size, DRAIN_POLL_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        log.info("streamer {} drained after {} ms; stopping", config.id(), lifecycle.drainingNanos() / 1_000_000);
-        close();
-    }
-
-    public ProcessLifecycle lifecycle() {
-        return lifecycle;
+    @Override
+    protected String describeDrain(boolean forced) {
+        return forced ? "drain forced: closing " + sessions.size() + " live session(s)"
+                : "draining: " + sessions.size() + " live session(s) play on for at most " + config.drainTimeout();
     }
 
     /** The control port actually bound. */
@@ -202,26 +172,9 @@ public final class StreamerServer implements AutoCloseable {
         return server.getPort();
     }
 
-    /** The ops listener, or null when off. */
-    public synchronized OpsServer ops() {
-        return ops;
-    }
-
-    /** Returns once the server has stopped (after a drain or close). */
-    public void awaitTermination() throws InterruptedException {
-        stopped.await();
-    }
-
-    /** Ordered shutdown, at once (sessions still live are closed). Idempotent. */
+    /** Ordered shutdown, at once (sessions still live are closed); {@link #close} runs it once. */
     @Override
-    public void close() {
-        synchronized (this) {
-            if (closed) {
-                return;
-            }
-            closed = true;
-        }
-        lifecycle.stopping();
+    protected void shutDown() {
         log.info("streamer {} shutting down: {} session(s) to close", config.id(), sessions.size());
         health.enterTerminalState();
         if (registration != null) {
@@ -249,6 +202,5 @@ public final class StreamerServer implements AutoCloseable {
         }
         PeerFactories.dispose(peerFactory);
         log.info("streamer {} stopped", config.id());
-        stopped.countDown();
     }
 }

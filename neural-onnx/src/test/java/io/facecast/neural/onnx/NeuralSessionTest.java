@@ -1,9 +1,8 @@
 package io.facecast.neural.onnx;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.BusTailer;
 import io.facecast.bus.I420;
-import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.audio.Resampler;
 import io.facecast.renderer.avatar.DefaultAvatar;
@@ -71,28 +70,27 @@ class NeuralSessionTest {
             assertEquals(SegmentObserver.Outcome.WRITTEN, done.poll(60, TimeUnit.SECONDS));
             sessions.close();
 
-            List<BusRecord> records = new ArrayList<>();
-            BusRecord r = new BusRecord();
-            while (tailer.next(r)) {
-                records.add(r.copy());
+            List<BusMessage> records = new ArrayList<>();
+            for (BusMessage r; (r = tailer.next()) != null; ) {
+                records.add(r);
             }
             DefaultAvatar avatar = new DefaultAvatar(256, 256);
             Region m = avatar.mouthRegion();
             double idle = I420.meanLuma(I420.crop(avatar.idleBase(), 256, 256, m.x(), m.y(), m.width(), m.height()),
                     m.width(), 0, 0, m.width(), m.height());
 
-            List<BusRecord> tone = of(records, 1, RecordKind.VIDEO);
+            List<BusMessage.Video> tone = videoOf(records, 1);
             int samples = new Resampler(16000, 48000).resample(input).length + SegmentMedia.END_PAD_SAMPLES;
             assertEquals(SegmentMedia.frameCount(samples, 25), tone.size(), "one frame per 40 ms, as without a model");
             for (int j = 0; j < tone.size(); j++) {
-                assertEquals(j, tone.get(j).mediaTimestamp());
-                assertEquals(m.width() * m.height() * 3 / 2, tone.get(j).payload().length);
+                assertEquals(j, tone.get(j).frame());
+                assertEquals(m.width() * m.height() * 3 / 2, tone.get(j).i420().length);
             }
             assertEquals(idle, luma(tone.get(1), m), 3, "silence: the idle face");
             assertTrue(luma(tone.get(12), m) > idle + 10, "the tone moves the mouth: " + luma(tone.get(12), m) + " vs " + idle);
             assertEquals(idle, luma(tone.get(tone.size() - 1), m), 3, "silence again at the end");
 
-            List<BusRecord> text = of(records, 2, RecordKind.VIDEO);
+            List<BusMessage.Video> text = videoOf(records, 2);
             assertTrue(text.size() > 10, "synthesized speech has frames: " + text.size());
             double loudest = text.stream().mapToDouble(v -> luma(v, m)).max().orElseThrow();
             assertTrue(loudest > idle + 5, "speech moves the mouth: " + loudest + " vs " + idle);
@@ -103,12 +101,13 @@ class NeuralSessionTest {
         }
     }
 
-    static List<BusRecord> of(List<BusRecord> records, long utterance, RecordKind kind) {
-        return records.stream().filter(x -> x.utteranceId() == utterance && x.kind() == kind).toList();
+    static List<BusMessage.Video> videoOf(List<BusMessage> records, long utterance) {
+        return records.stream().filter(x -> x.utteranceId() == utterance && x instanceof BusMessage.Video)
+                .map(BusMessage.Video.class::cast).toList();
     }
 
-    static double luma(BusRecord video, Region m) {
-        return I420.meanLuma(video.payload(), m.width(), 0, 0, m.width(), m.height());
+    static double luma(BusMessage.Video video, Region m) {
+        return I420.meanLuma(video.i420(), m.width(), 0, 0, m.width(), m.height());
     }
 
     static byte[] s16le(short[] pcm, int from, int to) {

@@ -1,8 +1,7 @@
 package io.facecast.neural.onnx;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.I420;
-import io.facecast.bus.RecordKind;
 import io.facecast.renderer.audio.BusAudio;
 import io.facecast.renderer.avatar.DefaultAvatar;
 import io.facecast.renderer.avatar.Region;
@@ -101,27 +100,28 @@ class OnnxLipSyncTest {
             assertTrue(lipSync.enabled());
             speak(lipSync, avatar, 50); // warms the JIT up for the timing below
             long t0 = System.nanoTime();
-            List<BusRecord> records = speak(lipSync, avatar, 50);
+            List<BusMessage> records = speak(lipSync, avatar, 50);
             System.out.printf("neural mouth per frame (resample, mel, ONNX inference, patch, bus records): %.3f ms%n",
                     (System.nanoTime() - t0) / 1e6 / 50);
 
-            List<BusRecord> video = records.stream().filter(r -> r.kind() == RecordKind.VIDEO).toList();
+            List<BusMessage.Video> video = records.stream().filter(r -> r instanceof BusMessage.Video)
+                    .map(BusMessage.Video.class::cast).toList();
             assertEquals(50, video.size());
             Region m = avatar.mouthRegion();
             byte[] idle = I420.crop(avatar.idleBase(), 256, 256, m.x(), m.y(), m.width(), m.height());
             double idleLuma = I420.meanLuma(idle, m.width(), 0, 0, m.width(), m.height());
-            double silent = I420.meanLuma(video.get(3).payload(), m.width(), 0, 0, m.width(), m.height());
-            double speaking = I420.meanLuma(video.get(25).payload(), m.width(), 0, 0, m.width(), m.height());
+            double silent = I420.meanLuma(video.get(3).i420(), m.width(), 0, 0, m.width(), m.height());
+            double speaking = I420.meanLuma(video.get(25).i420(), m.width(), 0, 0, m.width(), m.height());
             assertEquals(idleLuma, silent, 3, "silence: the face as it is");
             assertTrue(speaking > silent + 10, "speech changes the mouth: luma " + silent + " -> " + speaking);
-            assertEquals(I420.size(m.width(), m.height()), video.get(25).payload().length);
+            assertEquals(I420.size(m.width(), m.height()), video.get(25).i420().length);
         }
     }
 
     /** An utterance of {@code frames} frames, tone in frames 15 to 34, through a segment with the model's mouth. */
-    static List<BusRecord> speak(LipSync lipSync, DefaultAvatar avatar, int frames) {
-        List<BusRecord> records = new ArrayList<>();
-        SegmentStream out = new SegmentStream(rs -> { for (io.facecast.bus.BusMessage m : rs) records.add(io.facecast.bus.BusRecord.from(m)); }, "s", 1, avatar, FPS,
+    static List<BusMessage> speak(LipSync lipSync, DefaultAvatar avatar, int frames) {
+        List<BusMessage> records = new ArrayList<>();
+        SegmentStream out = new SegmentStream(rs -> records.addAll(List.of(rs)), "s", 1, avatar, FPS,
                 lipSync.mouthFor(avatar, FPS));
         out.start("");
         for (int j = 0; j < frames; j++) {

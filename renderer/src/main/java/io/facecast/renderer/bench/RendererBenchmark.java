@@ -1,6 +1,6 @@
 package io.facecast.renderer.bench;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.BusTailer;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
@@ -53,18 +53,17 @@ public final class RendererBenchmark {
                     (s, u, o) -> done.add(o));
             sessions.open("bench", "", "", MediaSpec.getDefaultInstance(), dir.toString());
             byte[] tenSeconds = speechLike16k(10_000);
-            BusRecord r = new BusRecord();
             double[] first40 = new double[runs], first20 = new double[runs], fps = new double[runs];
             long utterance = 1;
             for (int i = 0; i <= runs; i++) {
                 for (int mode = 0; mode < 3; mode++) {
-                    while (tailer.next(r)) { /* skip what is there */ }
+                    while (tailer.next() != null) { /* skip what is there */ }
                     AudioUpload up = sessions.speakAudio("bench", utterance++, false, 16000, 1, "");
                     long t0 = System.nanoTime();
                     long first = 0;
                     if (mode == 0) {
                         up.accept(Arrays.copyOfRange(tenSeconds, 0, 1280)); // 40 ms
-                        first = awaitVideo(tailer, r);
+                        first = awaitVideo(tailer);
                         up.accept(Arrays.copyOfRange(tenSeconds, 1280, 16000));
                     } else if (mode == 1) {
                         up.accept(Arrays.copyOfRange(tenSeconds, 0, 640)); // 20 ms
@@ -72,12 +71,12 @@ public final class RendererBenchmark {
                             Thread.onSpinWait(); // the second chunk is due 20 ms later, as from a live source
                         }
                         up.accept(Arrays.copyOfRange(tenSeconds, 640, 1280));
-                        first = awaitVideo(tailer, r);
+                        first = awaitVideo(tailer);
                     } else {
                         up.accept(tenSeconds);
                     }
                     up.finish();
-                    long frames = awaitEnd(tailer, r);
+                    long frames = awaitEnd(tailer);
                     long end = System.nanoTime();
                     done.take();
                     if (i > 0) {
@@ -125,15 +124,14 @@ public final class RendererBenchmark {
             RenderSessions sessions = new RenderSessions(tts, AvatarRegistry.builtIn(), buses, pool, (s, u, o) -> done.add(o));
             sessions.open("bench", "", "", MediaSpec.getDefaultInstance(), dir.toString());
             DefaultAvatar avatar = new DefaultAvatar(512, 512);
-            BusRecord r = new BusRecord();
             double[] streamed = new double[runs], whole = new double[runs];
             long frames = 0;
             for (int i = 0; i <= runs; i++) {
-                while (tailer.next(r)) { /* skip what is there */ }
+                while (tailer.next() != null) { /* skip what is there */ }
                 long t0 = System.nanoTime();
                 sessions.speak("bench", i + 1, LONG_TEXT, false);
-                long first = awaitVideo(tailer, r);
-                frames = awaitEnd(tailer, r);
+                long first = awaitVideo(tailer);
+                frames = awaitEnd(tailer);
                 done.take();
 
                 long[] firstOld = {0};
@@ -161,10 +159,11 @@ public final class RendererBenchmark {
         }
     }
 
-    private static long awaitVideo(BusTailer tailer, BusRecord r) {
+    private static long awaitVideo(BusTailer tailer) {
         while (true) {
-            if (tailer.next(r)) {
-                if (r.kind() == RecordKind.VIDEO) {
+            BusMessage r = tailer.next();
+            if (r != null) {
+                if (r instanceof BusMessage.Video) {
                     return System.nanoTime();
                 }
             } else {
@@ -173,11 +172,12 @@ public final class RendererBenchmark {
         }
     }
 
-    private static long awaitEnd(BusTailer tailer, BusRecord r) {
+    private static long awaitEnd(BusTailer tailer) {
         while (true) {
-            if (tailer.next(r)) {
-                if (r.kind() == RecordKind.SEGMENT_END) {
-                    return r.sequence();
+            BusMessage r = tailer.next();
+            if (r != null) {
+                if (r instanceof BusMessage.SegmentEnd e) {
+                    return e.totalFrames();
                 }
             } else {
                 Thread.onSpinWait();

@@ -1,9 +1,8 @@
 package io.facecast.renderer.bench;
 
 import com.sun.net.httpserver.HttpServer;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.BusTailer;
-import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.avatar.AvatarRegistry;
 import io.facecast.renderer.session.BusAppenders;
@@ -85,20 +84,20 @@ public final class VoiceBenchmark {
         try (BusTailer tailer = BusTailer.ofSession(dir, "bench"); BusAppenders buses = new BusAppenders()) {
             RenderSessions sessions = new RenderSessions(tts, AvatarRegistry.builtIn(), buses, pool, (s, u, o) -> done.add(o));
             sessions.open("bench", "", voice, MediaSpec.getDefaultInstance(), dir.toString());
-            BusRecord r = new BusRecord();
             double[] firstMs = new double[runs], wholeMs = new double[runs];
             long frames = 0;
             for (int i = 0; i <= runs; i++) {
-                while (tailer.next(r)) { /* skip what is there */ }
+                while (tailer.next() != null) { /* skip what is there */ }
                 long t0 = System.nanoTime(), first = 0;
                 sessions.speak("bench", i + 1, TWENTY_WORDS, false);
                 while (true) {
-                    if (tailer.next(r)) {
-                        if (r.kind() == RecordKind.VIDEO && first == 0) {
+                    BusMessage r = tailer.next();
+                    if (r != null) {
+                        if (r instanceof BusMessage.Video && first == 0) {
                             first = System.nanoTime();
                         }
-                        if (r.kind() == RecordKind.SEGMENT_END) {
-                            frames = r.sequence();
+                        if (r instanceof BusMessage.SegmentEnd e) {
+                            frames = e.totalFrames();
                             break;
                         }
                     } else {

@@ -3,7 +3,11 @@ package io.facecast.renderer.control;
 import io.facecast.renderer.BusFixture;
 import com.google.protobuf.ByteString;
 import io.facecast.api.v1.AudioFormat;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
+import io.facecast.bus.BusMessage.Audio;
+import io.facecast.bus.BusMessage.SegmentEnd;
+import io.facecast.bus.BusMessage.SegmentStart;
+import io.facecast.bus.BusMessage.Video;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.internal.v1.RendererControlGrpc;
@@ -122,13 +126,13 @@ class SpeakAudioTest {
     }
 
     /** Bus records read until {@code until} matches one (included), within 20 s. */
-    List<BusRecord> readUntil(Predicate<BusRecord> until) {
-        List<BusRecord> out = new ArrayList<>();
+    List<BusMessage> readUntil(Predicate<BusMessage> until) {
+        List<BusMessage> out = new ArrayList<>();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        BusRecord r = new BusRecord();
         while (System.nanoTime() < deadline) {
-            if (tailer.next(r)) {
-                out.add(r.copy());
+            BusMessage r = tailer.next();
+            if (r != null) {
+                out.add(r);
                 if (until.test(r)) {
                     return out;
                 }
@@ -156,34 +160,35 @@ class SpeakAudioTest {
         short[] input = TestAudio.concat(speech, new short[4800]); // then 300 ms of silence
         Upload u = new Upload().start(pcm(7, 16000, 1)).chunk(TestAudio.s16le(Arrays.copyOf(input, 1600)));
         // Only 100 ms have been sent: frames must already be on the bus.
-        List<BusRecord> early = readUntil(r -> r.kind() == RecordKind.VIDEO);
+        List<BusMessage> early = readUntil(r -> r.kind() == RecordKind.VIDEO);
         assertEquals(RecordKind.SEGMENT_START, early.get(0).kind());
-        assertEquals("caption", early.get(0).text());
+        assertEquals("caption", ((SegmentStart) early.get(0)).text());
         assertEquals(7, early.get(0).utteranceId());
         for (int at = 1600; at < input.length; at += 320) { // then 20 ms chunks
             u.chunk(TestAudio.s16le(Arrays.copyOfRange(input, at, Math.min(input.length, at + 320))));
         }
         assertEquals(Status.Code.OK, u.finish().getCode());
 
-        List<BusRecord> recs = new ArrayList<>(early);
+        List<BusMessage> recs = new ArrayList<>(early);
         recs.addAll(readUntil(r -> r.kind() == RecordKind.SEGMENT_END));
-        BusRecord end = recs.get(recs.size() - 1);
+        SegmentEnd end = (SegmentEnd) recs.get(recs.size() - 1);
         short[] expected = TestAudio.concat(new Resampler(16000, 48000).resample(input), new short[SegmentMedia.END_PAD_SAMPLES]);
-        assertEquals(expected.length, end.mediaTimestamp());
+        assertEquals(expected.length, end.totalSamples());
         int frames = SegmentMedia.frameCount(expected.length, 30);
-        assertEquals(frames, end.sequence());
+        assertEquals(frames, end.totalFrames());
         assertEquals(2 + 2 * frames, recs.size());
 
         ByteArrayOutputStream audio = new ByteArrayOutputStream();
         double[] mouthLuma = new double[frames];
         for (int j = 0; j < frames; j++) {
-            BusRecord v = recs.get(1 + 2 * j), a = recs.get(2 + 2 * j);
-            assertEquals(RecordKind.VIDEO, v.kind());
-            assertEquals(j, v.mediaTimestamp());
-            assertEquals(RecordKind.AUDIO, a.kind());
-            assertEquals(SegmentMedia.frameStartSample(j, 30), a.mediaTimestamp(), "frame " + j + " audio is aligned");
-            audio.write(a.payload(), 0, a.payload().length);
-            mouthLuma[j] = meanLuma(v.payload(), v.regionWidth() * v.regionHeight());
+            assertEquals(RecordKind.VIDEO, recs.get(1 + 2 * j).kind());
+            assertEquals(RecordKind.AUDIO, recs.get(2 + 2 * j).kind());
+            Video v = (Video) recs.get(1 + 2 * j);
+            Audio a = (Audio) recs.get(2 + 2 * j);
+            assertEquals(j, v.frame());
+            assertEquals(SegmentMedia.frameStartSample(j, 30), a.firstSample(), "frame " + j + " audio is aligned");
+            audio.write(a.pcm(), 0, a.pcm().length);
+            mouthLuma[j] = meanLuma(v.i420(), v.region().width() * v.region().height());
         }
         assertArrayEquals(TestAudio.s16le(expected), audio.toByteArray(), "the bus carries exactly the resampled input");
         // The open mouth shows its dark inside during speech (frames 2..14) and is closed again at the end.
@@ -198,11 +203,11 @@ class SpeakAudioTest {
     void anUploadFailingAfterSomeAudioPlaysWhatCameThenSaysWhy() throws Exception {
         expect(new Upload().start(pcm(11, 16000, 1)).chunk(new byte[32000]).chunk(new byte[(1 << 20) + 2]),
                 Status.Code.INVALID_ARGUMENT, "over the 1048576-byte limit");
-        List<BusRecord> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END && r.utteranceId() == 11);
-        BusRecord end = recs.get(recs.size() - 1);
-        assertTrue(end.sequence() >= 30, "the second of audio that came plays: " + end.sequence() + " frames");
-        assertTrue(end.text().startsWith("INVALID_ARGUMENT: the uploaded audio failed, so the utterance ended after "
-                + "what was received: ") && end.text().contains("1048576-byte limit"), end.text());
+        List<BusMessage> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END && r.utteranceId() == 11);
+        SegmentEnd end = (SegmentEnd) recs.get(recs.size() - 1);
+        assertTrue(end.totalFrames() >= 30, "the second of audio that came plays: " + end.totalFrames() + " frames");
+        assertTrue(end.reason().startsWith("INVALID_ARGUMENT: the uploaded audio failed, so the utterance ended after "
+                + "what was received: ") && end.reason().contains("1048576-byte limit"), end.reason());
     }
 
     @Test
@@ -226,9 +231,9 @@ class SpeakAudioTest {
             ok.chunk(Arrays.copyOfRange(wav, at, Math.min(wav.length, at + 1000)));
         }
         assertEquals(Status.Code.OK, ok.finish().getCode());
-        List<BusRecord> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END && r.utteranceId() == 9);
-        BusRecord end = recs.get(recs.size() - 1);
-        assertEquals(3 * 3200 + SegmentMedia.END_PAD_SAMPLES, end.mediaTimestamp());
+        List<BusMessage> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END && r.utteranceId() == 9);
+        SegmentEnd end = (SegmentEnd) recs.get(recs.size() - 1);
+        assertEquals(3 * 3200 + SegmentMedia.END_PAD_SAMPLES, end.totalSamples());
         // Nothing of the failed uploads that had no audio reached the bus as a complete segment.
         assertEquals(1, recs.stream().filter(r -> r.kind() == RecordKind.SEGMENT_END).count());
     }
@@ -243,7 +248,7 @@ class SpeakAudioTest {
         }
         assertEquals(Status.Code.OK, u.finish().getCode(), "the rest of an interrupted upload is discarded, not an error");
         blocking.speak(RendererSpeakRequest.newBuilder().setSessionId("s").setUtteranceId(2).setText("Next.").build());
-        List<BusRecord> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END);
+        List<BusMessage> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END);
         assertEquals(2, recs.get(recs.size() - 1).utteranceId(), "utterance 1 never ended; utterance 2 was spoken after it");
         long framesOf1 = recs.stream().filter(r -> r.kind() == RecordKind.VIDEO && r.utteranceId() == 1).count();
         assertTrue(framesOf1 <= 4, "at most the frames of the first 100 ms (plus the one in flight): " + framesOf1);
@@ -268,9 +273,9 @@ class SpeakAudioTest {
             assertEquals(Status.Code.DEADLINE_EXCEEDED, s.getCode(), String.valueOf(s));
             assertTrue(s.getDescription().startsWith("SpeakAudio upload stalled: no message for 300 ms"), s.getDescription());
             up.onCompleted();
-            List<BusRecord> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END);
+            List<BusMessage> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END);
             assertEquals(1, recs.get(recs.size() - 1).utteranceId(), "what arrived (100 ms) was spoken and ended");
-            assertEquals(1600 * 3 + SegmentMedia.END_PAD_SAMPLES, recs.get(recs.size() - 1).mediaTimestamp());
+            assertEquals(1600 * 3 + SegmentMedia.END_PAD_SAMPLES, ((SegmentEnd) recs.get(recs.size() - 1)).totalSamples());
         } finally {
             ch.shutdownNow();
             quick.shutdownNow();
@@ -283,7 +288,7 @@ class SpeakAudioTest {
         assertEquals(Status.Code.OK, new Upload().start(pcm(3, 16000, 1)).chunk(TestAudio.s16le(vowel16k(1600))).finish().getCode());
         assertEquals(Status.Code.OK, new Upload().start(pcm(2, 16000, 1)).finish().getCode(), "even with no audio at all");
         blocking.speak(RendererSpeakRequest.newBuilder().setSessionId("s").setUtteranceId(4).setText("Four.").build());
-        List<BusRecord> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END);
+        List<BusMessage> recs = readUntil(r -> r.kind() == RecordKind.SEGMENT_END);
         assertEquals(4, recs.get(0).utteranceId(), "nothing of 2 or 3 reached the bus");
     }
 
@@ -291,7 +296,7 @@ class SpeakAudioTest {
     void textQueuedBehindAStreamedUtteranceWaitsForItsEnd() throws Exception {
         Upload u = new Upload().start(pcm(1, 48000, 2)).chunk(TestAudio.s16le(new short[2 * 4800]));
         // The upload's messages travel asynchronously: let the renderer take utterance 1 before the text arrives.
-        List<BusRecord> recs = new java.util.ArrayList<>(
+        List<BusMessage> recs = new java.util.ArrayList<>(
                 readUntil(r -> r.kind() == RecordKind.SEGMENT_START && r.utteranceId() == 1));
         blocking.speak(RendererSpeakRequest.newBuilder().setSessionId("s").setUtteranceId(2).setText("After.").build());
         u.chunk(TestAudio.s16le(new short[2 * 4800]));
@@ -300,8 +305,8 @@ class SpeakAudioTest {
         List<Long> order = recs.stream().filter(r -> r.kind() == RecordKind.SEGMENT_START || r.kind() == RecordKind.SEGMENT_END)
                 .map(r -> r.utteranceId() * 10 + (r.kind() == RecordKind.SEGMENT_END ? 1 : 0)).toList();
         assertEquals(List.of(10L, 11L, 20L, 21L), order, "segments are not interleaved");
-        BusRecord end1 = recs.stream().filter(r -> r.kind() == RecordKind.SEGMENT_END && r.utteranceId() == 1).findFirst().orElseThrow();
-        assertEquals(9600 + SegmentMedia.END_PAD_SAMPLES, end1.mediaTimestamp(), "stereo 48 kHz is mixed to mono, not resampled");
+        SegmentEnd end1 = (SegmentEnd) recs.stream().filter(r -> r.kind() == RecordKind.SEGMENT_END && r.utteranceId() == 1).findFirst().orElseThrow();
+        assertEquals(9600 + SegmentMedia.END_PAD_SAMPLES, end1.totalSamples(), "stereo 48 kHz is mixed to mono, not resampled");
     }
 
     void expect(Upload u, Status.Code code, String message) throws Exception {

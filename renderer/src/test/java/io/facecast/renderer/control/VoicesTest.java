@@ -1,6 +1,6 @@
 package io.facecast.renderer.control;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.internal.v1.RendererControlGrpc;
@@ -123,12 +123,12 @@ class VoicesTest {
         speechServer.body = "{\"error\":\"overloaded\"}".getBytes();
         stub.speak(speak("h", 1, "This one fails."));
         assertEquals(new Done("h", 1, SegmentObserver.Outcome.FAILED), done.poll(30, TimeUnit.SECONDS));
-        List<BusRecord> failed = BusFixture.drain(http);
+        List<BusMessage> failed = BusFixture.drain(http);
         assertTrue(failed.stream().noneMatch(r -> r.kind() == RecordKind.VIDEO), "a failed first sentence renders nothing");
-        BusRecord end = failed.get(failed.size() - 1);
-        assertEquals(RecordKind.SEGMENT_END, end.kind(), "but the empty segment says why, for the client");
-        assertTrue(end.text().startsWith("UNAVAILABLE: the HTTP speech backend (voice 'http:alloy') failed at sentence 1 of 1"),
-                end.text());
+        assertEquals(RecordKind.SEGMENT_END, failed.get(failed.size() - 1).kind(), "but the empty segment says why, for the client");
+        BusMessage.SegmentEnd end = (BusMessage.SegmentEnd) failed.get(failed.size() - 1);
+        assertTrue(end.reason().startsWith("UNAVAILABLE: the HTTP speech backend (voice 'http:alloy') failed at sentence 1 of 1"),
+                end.reason());
 
         stub.speak(speak("d", 1, "The default voice carries on."));
         assertEquals(new Done("d", 1, SegmentObserver.Outcome.WRITTEN), done.poll(30, TimeUnit.SECONDS));
@@ -160,24 +160,24 @@ class VoicesTest {
 
     /** What one segment on a bus looks like. */
     record Segment(int frames, int distinctPatches, double audibleFraction) {
-        static Segment of(List<BusRecord> records) {
-            List<BusRecord> seg = records.stream().filter(r -> r.kind() != RecordKind.IDLE_BASE && r.kind() != RecordKind.IDLE_OVERLAY).toList();
+        static Segment of(List<BusMessage> records) {
+            List<BusMessage> seg = records.stream().filter(r -> r.kind() != RecordKind.IDLE_BASE && r.kind() != RecordKind.IDLE_OVERLAY).toList();
             assertEquals(RecordKind.SEGMENT_START, seg.get(0).kind(), seg.get(0).toString());
             assertEquals(RecordKind.SEGMENT_END, seg.get(seg.size() - 1).kind());
             Set<ByteBuffer> patches = new HashSet<>();
             long audible = 0, samples = 0;
-            for (BusRecord r : seg) {
-                if (r.kind() == RecordKind.VIDEO) {
-                    patches.add(ByteBuffer.wrap(r.payload()));
-                } else if (r.kind() == RecordKind.AUDIO) {
-                    byte[] p = r.payload();
+            for (BusMessage r : seg) {
+                if (r instanceof BusMessage.Video v) {
+                    patches.add(ByteBuffer.wrap(v.i420()));
+                } else if (r instanceof BusMessage.Audio a) {
+                    byte[] p = a.pcm();
                     for (int i = 0; i + 1 < p.length; i += 2) {
                         audible += Math.abs((short) ((p[i] & 0xff) | p[i + 1] << 8)) > 300 ? 1 : 0;
                     }
                     samples += p.length / 2;
                 }
             }
-            return new Segment((int) seg.get(seg.size() - 1).sequence(), patches.size(), (double) audible / samples);
+            return new Segment((int) ((BusMessage.SegmentEnd) seg.get(seg.size() - 1)).totalFrames(), patches.size(), (double) audible / samples);
         }
     }
 

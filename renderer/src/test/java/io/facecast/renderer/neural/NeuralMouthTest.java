@@ -1,6 +1,7 @@
 package io.facecast.renderer.neural;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
+import io.facecast.renderer.BusFixture;
 import io.facecast.bus.I420;
 import io.facecast.bus.RecordKind;
 import io.facecast.renderer.audio.BusAudio;
@@ -67,8 +68,8 @@ class NeuralMouthTest {
         DefaultAvatar avatar = new DefaultAvatar(256, 256);
         ReferencePlusLoudness model = new ReferencePlusLoudness();
         LipSync lipSync = new LipSync(model);
-        List<BusRecord> records = new ArrayList<>();
-        SegmentStream out = new SegmentStream(rs -> { for (io.facecast.bus.BusMessage m : rs) records.add(io.facecast.bus.BusRecord.from(m)); }, "s", 7, avatar, FPS,
+        List<BusMessage> records = new ArrayList<>();
+        SegmentStream out = new SegmentStream(rs -> records.addAll(List.of(rs)), "s", 7, avatar, FPS,
                 lipSync.mouthFor(avatar, FPS));
         out.start("hi");
         int frames = 40;
@@ -89,27 +90,27 @@ class NeuralMouthTest {
         }
         out.end();
 
-        List<BusRecord> video = records.stream().filter(r -> r.kind() == RecordKind.VIDEO).toList();
-        List<BusRecord> audio = records.stream().filter(r -> r.kind() == RecordKind.AUDIO).toList();
+        List<BusMessage.Video> video = BusFixture.only(records, BusMessage.Video.class);
+        List<BusMessage.Audio> audio = BusFixture.only(records, BusMessage.Audio.class);
         assertEquals(frames, video.size());
         assertEquals(frames, model.calls.get());
         long samples = 0;
         for (int j = 0; j < frames; j++) {
-            assertEquals(j, video.get(j).mediaTimestamp());
-            assertEquals(samples, audio.get(j).mediaTimestamp());
-            assertArrayEquals(BusAudio.toS16le(sent.get(j), 0, sent.get(j).length), audio.get(j).payload());
+            assertEquals(j, video.get(j).frame());
+            assertEquals(samples, audio.get(j).firstSample());
+            assertArrayEquals(BusAudio.toS16le(sent.get(j), 0, sent.get(j).length), audio.get(j).pcm());
             samples += sent.get(j).length;
         }
-        BusRecord end = records.get(records.size() - 1);
-        assertEquals(RecordKind.SEGMENT_END, end.kind());
-        assertEquals(frames, end.sequence());
-        assertEquals(samples, end.mediaTimestamp());
+        assertEquals(RecordKind.SEGMENT_END, records.get(records.size() - 1).kind());
+        BusMessage.SegmentEnd end = (BusMessage.SegmentEnd) records.get(records.size() - 1);
+        assertEquals(frames, end.totalFrames());
+        assertEquals(samples, end.totalSamples());
 
         Region m = avatar.mouthRegion();
         byte[] idleMouth = I420.crop(avatar.idleBase(), 256, 256, m.x(), m.y(), m.width(), m.height());
         double idle = I420.meanLuma(idleMouth, m.width(), 0, 0, m.width(), m.height());
-        double silent = I420.meanLuma(video.get(2).payload(), m.width(), 0, 0, m.width(), m.height());
-        double speaking = I420.meanLuma(video.get(20).payload(), m.width(), 0, 0, m.width(), m.height());
+        double silent = I420.meanLuma(video.get(2).i420(), m.width(), 0, 0, m.width(), m.height());
+        double speaking = I420.meanLuma(video.get(20).i420(), m.width(), 0, 0, m.width(), m.height());
         assertEquals(idle, silent, 3, "silence: the model returns the face it was given");
         assertTrue(speaking > silent + 10, "speech moves the mouth: luma " + silent + " -> " + speaking);
     }

@@ -1,6 +1,6 @@
 package io.facecast.renderer.playback;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.PlaybackFeedback;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
@@ -51,7 +51,7 @@ class RendererLookAheadTest {
     PlaybackGates gates;
     PlaybackFeedback.Writer streamer;
     RenderSessions sessions;
-    final List<BusRecord> seen = new ArrayList<>();
+    final List<BusMessage> seen = new ArrayList<>();
 
     @BeforeEach
     void setUp() {
@@ -110,7 +110,7 @@ class RendererLookAheadTest {
         long frames = framesWhenSettled();
         assertTrue(frames > 200, "the whole text: " + frames);
         assertEquals(RecordKind.SEGMENT_END, seen.get(seen.size() - 1).kind());
-        assertEquals(frames, seen.get(seen.size() - 1).sequence());
+        assertEquals(frames, ((BusMessage.SegmentEnd) seen.get(seen.size() - 1)).totalFrames());
     }
 
     @Test

@@ -1,7 +1,11 @@
 package io.facecast.renderer.segment;
 
 import io.facecast.bus.BusAppender;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
+import io.facecast.bus.BusMessage.Audio;
+import io.facecast.bus.BusMessage.SegmentEnd;
+import io.facecast.bus.BusMessage.SegmentStart;
+import io.facecast.bus.BusMessage.Video;
 import io.facecast.bus.BusTailer;
 import io.facecast.bus.I420;
 import io.facecast.bus.RecordKind;
@@ -68,10 +72,10 @@ class SegmentWriterTest {
         assertEquals(frames, media.frames());
 
         assertTrue(new SegmentWriter(sink()).write("s1", 7, "ah", media, avatar, false, () -> false));
-        List<BusRecord> recs = BusFixture.drain(tailer);
+        List<BusMessage> recs = BusFixture.drain(tailer);
         assertEquals(2 + 2 * frames, recs.size());
-        BusRecord start = recs.get(0);
-        assertEquals(RecordKind.SEGMENT_START, start.kind());
+        assertEquals(RecordKind.SEGMENT_START, recs.get(0).kind());
+        SegmentStart start = (SegmentStart) recs.get(0);
         assertEquals("ah", start.text());
         assertEquals(48000, start.sampleRate());
         assertEquals(1, start.channels());
@@ -81,33 +85,33 @@ class SegmentWriterTest {
         Region m = avatar.mouthRegion();
         long nextSample = 0;
         for (int j = 0; j < frames; j++) {
-            BusRecord v = recs.get(1 + 2 * j);
-            BusRecord a = recs.get(2 + 2 * j);
-            assertEquals(RecordKind.VIDEO, v.kind());
-            assertEquals(j, v.mediaTimestamp());
-            assertEquals(m.x(), v.regionX());
-            assertEquals(m.height(), v.regionHeight());
-            assertEquals(I420.size(m.width(), m.height()), v.payload().length);
-            assertEquals(RecordKind.AUDIO, a.kind());
-            assertEquals(nextSample, a.mediaTimestamp());
+            assertEquals(RecordKind.VIDEO, recs.get(1 + 2 * j).kind());
+            assertEquals(RecordKind.AUDIO, recs.get(2 + 2 * j).kind());
+            Video v = (Video) recs.get(1 + 2 * j);
+            Audio a = (Audio) recs.get(2 + 2 * j);
+            assertEquals(j, v.frame());
+            assertEquals(m.x(), v.region().x());
+            assertEquals(m.height(), v.region().height());
+            assertEquals(I420.size(m.width(), m.height()), v.i420().length);
+            assertEquals(nextSample, a.firstSample());
             assertEquals(48000, a.sampleRate());
-            nextSample += a.payload().length / 2;
-            assertTrue(a.payload().length / 2 <= 1920);
+            nextSample += a.pcm().length / 2;
+            assertTrue(a.pcm().length / 2 <= 1920);
             assertEquals("s1", v.sessionId());
             assertEquals("s1", a.sessionId());
         }
         assertEquals(samples, nextSample, "the audio records hold every sample exactly once");
-        BusRecord end = recs.get(recs.size() - 1);
-        assertEquals(RecordKind.SEGMENT_END, end.kind());
-        assertEquals(samples, end.mediaTimestamp());
-        assertEquals(frames, end.sequence());
+        assertEquals(RecordKind.SEGMENT_END, recs.get(recs.size() - 1).kind());
+        SegmentEnd end = (SegmentEnd) recs.get(recs.size() - 1);
+        assertEquals(samples, end.totalSamples());
+        assertEquals(frames, end.totalFrames());
     }
 
     @Test
     void audioIsLittleEndianResampledSpeech() {
         SegmentMedia media = SegmentMedia.of(speech(1600), 30);
         new SegmentWriter(sink()).write("s", 1, "x", media, avatar, false, () -> false);
-        byte[] first = BusFixture.drain(tailer).get(2).payload();
+        byte[] first = ((Audio) BusFixture.drain(tailer).get(2)).pcm();
         for (int i = 0; i < first.length / 2; i++) {
             short s = (short) ((first[2 * i] & 0xff) | (first[2 * i + 1] << 8));
             assertEquals(media.pcm()[i], s);
@@ -120,7 +124,7 @@ class SegmentWriterTest {
         AtomicInteger polls = new AtomicInteger();
         boolean done = new SegmentWriter(sink()).write("s", 3, "x", media, avatar, false, () -> polls.incrementAndGet() > 6);
         assertFalse(done);
-        List<BusRecord> recs = BusFixture.drain(tailer);
+        List<BusMessage> recs = BusFixture.drain(tailer);
         assertEquals(RecordKind.SEGMENT_START, recs.get(0).kind());
         assertEquals(1 + 2 * 5, recs.size(), "five whole frames, then nothing");
         assertTrue(recs.stream().noneMatch(r -> r.kind() == RecordKind.SEGMENT_END));
@@ -130,17 +134,17 @@ class SegmentWriterTest {
     void syncMarkersFlashWhiteWithAToneBurstAtTheSameSample() {
         SegmentMedia media = SegmentMedia.of(speech(40000), 30); // 2.5 s + pad
         new SegmentWriter(sink()).write("s", 1, "x", media, avatar, true, () -> false);
-        List<BusRecord> recs = BusFixture.drain(tailer);
+        List<BusMessage> recs = BusFixture.drain(tailer);
         Region m = avatar.mouthRegion();
         for (int j = 0; j < media.frames(); j++) {
-            BusRecord v = recs.get(1 + 2 * j);
-            double luma = I420.meanLuma(v.payload(), m.width(), 0, 0, m.width(), m.height());
+            Video v = (Video) recs.get(1 + 2 * j);
+            double luma = I420.meanLuma(v.i420(), m.width(), 0, 0, m.width(), m.height());
             assertEquals(j % 30 == 0, luma > 230, "frame " + j + " white iff marker, luma " + luma);
-            BusRecord a = recs.get(2 + 2 * j);
+            Audio a = (Audio) recs.get(2 + 2 * j);
             if (j % 30 == 0) {
-                assertEquals(j / 30 * 48000L, a.mediaTimestamp());
+                assertEquals(j / 30 * 48000L, a.firstSample());
                 // 1 kHz at 48 kHz: sample 12 is the sine's peak
-                short peak = (short) ((a.payload()[24] & 0xff) | (a.payload()[25] << 8));
+                short peak = (short) ((a.pcm()[24] & 0xff) | (a.pcm()[25] << 8));
                 assertTrue(peak > 15000, "tone burst at the marker: " + peak);
             }
         }

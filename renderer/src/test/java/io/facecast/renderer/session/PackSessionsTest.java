@@ -1,6 +1,6 @@
 package io.facecast.renderer.session;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.BusFixture;
@@ -75,11 +75,11 @@ class PackSessionsTest {
     void brokenAndUnknownAvatarsFailTheirOpenWhileAnotherSessionSpeaks() throws Exception {
         MediaSpec media = MediaSpec.newBuilder().setWidth(256).setHeight(256).build();
         sessions.open("ok", "ada", "", media, busDir.toString());
-        List<BusRecord> idle = BusFixture.drain(tailer);
+        List<BusMessage> idle = BusFixture.drain(tailer);
         assertEquals(RecordKind.IDLE_BASE, idle.get(0).kind());
-        assertEquals(256, idle.get(0).frameWidth());
-        List<BusRecord> breath = idle.stream().filter(r -> r.kind() == RecordKind.IDLE_BASE).toList();
-        assertEquals(BuiltInPacks.get("ada").manifest().idleHolds(), breath.stream().map(BusRecord::idleHold).toList(),
+        assertEquals(256, ((BusMessage.IdleBase) idle.get(0)).width());
+        List<BusMessage.IdleBase> breath = BusFixture.only(idle, BusMessage.IdleBase.class);
+        assertEquals(BuiltInPacks.get("ada").manifest().idleHolds(), breath.stream().map(BusMessage.IdleBase::hold).toList(),
                 "the built-in pack's breathing loop goes out with its holds");
 
         PackWriter.exportProcedural(FaceStyle.DEFAULT, packs.resolve("default"));
@@ -132,25 +132,24 @@ class PackSessionsTest {
 
         MediaSpec media = MediaSpec.newBuilder().setWidth(256).setHeight(256).build();
         sessions.open("l", "loop3", "", media, busDir.toString());
-        List<BusRecord> recs = BusFixture.drain(tailer);
-        List<BusRecord> bases = recs.stream().filter(r -> r.kind() == RecordKind.IDLE_BASE).toList();
+        List<BusMessage> recs = BusFixture.drain(tailer);
+        List<BusMessage.IdleBase> bases = BusFixture.only(recs, BusMessage.IdleBase.class);
         assertEquals(3, bases.size());
         assertEquals(4, recs.size(), "the loop, then the eyes-closed overlay");
         assertEquals(RecordKind.IDLE_OVERLAY, recs.get(3).kind());
         for (int i = 0; i < 3; i++) {
-            BusRecord b = bases.get(i);
-            assertEquals(List.of(i, 3, 256, 256, 0, 0, 256, 256), List.of((int) b.sequence(), (int) b.mediaTimestamp(),
-                    b.frameWidth(), b.frameHeight(), b.regionX(), b.regionY(), b.regionWidth(), b.regionHeight()));
-            assertEquals(I420.size(256, 256), b.payload().length);
-            assertEquals(holds.get(i), b.idleHold(), "loop frame " + i + "'s hold count travels with it");
+            BusMessage.IdleBase b = bases.get(i);
+            assertEquals(List.of(i, 3, 256, 256), List.of(b.index(), b.loopLength(), b.width(), b.height()));
+            assertEquals(I420.size(256, 256), b.i420().length);
+            assertEquals(holds.get(i), b.hold(), "loop frame " + i + "'s hold count travels with it");
             // scaled like the first: the 32 px square is 64 px at 256x256
             if (i > 0) {
-                double step = I420.meanLuma(b.payload(), 256, 8, 8, 48, 48)
-                        - I420.meanLuma(bases.get(i - 1).payload(), 256, 8, 8, 48, 48);
+                double step = I420.meanLuma(b.i420(), 256, 8, 8, 48, 48)
+                        - I420.meanLuma(bases.get(i - 1).i420(), 256, 8, 8, 48, 48);
                 assertTrue(step > 50, "frame " + i + " is idle frame " + i + ", 80 grey levels above the one before: " + step);
             }
-            assertEquals(I420.meanLuma(bases.get(0).payload(), 256, 128, 128, 64, 64),
-                    I420.meanLuma(b.payload(), 256, 128, 128, 64, 64), 0.01, "the rest of the face is the same");
+            assertEquals(I420.meanLuma(bases.get(0).i420(), 256, 128, 128, 64, 64),
+                    I420.meanLuma(b.i420(), 256, 128, 128, 64, 64), 0.01, "the rest of the face is the same");
         }
     }
 

@@ -1,6 +1,6 @@
 package io.facecast.renderer.session;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.I420;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
@@ -84,34 +84,33 @@ class RenderSessionsTest {
     void openPublishesIdleMaterialAndSpeakWritesTheExactSegment() throws Exception {
         RenderSessions.Opened o = sessions.open("s1", "", "", MediaSpec.getDefaultInstance(), busDir.toString());
         assertEquals(new RenderSessions.Opened("default", "default", new VideoFormat(512, 512, 30), 0), o);
-        List<BusRecord> idle = BusFixture.drain(tailer);
+        List<BusMessage> idle = BusFixture.drain(tailer);
         assertEquals(2, idle.size());
-        BusRecord base = idle.get(0);
-        assertEquals(RecordKind.IDLE_BASE, base.kind());
+        assertEquals(RecordKind.IDLE_BASE, idle.get(0).kind());
+        BusMessage.IdleBase base = (BusMessage.IdleBase) idle.get(0);
         assertEquals("s1", base.sessionId());
-        assertEquals(List.of(512, 512, 0, 0, 512, 512, 30), List.of(base.frameWidth(), base.frameHeight(),
-                base.regionX(), base.regionY(), base.regionWidth(), base.regionHeight(), base.fps()));
-        assertEquals(I420.size(512, 512), base.payload().length);
-        BusRecord eyes = idle.get(1);
-        assertEquals(RecordKind.IDLE_OVERLAY, eyes.kind());
-        assertEquals(0, eyes.sequence());
-        assertEquals(I420.size(eyes.regionWidth(), eyes.regionHeight()), eyes.payload().length);
+        assertEquals(List.of(512, 512, 30), List.of(base.width(), base.height(), base.fps()));
+        assertEquals(I420.size(512, 512), base.i420().length);
+        assertEquals(RecordKind.IDLE_OVERLAY, idle.get(1).kind());
+        BusMessage.IdleOverlay eyes = (BusMessage.IdleOverlay) idle.get(1);
+        assertEquals(0, eyes.index());
+        assertEquals(I420.size(eyes.region().width(), eyes.region().height()), eyes.i420().length);
 
         sessions.speak("s1", 1, "Hello, I am your avatar.", false);
         assertEquals(new Done("s1", 1, SegmentObserver.Outcome.WRITTEN), awaitDone());
-        List<BusRecord> all = BusFixture.drain(tailer);
-        assertEquals(List.of("Hello", "I", "am", "your", "avatar"), all.stream()
-                .filter(r -> r.kind() == RecordKind.WORD_STARTED).map(BusRecord::text).toList());
-        List<BusRecord> recs = all.stream().filter(r -> r.kind() != RecordKind.WORD_STARTED).toList();
+        List<BusMessage> all = BusFixture.drain(tailer);
+        assertEquals(List.of("Hello", "I", "am", "your", "avatar"), BusFixture.only(all, BusMessage.WordStarted.class)
+                .stream().map(BusMessage.WordStarted::word).toList());
+        List<BusMessage> recs = all.stream().filter(r -> r.kind() != RecordKind.WORD_STARTED).toList();
 
-        BusRecord start = recs.get(0);
-        assertEquals(RecordKind.SEGMENT_START, start.kind());
+        assertEquals(RecordKind.SEGMENT_START, recs.get(0).kind());
+        BusMessage.SegmentStart start = (BusMessage.SegmentStart) recs.get(0);
         assertEquals("Hello, I am your avatar.", start.text());
         assertEquals(1, start.utteranceId());
-        BusRecord end = recs.get(recs.size() - 1);
-        assertEquals(RecordKind.SEGMENT_END, end.kind());
-        long samples = end.mediaTimestamp();
-        int frames = (int) end.sequence();
+        assertEquals(RecordKind.SEGMENT_END, recs.get(recs.size() - 1).kind());
+        BusMessage.SegmentEnd end = (BusMessage.SegmentEnd) recs.get(recs.size() - 1);
+        long samples = end.totalSamples();
+        int frames = (int) end.totalFrames();
         assertTrue(samples > 48000 && samples < 5 * 48000, "1-5 s of speech: " + samples);
         assertEquals((int) Math.ceil(samples * 30 / 48000.0), frames);
         assertEquals(2 + 2 * frames, recs.size());
@@ -121,25 +120,25 @@ class RenderSessionsTest {
         long nextSample = 0;
         double maxDark = 0;
         for (int j = 0; j < frames; j++) {
-            BusRecord v = recs.get(1 + 2 * j);
-            BusRecord a = recs.get(2 + 2 * j);
-            assertEquals(RecordKind.VIDEO, v.kind());
-            assertEquals(j, v.mediaTimestamp());
+            assertEquals(RecordKind.VIDEO, recs.get(1 + 2 * j).kind());
+            assertEquals(RecordKind.AUDIO, recs.get(2 + 2 * j).kind());
+            BusMessage.Video v = (BusMessage.Video) recs.get(1 + 2 * j);
+            BusMessage.Audio a = (BusMessage.Audio) recs.get(2 + 2 * j);
+            assertEquals(j, v.frame());
             assertEquals(List.of(mouth.x(), mouth.y(), mouth.width(), mouth.height()),
-                    List.of(v.regionX(), v.regionY(), v.regionWidth(), v.regionHeight()));
-            distinctPatches.add(java.util.Arrays.hashCode(v.payload()));
-            assertEquals(RecordKind.AUDIO, a.kind());
-            assertEquals(nextSample, a.mediaTimestamp());
-            nextSample += a.payload().length / 2;
-            maxDark = Math.max(maxDark, 255 - I420.meanLuma(v.payload(), mouth.width(), 0, 0, mouth.width(), mouth.height()));
+                    List.of(v.region().x(), v.region().y(), v.region().width(), v.region().height()));
+            distinctPatches.add(java.util.Arrays.hashCode(v.i420()));
+            assertEquals(nextSample, a.firstSample());
+            nextSample += a.pcm().length / 2;
+            maxDark = Math.max(maxDark, 255 - I420.meanLuma(v.i420(), mouth.width(), 0, 0, mouth.width(), mouth.height()));
         }
         assertEquals(samples, nextSample);
         assertTrue(distinctPatches.size() > frames / 3, "the mouth moves: " + distinctPatches.size() + " shapes in " + frames + " frames");
 
         byte[] closed = new DefaultAvatar(512, 512).mouthPatch(MouthParams.CLOSED);
-        byte[] last = recs.get(recs.size() - 3).payload();
+        byte[] last = ((BusMessage.Video) recs.get(recs.size() - 3)).i420();
         assertTrue(meanAbsDiff(closed, last) < 0.5, "the mouth is closed at the end");
-        byte[] first = recs.get(1).payload();
+        byte[] first = ((BusMessage.Video) recs.get(1)).i420();
         assertTrue(meanAbsDiff(closed, first) < 0.5, "and closed at the start (leading pause)");
         assertTrue(maxDark > 255 - I420.meanLuma(closed, mouth.width(), 0, 0, mouth.width(), mouth.height()) + 5, "it opens while speaking");
     }
@@ -159,7 +158,7 @@ class RenderSessionsTest {
         }
         List<Long> aSegments = BusFixture.drain(tailer).stream()
                 .filter(r -> r.sessionId().equals("a") && r.kind() == RecordKind.SEGMENT_START)
-                .map(BusRecord::utteranceId).toList();
+                .map(BusMessage::utteranceId).toList();
         assertEquals(List.of(1L, 2L), aSegments);
     }
 
@@ -176,8 +175,8 @@ class RenderSessionsTest {
         assertEquals(new Done("s", 5, SegmentObserver.Outcome.CANCELLED), awaitDone());
         assertEquals(new Done("s", 9, SegmentObserver.Outcome.WRITTEN), awaitDone());
 
-        List<BusRecord> recs = BusFixture.drain(tailer);
-        List<BusRecord> five = recs.stream().filter(r -> r.utteranceId() == 5).toList();
+        List<BusMessage> recs = BusFixture.drain(tailer);
+        List<BusMessage> five = recs.stream().filter(r -> r.utteranceId() == 5).toList();
         assertEquals(RecordKind.SEGMENT_START, five.get(0).kind());
         assertEquals(1 + 2 * (GatedAvatar.GATE_FRAME + 1), five.size(), "frames up to the gated one, then nothing");
         assertTrue(five.stream().noneMatch(r -> r.kind() == RecordKind.SEGMENT_END));
@@ -239,10 +238,9 @@ class RenderSessionsTest {
         String twentyWords = "The quick brown fox jumps over the lazy dog while a small crowd of curious people watches the show today.";
         long t0 = System.nanoTime();
         sessions.speak("s", 2, twentyWords, false);
-        BusRecord r = new BusRecord();
         long firstVideo = -1;
         while (firstVideo < 0 && System.nanoTime() - t0 < 30_000_000_000L) {
-            if (tailer.next(r) && r.kind() == RecordKind.VIDEO) {
+            if (tailer.next() instanceof BusMessage.Video) {
                 firstVideo = System.nanoTime();
             }
         }

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.BusFixture;
@@ -68,13 +68,13 @@ class SegmentFailureTest {
             BusFixture.drain(tailer);
             sessions.speak("s", 1, "The first sentence is short. Then a second one. And a third.", false);
             done.poll(60, TimeUnit.SECONDS);
-            List<BusRecord> records = BusFixture.drain(tailer);
-            BusRecord end = records.get(records.size() - 1);
-            assertEquals(RecordKind.SEGMENT_END, end.kind());
-            assertTrue(end.sequence() > 10, "the first sentence's frames were written: " + end.sequence());
-            assertTrue(end.text().startsWith("UNAVAILABLE: the HTTP speech backend (voice 'http:alloy') failed at "
-                    + "sentence 2 of 3"), end.text());
-            assertTrue(end.text().contains("answered 503") && !end.text().contains("sk-secret"), end.text());
+            List<BusMessage> records = BusFixture.drain(tailer);
+            assertEquals(RecordKind.SEGMENT_END, records.get(records.size() - 1).kind());
+            BusMessage.SegmentEnd end = (BusMessage.SegmentEnd) records.get(records.size() - 1);
+            assertTrue(end.totalFrames() > 10, "the first sentence's frames were written: " + end.totalFrames());
+            assertTrue(end.reason().startsWith("UNAVAILABLE: the HTTP speech backend (voice 'http:alloy') failed at "
+                    + "sentence 2 of 3"), end.reason());
+            assertTrue(end.reason().contains("answered 503") && !end.reason().contains("sk-secret"), end.reason());
         } finally {
             sessions.close();
             pool.shutdown();

@@ -1,6 +1,6 @@
 package io.facecast.renderer.session;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.RecordKind;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.BusFixture;
@@ -96,9 +96,9 @@ class StreamedTextTest {
         BusFixture.drain(tailer);
         sessions.speak("s", 1, THREE, false);
         assertTrue(secondSentenceAsked.await(30, TimeUnit.SECONDS));
-        List<BusRecord> early = BusFixture.drain(tailer);
+        List<BusMessage> early = BusFixture.drain(tailer);
         assertEquals(RecordKind.SEGMENT_START, early.get(0).kind());
-        assertEquals(THREE, early.get(0).text(), "the segment carries the whole text");
+        assertEquals(THREE, ((BusMessage.SegmentStart) early.get(0)).text(), "the segment carries the whole text");
         long video = early.stream().filter(r -> r.kind() == RecordKind.VIDEO).count();
         Speech first = SharedTts.get().synthesize("The first sentence is short.", "default");
         int firstFrames = SegmentMedia.frameCount(first.samples() * 3, 30);
@@ -110,13 +110,13 @@ class StreamedTextTest {
         assertEquals(List.of("The first sentence is short.", "Then comes a second one, a little longer than the first!",
                 "And a third?"), asked);
 
-        List<BusRecord> all = new ArrayList<>(early);
+        List<BusMessage> all = new ArrayList<>(early);
         all.addAll(BusFixture.drain(tailer));
         all.removeIf(r -> r.kind() == RecordKind.WORD_STARTED); // WordsOnTheBusTest checks those
         assertEquals(1, all.stream().filter(r -> r.kind() == RecordKind.SEGMENT_START).count(), "one segment");
-        BusRecord end = all.get(all.size() - 1);
-        assertEquals(RecordKind.SEGMENT_END, end.kind());
-        int frames = (int) end.sequence();
+        assertEquals(RecordKind.SEGMENT_END, all.get(all.size() - 1).kind());
+        BusMessage.SegmentEnd end = (BusMessage.SegmentEnd) all.get(all.size() - 1);
+        int frames = (int) end.totalFrames();
         assertEquals(2 + 2 * frames, all.size());
 
         // The audio is the sentences' speech back to back at 48 kHz, then the closing pad: nothing lost or doubled.
@@ -129,17 +129,18 @@ class StreamedTextTest {
         }
         short[] bus = new Resampler(16000, BusAudio.SAMPLE_RATE).resample(expected);
         short[] padded = Arrays.copyOf(bus, bus.length + SegmentMedia.END_PAD_SAMPLES);
-        assertEquals(padded.length, end.mediaTimestamp());
+        assertEquals(padded.length, end.totalSamples());
         assertEquals(SegmentMedia.frameCount(padded.length, 30), frames);
         short[] written = new short[padded.length];
         int at = 0;
         for (int j = 0; j < frames; j++) {
-            BusRecord v = all.get(1 + 2 * j), a = all.get(2 + 2 * j);
-            assertEquals(RecordKind.VIDEO, v.kind());
-            assertEquals(j, v.mediaTimestamp());
-            assertEquals(RecordKind.AUDIO, a.kind());
-            assertEquals(at, a.mediaTimestamp());
-            byte[] p = a.payload();
+            assertEquals(RecordKind.VIDEO, all.get(1 + 2 * j).kind());
+            assertEquals(RecordKind.AUDIO, all.get(2 + 2 * j).kind());
+            BusMessage.Video v = (BusMessage.Video) all.get(1 + 2 * j);
+            BusMessage.Audio a = (BusMessage.Audio) all.get(2 + 2 * j);
+            assertEquals(j, v.frame());
+            assertEquals(at, a.firstSample());
+            byte[] p = a.pcm();
             for (int i = 0; i < p.length / 2; i++) {
                 written[at + i] = (short) ((p[2 * i] & 0xff) | (p[2 * i + 1] << 8));
             }

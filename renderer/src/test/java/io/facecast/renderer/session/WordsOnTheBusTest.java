@@ -3,8 +3,7 @@ package io.facecast.renderer.session;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.facecast.bus.BusRecord;
-import io.facecast.bus.RecordKind;
+import io.facecast.bus.BusMessage;
 import io.facecast.internal.v1.MediaSpec;
 import io.facecast.renderer.BusFixture;
 import io.facecast.renderer.SharedTts;
@@ -78,33 +77,33 @@ class WordsOnTheBusTest {
             BusFixture.drain(tailer);
             sessions.speak("s", 1, TEXT, false);
             assertEquals(SegmentObserver.Outcome.WRITTEN, done.poll(60, TimeUnit.SECONDS));
-            List<BusRecord> records = BusFixture.drain(tailer);
+            List<BusMessage> records = BusFixture.drain(tailer);
             sessions.close();
 
-            List<BusRecord> words = records.stream().filter(r -> r.kind() == RecordKind.WORD_STARTED).toList();
+            List<BusMessage.WordStarted> words = BusFixture.only(records, BusMessage.WordStarted.class);
             assertEquals(List.of("Hello", "brave", "new", "world", "Good", "morning", "Ada"),
-                    words.stream().map(BusRecord::text).toList());
+                    words.stream().map(BusMessage.WordStarted::word).toList());
             List<byte[]> patches = new ArrayList<>();
             int videoSeen = 0;
-            for (BusRecord r : records) {
-                if (r.kind() == RecordKind.VIDEO) {
-                    patches.add(r.payload());
+            for (BusMessage r : records) {
+                if (r instanceof BusMessage.Video v) {
+                    patches.add(v.i420());
                     videoSeen++;
-                } else if (r.kind() == RecordKind.WORD_STARTED) {
-                    assertEquals(videoSeen, r.sequence(), r.text() + " is written right before the frame it starts in");
+                } else if (r instanceof BusMessage.WordStarted w) {
+                    assertEquals(videoSeen, w.frame(), w.word() + " is written right before the frame it starts in");
                 }
             }
-            for (BusRecord w : words) {
-                assertEquals(w.text(), TEXT.substring(w.sampleRate(), w.sampleRate() + w.frameWidth()));
-                long frameOfFirstSample = w.mediaTimestamp() * FPS / BusAudio.SAMPLE_RATE;
-                assertEquals(frameOfFirstSample, w.sequence(), w.text() + ": the frame holding its first phoneme");
+            for (BusMessage.WordStarted w : words) {
+                assertEquals(w.word(), TEXT.substring(w.textOffset(), w.textOffset() + w.textLength()));
+                long frameOfFirstSample = w.firstSample() * FPS / BusAudio.SAMPLE_RATE;
+                assertEquals(frameOfFirstSample, w.frame(), w.word() + ": the frame holding its first phoneme");
                 // The mouth shape changes within one frame of the word's start (co-articulation may lead by a frame).
-                int j = (int) w.sequence();
+                int j = (int) w.frame();
                 boolean moves = false;
                 for (int f = Math.max(1, j - 1); f <= Math.min(patches.size() - 1, j + 1); f++) {
                     moves |= !Arrays.equals(patches.get(f), patches.get(f - 1));
                 }
-                assertTrue(moves, "the mouth moves within one frame of '" + w.text() + "' (frame " + j + ")");
+                assertTrue(moves, "the mouth moves within one frame of '" + w.word() + "' (frame " + j + ")");
             }
         }
     }

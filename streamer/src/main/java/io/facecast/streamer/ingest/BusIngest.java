@@ -1,11 +1,10 @@
 package io.facecast.streamer.ingest;
 
 import io.facecast.bus.BusFormatException;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.BusTailer;
 import io.facecast.bus.MediaBus;
 import io.facecast.bus.PlaybackFeedback;
-import io.facecast.bus.RecordKind;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,7 +50,7 @@ public final class BusIngest implements AutoCloseable {
     static final long MAX_PARK_NANOS = 1_000_000L;
 
     private final Function<String, BusTailer> openTailer;
-    private final Consumer<BusRecord> scheduler;
+    private final Consumer<BusMessage> scheduler;
     private final Predicate<String> hasRoom;
     private final LongSupplier nanoTime;
     private final PlaybackFeedback.Writer feedback;
@@ -73,7 +72,7 @@ public final class BusIngest implements AutoCloseable {
      * @param openTailer the reader of a session's queue ({@code session -> BusTailer.ofSession(streamerDir, session)})
      * @param hasRoom    whether the session may take more media now (the scheduler's look-ahead gauge)
      */
-    public BusIngest(Function<String, BusTailer> openTailer, Consumer<BusRecord> scheduler, Predicate<String> hasRoom,
+    public BusIngest(Function<String, BusTailer> openTailer, Consumer<BusMessage> scheduler, Predicate<String> hasRoom,
                      LongSupplier nanoTime) {
         this(openTailer, scheduler, hasRoom, nanoTime, null, session -> 0);
     }
@@ -82,7 +81,7 @@ public final class BusIngest implements AutoCloseable {
      * @param feedback       where playback reports go (null: none); closed with this ingest
      * @param bufferedMillis media a session holds beyond its play position (the scheduler's gauge)
      */
-    public BusIngest(Function<String, BusTailer> openTailer, Consumer<BusRecord> scheduler, Predicate<String> hasRoom,
+    public BusIngest(Function<String, BusTailer> openTailer, Consumer<BusMessage> scheduler, Predicate<String> hasRoom,
                      LongSupplier nanoTime, PlaybackFeedback.Writer feedback, ToLongFunction<String> bufferedMillis) {
         this.openTailer = openTailer;
         this.scheduler = scheduler;
@@ -139,7 +138,6 @@ public final class BusIngest implements AutoCloseable {
     /** One turn over every session: reads what each may take now; returns how many records were routed. */
     public int drain() {
         int n = 0;
-        BusRecord r = new BusRecord();
         for (Map.Entry<String, BusTailer> e : readers.entrySet()) {
             String session = e.getKey();
             BusTailer tailer = e.getValue();
@@ -152,8 +150,10 @@ public final class BusIngest implements AutoCloseable {
                         pausedTurns.incrementAndGet();
                         break;
                     }
+                    BusMessage r;
                     try {
-                        if (!tailer.next(r)) {
+                        r = tailer.next();
+                        if (r == null) {
                             break;
                         }
                         read.incrementAndGet();
@@ -165,14 +165,25 @@ public final class BusIngest implements AutoCloseable {
                     }
                     n++;
                     routed.incrementAndGet();
-                    if (r.kind() == RecordKind.VIDEO) {
-                        lastVideo.put(session, new long[] {r.utteranceId(), r.mediaTimestamp() + 1});
+                    if (r instanceof BusMessage.Video v) {
+                        noteVideo(session, v);
                     }
-                    scheduler.accept(r); // the scheduler copies the holder; the payload array is fresh per read
+                    scheduler.accept(r); // the decoded record itself: immutable, its payload array fresh per read
                 }
             }
         }
         return n;
+    }
+
+    /** Updates the session's last-video pair in place (no array per frame): written and read on the ingest thread. */
+    private void noteVideo(String session, BusMessage.Video v) {
+        long[] last = lastVideo.get(session);
+        if (last == null) {
+            last = new long[2];
+            lastVideo.put(session, last);
+        }
+        last[0] = v.utteranceId();
+        last[1] = v.frame() + 1;
     }
 
     /** Deletes cycle files each session's reader has moved past, and stale queues; returns how many. */
@@ -201,14 +212,15 @@ public final class BusIngest implements AutoCloseable {
         }
         long now = nanoTime.getAsLong();
         for (String session : readers.keySet()) {
-            long[] last = lastVideo.getOrDefault(session, new long[2]);
+            long[] last = lastVideo.get(session);
             long buffered;
             try {
                 buffered = bufferedMillis.applyAsLong(session);
             } catch (RuntimeException notOpenYet) {
                 buffered = 0;
             }
-            feedback.append(new PlaybackFeedback.Position(session, last[0], last[1], buffered, now));
+            feedback.append(new PlaybackFeedback.Position(session, last == null ? 0 : last[0], last == null ? 0 : last[1],
+                    buffered, now));
         }
     }
 

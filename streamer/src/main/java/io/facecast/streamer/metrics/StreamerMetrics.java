@@ -1,7 +1,6 @@
 package io.facecast.streamer.metrics;
 
-import io.facecast.bus.BusRecord;
-import io.facecast.bus.RecordKind;
+import io.facecast.bus.BusMessage;
 import io.facecast.ops.Metrics;
 import io.facecast.ops.UtteranceLog;
 import io.facecast.rtc.PeerListener;
@@ -164,13 +163,13 @@ public final class StreamerMetrics implements PushMeters {
     // ------------------------------------------------------------------ bus reader thread
 
     /** Every record routed to the scheduler: its age since the renderer appended it (same host, same clock). */
-    public void recordRead(BusRecord r) {
+    public void recordRead(BusMessage r) {
         if (r.producedNanos() == 0) {
             return;
         }
         long age = System.nanoTime() - r.producedNanos();
         busRead.record(age, TimeUnit.NANOSECONDS);
-        if (r.kind() == RecordKind.VIDEO && r.mediaTimestamp() == 0) {
+        if (r instanceof BusMessage.Video v && v.frame() == 0) {
             stages.record(0, age);
             firstRead.put(r.sessionId() + '/' + r.utteranceId(), age);
         }

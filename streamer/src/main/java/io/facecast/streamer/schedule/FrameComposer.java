@@ -1,8 +1,7 @@
 package io.facecast.streamer.schedule;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.I420;
-import io.facecast.bus.RecordKind;
 
 import java.util.Arrays;
 
@@ -11,9 +10,8 @@ import java.util.Arrays;
  * (mid-grey until one arrives, never black), the eyes-closed overlay while blinking, and the mouth patch while
  * speaking.
  *
- * <p>The idle loop is N full frames (IDLE_BASE sequence 0..N-1, N in {@code mediaTimestamp}; 0 there means a
- * producer from before loops: N = 1), each held for its hold count h(i) of video frames (IDLE_BASE
- * {@code sampleRate}, 0 read as 1). Global frame k shows the loop frame whose span of the period
+ * <p>The idle loop is N full frames ({@link BusMessage.IdleBase} index 0..N-1 of loop length N), each held for its
+ * hold count h(i) of video frames. Global frame k shows the loop frame whose span of the period
  * P = h(0) + ... + h(N-1) holds {@code k mod P} (loop frame {@code k mod N} when every hold is 1), a function of the
  * index alone. Until a loop frame arrives its hold counts as 1, so the spans settle once the loop is complete (the
  * renderer writes a loop in one append). A loop frame that has not arrived yet is stood in for by frame 0, or until that arrives by the first loop
@@ -37,7 +35,7 @@ final class FrameComposer {
     private byte[] standIn;
     /** Loop index of {@link #standIn} within the current loop, or -1 when it is left from an earlier loop. */
     private int standInIndex = -1;
-    private BusRecord eyesClosed;
+    private BusMessage.IdleOverlay eyesClosed;
 
     FrameComposer(int width, int height) {
         this.width = width;
@@ -66,25 +64,23 @@ final class FrameComposer {
      * Accepts a full frame of exactly the session's size at a valid place in a loop of at most {@link #MAX_LOOP};
      * anything else is the renderer disagreeing on the spec. A different loop length starts a new loop.
      */
-    boolean setBase(BusRecord r) {
-        if (r.frameWidth() != width || r.frameHeight() != height || r.regionX() != 0 || r.regionY() != 0
-                || r.regionWidth() != width || r.regionHeight() != height || r.payload().length < frame.length) {
+    boolean setBase(BusMessage.IdleBase r) {
+        if (r.width() != width || r.height() != height || r.i420().length < frame.length) {
             return false;
         }
-        long n = r.mediaTimestamp() == 0 ? 1 : r.mediaTimestamp();
-        long index = r.sequence();
-        int h = r.idleHold();
-        if (n < 1 || n > MAX_LOOP || index < 0 || index >= n || h < 1 || h > MAX_HOLD) {
+        int n = r.loopLength();
+        int i = r.index();
+        int h = r.hold();
+        if (n < 1 || n > MAX_LOOP || i < 0 || i >= n || h < 1 || h > MAX_HOLD) {
             return false;
         }
         if (n != loop.length) {
-            loop = new byte[(int) n][];
-            hold = new int[(int) n];
+            loop = new byte[n][];
+            hold = new int[n];
             Arrays.fill(hold, 1);
             standInIndex = -1;
         }
-        int i = (int) index;
-        byte[] shared = SharedFrames.intern(r.payload()); // sessions of one pack hold its loop once
+        byte[] shared = SharedFrames.intern(r.i420()); // sessions of one pack hold its loop once
         loop[i] = shared;
         if (hold[i] != h || ends.length != hold.length) {
             hold[i] = h;
@@ -103,8 +99,8 @@ final class FrameComposer {
         return true;
     }
 
-    boolean setEyesClosed(BusRecord r) {
-        if (!fits(r)) {
+    boolean setEyesClosed(BusMessage.IdleOverlay r) {
+        if (!fits(r.region(), r.i420())) {
             return false;
         }
         eyesClosed = r;
@@ -112,14 +108,13 @@ final class FrameComposer {
     }
 
     /** A patch lies inside the frame and carries all its bytes: checked once on arrival, not per frame. */
-    boolean fits(BusRecord patch) {
-        int w = patch.regionWidth(), h = patch.regionHeight();
-        return w > 0 && h > 0 && patch.regionX() + w <= width && patch.regionY() + h <= height
-                && patch.payload().length >= I420.size(w, h);
+    boolean fits(BusMessage.Region region, byte[] i420) {
+        int w = region.width(), h = region.height();
+        return w > 0 && h > 0 && region.x() + w <= width && region.y() + h <= height && i420.length >= I420.size(w, h);
     }
 
     /** Composes global frame {@code k} (k >= 0) into {@link #frame()}. */
-    void compose(long k, boolean blink, BusRecord mouth) {
+    void compose(long k, boolean blink, BusMessage.Video mouth) {
         byte[] base = loop[loopIndex(k)];
         if (base == null) {
             base = standIn;
@@ -130,10 +125,10 @@ final class FrameComposer {
             Arrays.fill(frame, MID_GREY);
         }
         if (blink && eyesClosed != null) {
-            lay(eyesClosed);
+            lay(eyesClosed.region(), eyesClosed.i420());
         }
         if (mouth != null) {
-            lay(mouth);
+            lay(mouth.region(), mouth.i420());
         }
     }
 
@@ -148,7 +143,7 @@ final class FrameComposer {
         return i;
     }
 
-    private void lay(BusRecord p) {
-        I420.overlay(frame, width, height, p.payload(), p.regionX(), p.regionY(), p.regionWidth(), p.regionHeight());
+    private void lay(BusMessage.Region r, byte[] i420) {
+        I420.overlay(frame, width, height, i420, r.x(), r.y(), r.width(), r.height());
     }
 }

@@ -1,6 +1,6 @@
 package io.facecast.streamer.schedule;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 
 import java.util.ArrayList;
 
@@ -22,7 +22,7 @@ final class Segment {
     private final int fps;
 
     // --- received media ---
-    private final ArrayList<BusRecord> frames = new ArrayList<>();
+    private final ArrayList<BusMessage.Video> frames = new ArrayList<>();
     private int contiguousFrames;
     private byte[] pcm = new byte[0];
     /** Global-in-segment index of the sample stored at pcm[0]: played audio is compacted away. */
@@ -48,7 +48,7 @@ final class Segment {
     boolean doneDeciding;
     boolean startedFired;
     boolean finishedFired;
-    private BusRecord lastPatch;
+    private BusMessage.Video lastPatch;
 
     Segment(long id, String text, int sampleRate, int fps) {
         this.id = id;
@@ -82,7 +82,7 @@ final class Segment {
         return w != null && w.frame() <= j ? words.poll() : null;
     }
 
-    void addVideo(int j, BusRecord patch) {
+    void addVideo(int j, BusMessage.Video patch) {
         while (frames.size() <= j) {
             frames.add(null);
         }
@@ -183,8 +183,8 @@ final class Segment {
     }
 
     /** The patch of frame j, or the last one shown when the renderer never sent it; releases it for GC. */
-    BusRecord takePatch(int j) {
-        BusRecord p = j < frames.size() ? frames.get(j) : null;
+    BusMessage.Video takePatch(int j) {
+        BusMessage.Video p = j < frames.size() ? frames.get(j) : null;
         if (p != null) {
             frames.set(j, null);
             lastPatch = p;

@@ -1,7 +1,7 @@
 package io.facecast.streamer.schedule;
 
 import io.facecast.bus.MediaFormat;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -169,7 +169,7 @@ final class SessionPlayer {
             decSeg[slot] = null;
             decKind[slot] = IDLE;
             boolean late = skipLateVideo && clock.nanoTime() >= t0 + frameDueOffset(k + 1, fps);
-            BusRecord patch = kind == SPEECH ? s.takePatch(j) : null;
+            BusMessage.Video patch = kind == SPEECH ? s.takePatch(j) : null;
             if (!late) {
                 if (kind != HOLD) {
                     composer.compose(k, blink.eyesClosed(k), patch);
@@ -403,37 +403,38 @@ final class SessionPlayer {
 
     // ------------------------------------------------------------------ intake
 
-    void onRecord(BusRecord r) {
-        switch (r.kind()) {
-            case IDLE_BASE -> {
-                if (!composer.setBase(r)) {
-                    warn("IDLE_BASE {}x{} region {}x{} ({} bytes), loop frame {} of {} held {}, does not match the"
-                            + " session's {}x{} frame or a loop of 1..{} frames held 1..{}", r.frameWidth(),
-                            r.frameHeight(), r.regionWidth(), r.regionHeight(), r.payload().length, r.sequence(),
-                            r.mediaTimestamp(), r.idleHold(), composer.width, composer.height,
-                            FrameComposer.MAX_LOOP, FrameComposer.MAX_HOLD);
-                }
+    /** One typed record of the session, as decoded (pattern matching over the sealed {@link BusMessage}). */
+    void onRecord(BusMessage m) {
+        if (m instanceof BusMessage.Video v) {
+            onVideo(v);
+        } else if (m instanceof BusMessage.Audio a) {
+            onAudio(a);
+        } else if (m instanceof BusMessage.WordStarted w) {
+            Segment s = find(w.utteranceId());
+            if (s != null && !s.ended()) {
+                s.addWord(w.frame(), w.textOffset(), w.textLength(), w.word());
             }
-            case IDLE_OVERLAY -> {
-                if (r.sequence() == 0 && !composer.setEyesClosed(r)) {
-                    warn("IDLE_OVERLAY region {}x{}@{},{} does not fit the {}x{} frame", r.regionWidth(),
-                            r.regionHeight(), r.regionX(), r.regionY(), composer.width, composer.height);
-                }
+        } else if (m instanceof BusMessage.SegmentStart s) {
+            onSegmentStart(s);
+        } else if (m instanceof BusMessage.SegmentEnd e) {
+            onSegmentEnd(e);
+        } else if (m instanceof BusMessage.IdleBase b) {
+            if (!composer.setBase(b)) {
+                warn("IDLE_BASE {}x{} ({} bytes), loop frame {} of {} held {}, does not match the session's {}x{}"
+                        + " frame or a loop of 1..{} frames held 1..{}", b.width(), b.height(), b.i420().length,
+                        b.index(), b.loopLength(), b.hold(), composer.width, composer.height,
+                        FrameComposer.MAX_LOOP, FrameComposer.MAX_HOLD);
             }
-            case SEGMENT_START -> onSegmentStart(r);
-            case VIDEO -> onVideo(r);
-            case AUDIO -> onAudio(r);
-            case SEGMENT_END -> onSegmentEnd(r);
-            case WORD_STARTED -> {
-                Segment s = find(r.utteranceId());
-                if (s != null && !s.ended()) {
-                    s.addWord(r.sequence(), r.sampleRate(), r.frameWidth(), r.text());
-                }
+        } else if (m instanceof BusMessage.IdleOverlay o) {
+            if (o.index() == 0 && !composer.setEyesClosed(o)) {
+                BusMessage.Region g = o.region();
+                warn("IDLE_OVERLAY region {}x{}@{},{} does not fit the {}x{} frame", g.width(), g.height(), g.x(),
+                        g.y(), composer.width, composer.height);
             }
         }
     }
 
-    private void onSegmentStart(BusRecord r) {
+    private void onSegmentStart(BusMessage.SegmentStart r) {
         long id = r.utteranceId();
         if (upTo(id, ignoreThrough) || upTo(id, lastStartId)) {
             return; // discarded by an interrupt, or a repeat
@@ -456,14 +457,15 @@ final class SessionPlayer {
         queue.addLast(new Segment(id, r.text(), rate, fps));
     }
 
-    private void onVideo(BusRecord r) {
+    private void onVideo(BusMessage.Video r) {
         Segment s = find(r.utteranceId());
-        long j = r.mediaTimestamp();
-        if (s == null || s.ended() || j < 0 || j >= MAX_FRAME_INDEX || !composer.fits(r)) {
+        long j = r.frame();
+        if (s == null || s.ended() || j < 0 || j >= MAX_FRAME_INDEX || !composer.fits(r.region(), r.i420())) {
             if (s != null && !s.ended()) {
+                BusMessage.Region g = r.region();
                 warn("utterance {} frame {} region {}x{}@{},{} ({} bytes) is not a valid patch of the {}x{} frame",
-                        s.id, j, r.regionWidth(), r.regionHeight(), r.regionX(), r.regionY(), r.payload().length,
-                        composer.width, composer.height);
+                        s.id, j, g.width(), g.height(), g.x(), g.y(), r.i420().length, composer.width,
+                        composer.height);
             }
             handle.retiredVideoFrames.incrementAndGet();
             return;
@@ -472,27 +474,27 @@ final class SessionPlayer {
         s.addVideo((int) j, r);
     }
 
-    private void onAudio(BusRecord r) {
-        long samples = r.payload().length / 2;
+    private void onAudio(BusMessage.Audio r) {
+        long samples = r.pcm().length / 2;
         Segment s = find(r.utteranceId());
         if (s == null || s.ended()) {
             handle.retiredAudioSamples.addAndGet(samples);
             return;
         }
         s.acceptedAudioSamples += samples;
-        if (!s.addAudio(r.mediaTimestamp(), r.payload())) {
-            warn("utterance {} audio at sample {} is out of line with the {} received", s.id, r.mediaTimestamp(),
+        if (!s.addAudio(r.firstSample(), r.pcm())) {
+            warn("utterance {} audio at sample {} is out of line with the {} received", s.id, r.firstSample(),
                     s.audioReceived());
         }
     }
 
-    private void onSegmentEnd(BusRecord r) {
+    private void onSegmentEnd(BusMessage.SegmentEnd r) {
         Segment s = find(r.utteranceId());
         if (s == null || s.ended()) {
             return;
         }
-        s.failure = r.text().length() > 1000 ? r.text().substring(0, 1000) : r.text();
-        s.end(Math.max(0, r.mediaTimestamp()), (int) Math.max(0, Math.min(r.sequence(), MAX_FRAME_INDEX)));
+        s.failure = r.reason().length() > 1000 ? r.reason().substring(0, 1000) : r.reason();
+        s.end(Math.max(0, r.totalSamples()), (int) Math.max(0, Math.min(r.totalFrames(), MAX_FRAME_INDEX)));
         maybeFinish(s);
     }
 

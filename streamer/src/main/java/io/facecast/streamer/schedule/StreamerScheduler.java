@@ -1,7 +1,6 @@
 package io.facecast.streamer.schedule;
 
-import io.facecast.bus.BusRecord;
-import io.facecast.bus.RecordKind;
+import io.facecast.bus.BusMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,22 +89,22 @@ public final class StreamerScheduler implements AutoCloseable {
     }
 
     /**
-     * Hands a bus record to its session. The holder is copied (a tailer reuses it), its payload array is kept: do
-     * not modify it afterwards. Returns false, dropping the record, when the session is not open.
+     * Hands a bus record to its session. The record itself is queued (typed records are immutable; the payload
+     * array is kept: do not modify it afterwards). Returns false, dropping the record, when the session is not open.
      */
-    public boolean accept(BusRecord record) {
+    public boolean accept(BusMessage record) {
         SessionHandle h = handles.get(record.sessionId());
         if (h == null) {
             unroutedRecords.incrementAndGet();
             return false;
         }
-        if (record.kind() == RecordKind.AUDIO) {
-            h.acceptedAudioSamples.addAndGet(record.payload().length / 2);
-        } else if (record.kind() == RecordKind.VIDEO) {
+        if (record instanceof BusMessage.Audio a) {
+            h.acceptedAudioSamples.addAndGet(a.pcm().length / 2);
+        } else if (record instanceof BusMessage.Video) {
             h.acceptedVideoFrames.incrementAndGet();
         }
         // No wake-up: the scheduler drains the inbox before every push, and media matters only then.
-        inbox.add(record.copy());
+        inbox.add(record);
         return true;
     }
 
@@ -279,7 +278,7 @@ public final class StreamerScheduler implements AutoCloseable {
     }
 
     private void dispatch(Object o) {
-        if (o instanceof BusRecord r) {
+        if (o instanceof BusMessage r) {
             SessionPlayer p = players.get(r.sessionId());
             if (p != null) {
                 p.onRecord(r);

@@ -18,9 +18,8 @@
  * <li><b>Idle.</b> Before, between and after utterances frames are the idle base with a blink (the eyes-closed
  *     overlay for 4 frames, 3 to 5 s apart, a function of the frame index and a per-session seed) and audio is
  *     silence. If the idle base has not arrived, frames are mid-grey: never a stall, never black.</li>
- * <li><b>Idle loop.</b> The idle base may be a loop of N frames (IDLE_BASE sequence 0..N-1, N in
- *     {@code mediaTimestamp}, at most 64), loop frame i held for h(i) video frames (1..255, IDLE_BASE
- *     {@code sampleRate}, 0 read as 1): with period {@code P = h(0)+...+h(N-1)}, global frame k is laid on the loop
+ * <li><b>Idle loop.</b> The idle base may be a loop of N frames ({@code IdleBase} index 0..N-1 of loop length N,
+ *     at most 64), loop frame i held for h(i) video frames ({@code IdleBase.hold}, 1..255): with period {@code P = h(0)+...+h(N-1)}, global frame k is laid on the loop
  *     frame i with {@code h(0)+...+h(i-1) <= k mod P < h(0)+...+h(i)} (with all holds 1: {@code k mod N}), whether
  *     idle or speaking, so the loop runs on at the session fps under speech and blink overlays, a function of the
  *     frame index alone. A loop frame not yet arrived counts as held 1 until it does. A held frame repeats the last composed frame (the loop pauses with the stall). Loop frames not

@@ -1,7 +1,7 @@
 package io.facecast.streamer.schedule;
 
 import io.facecast.bus.BusAppender;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.BusTailer;
 import io.facecast.bus.MediaBus;
 import io.facecast.streamer.ingest.BusIngest;
@@ -39,10 +39,10 @@ class BusBackpressureTest {
             // The renderer writes 20 s for A at once, then 1 s for B.
             Media.Utterance a = Media.Utterance.ofMillis("a", 1, RATE, FPS, 20_000);
             Media.Utterance b = Media.Utterance.ofMillis("b", 1, RATE, FPS, 1_000);
-            for (BusRecord r : Media.idle("a", FPS)) renderA.append(r);
-            for (BusRecord r : Media.idle("b", FPS)) renderB.append(r);
-            for (BusRecord r : a.all()) renderA.append(r);
-            for (BusRecord r : b.all()) renderB.append(r);
+            for (BusMessage r : Media.idle("a", FPS)) renderA.append(r);
+            for (BusMessage r : Media.idle("b", FPS)) renderB.append(r);
+            for (BusMessage r : a.all()) renderA.append(r);
+            for (BusMessage r : b.all()) renderB.append(r);
 
             long maxBufferedA = 0;
             long bStartedAt = -1;

@@ -2,7 +2,7 @@ package io.facecast.streamer.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -15,8 +15,8 @@ class FailedUtteranceTest {
         RecordingListener listener = rig.listener;
         rig.runTo(500);
         Media.Utterance u = rig.utterance(1, 1_000);
-        List<BusRecord> records = new ArrayList<>(u.head(u.frames));
-        records.add(u.end().text("UNAVAILABLE: the HTTP speech backend failed: 503"));
+        List<BusMessage> records = new ArrayList<>(u.head(u.frames));
+        records.add(u.end("UNAVAILABLE: the HTTP speech backend failed: 503"));
         rig.feed(records);
         rig.runTo(900);
         assertEquals(List.of("started"), listener.events.stream().map(RecordingListener.Event::kind).toList(),

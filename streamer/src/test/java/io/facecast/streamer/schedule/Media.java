@@ -1,8 +1,8 @@
 package io.facecast.streamer.schedule;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
+import io.facecast.bus.BusMessage.Region;
 import io.facecast.bus.I420;
-import io.facecast.bus.RecordKind;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -39,32 +39,30 @@ final class Media {
         return b;
     }
 
-    static BusRecord idleBase(String session, int fps) {
-        return BusRecord.of(RecordKind.IDLE_BASE, session, 0).frameSize(W, H).region(0, 0, W, H).fps(fps)
-                .payload(plane(W, H, BASE_LUMA));
+    static BusMessage.IdleBase idleBase(String session, int fps) {
+        return new BusMessage.IdleBase(session, 0, 1, 1, W, H, fps, plane(W, H, BASE_LUMA), 0);
     }
 
     /** Idle loop frame {@code index} of {@code length}: the whole frame has luma {@link #loopLuma}(index). */
-    static BusRecord loopFrame(String session, int fps, int index, int length) {
-        return BusRecord.of(RecordKind.IDLE_BASE, session, 0).sequence(index).mediaTimestamp(length).frameSize(W, H)
-                .region(0, 0, W, H).fps(fps).payload(plane(W, H, loopLuma(index)));
+    static BusMessage.IdleBase loopFrame(String session, int fps, int index, int length) {
+        return loopFrame(session, fps, index, length, 1);
     }
 
     /** Like {@link #loopFrame(String, int, int, int)}, held for {@code hold} video frames. */
-    static BusRecord loopFrame(String session, int fps, int index, int length, int hold) {
-        return loopFrame(session, fps, index, length).idleHold(hold);
+    static BusMessage.IdleBase loopFrame(String session, int fps, int index, int length, int hold) {
+        return new BusMessage.IdleBase(session, index, length, hold, W, H, fps, plane(W, H, loopLuma(index)), 0);
     }
 
     static int loopLuma(int index) {
         return 200 + 10 * index;
     }
 
-    static BusRecord eyesClosed(String session) {
-        return BusRecord.of(RecordKind.IDLE_OVERLAY, session, 0).sequence(0).frameSize(W, H)
-                .region(EYES_X, EYES_Y, EYES_W, EYES_H).payload(plane(EYES_W, EYES_H, EYES_LUMA));
+    static BusMessage.IdleOverlay eyesClosed(String session) {
+        return new BusMessage.IdleOverlay(session, 0, W, H, 0, new Region(EYES_X, EYES_Y, EYES_W, EYES_H),
+                plane(EYES_W, EYES_H, EYES_LUMA), 0);
     }
 
-    static List<BusRecord> idle(String session, int fps) {
+    static List<BusMessage> idle(String session, int fps) {
         return List.of(idleBase(session, fps), eyesClosed(session));
     }
 
@@ -94,17 +92,16 @@ final class Media {
             return j * rate / fps;
         }
 
-        BusRecord start() {
-            return BusRecord.of(RecordKind.SEGMENT_START, session, id).text("utterance " + id).audioFormat(rate, 1)
-                    .fps(fps).frameSize(W, H);
+        BusMessage.SegmentStart start() {
+            return new BusMessage.SegmentStart(session, id, "utterance " + id, rate, 1, fps, W, H, 0);
         }
 
-        BusRecord video(int j) {
-            return BusRecord.of(RecordKind.VIDEO, session, id).mediaTimestamp(j).fps(fps).frameSize(W, H)
-                    .region(MOUTH_X, MOUTH_Y, MOUTH_W, MOUTH_H).payload(plane(MOUTH_W, MOUTH_H, patchLuma(id, j)));
+        BusMessage.Video video(int j) {
+            return new BusMessage.Video(session, id, j, fps, W, H, new Region(MOUTH_X, MOUTH_Y, MOUTH_W, MOUTH_H),
+                    plane(MOUTH_W, MOUTH_H, patchLuma(id, j)), 0);
         }
 
-        BusRecord audio(int j) {
+        BusMessage.Audio audio(int j) {
             long from = frameStart(j);
             long to = Math.min(samples, frameStart(j + 1));
             byte[] pcm = new byte[(int) (to - from) * 2];
@@ -114,23 +111,28 @@ final class Media {
                 pcm[o] = (byte) v;
                 pcm[o + 1] = (byte) (v >> 8);
             }
-            return BusRecord.of(RecordKind.AUDIO, session, id).mediaTimestamp(from).audioFormat(rate, 1).payload(pcm);
+            return new BusMessage.Audio(session, id, from, rate, 1, pcm, 0);
         }
 
-        BusRecord end() {
-            return BusRecord.of(RecordKind.SEGMENT_END, session, id).mediaTimestamp(samples).sequence(frames);
+        BusMessage.SegmentEnd end() {
+            return end("");
+        }
+
+        /** The end of an utterance the renderer ended early for {@code reason} ("CODE: message"). */
+        BusMessage.SegmentEnd end(String reason) {
+            return new BusMessage.SegmentEnd(session, id, samples, frames, reason, 0);
         }
 
         /** START, then VIDEO/AUDIO of frames [0, n). */
-        List<BusRecord> head(int n) {
-            List<BusRecord> out = new ArrayList<>();
+        List<BusMessage> head(int n) {
+            List<BusMessage> out = new ArrayList<>();
             out.add(start());
             out.addAll(frames(0, n));
             return out;
         }
 
-        List<BusRecord> frames(int from, int to) {
-            List<BusRecord> out = new ArrayList<>();
+        List<BusMessage> frames(int from, int to) {
+            List<BusMessage> out = new ArrayList<>();
             for (int j = from; j < Math.min(to, frames); j++) {
                 out.add(video(j));
                 out.add(audio(j));
@@ -138,8 +140,8 @@ final class Media {
             return out;
         }
 
-        List<BusRecord> all() {
-            List<BusRecord> out = head(frames);
+        List<BusMessage> all() {
+            List<BusMessage> out = head(frames);
             out.add(end());
             return out;
         }

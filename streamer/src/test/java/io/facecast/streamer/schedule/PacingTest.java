@@ -1,6 +1,6 @@
 package io.facecast.streamer.schedule;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -68,12 +68,12 @@ class PacingTest {
                 counts[1]++;
             }
         }, ScheduleListener.NONE);
-        for (BusRecord r : Media.idle("hour", 30)) {
+        for (BusMessage r : Media.idle("hour", 30)) {
             scheduler.accept(r);
         }
         for (int minute = 0; minute < 60; minute++) {
             Media.Utterance u = Media.Utterance.ofMillis("hour", minute + 1, 48_000, 30, 2_000);
-            for (BusRecord r : u.all()) {
+            for (BusMessage r : u.all()) {
                 scheduler.accept(r);
             }
             scheduler.runUntil(t0 + (minute + 1) * 60_000L * MS);

@@ -1,7 +1,7 @@
 package io.facecast.streamer.schedule;
 
 import io.facecast.bus.BusAppender;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.BusTailer;
 import io.facecast.bus.MediaBus;
 import io.facecast.bus.PlaybackFeedback;
@@ -37,8 +37,8 @@ class PlaybackFeedbackIngestTest {
             PlaybackFeedback.Position before = feedback.next();
             assertEquals(new PlaybackFeedback.Position("a", 0, 0, 0, clock.nanoTime()), before, "reported before any media");
 
-            for (BusRecord r : Media.idle("a", FPS)) renderer.append(r);
-            for (BusRecord r : Media.Utterance.ofMillis("a", 7, RATE, FPS, 20_000).all()) renderer.append(r);
+            for (BusMessage r : Media.idle("a", FPS)) renderer.append(r);
+            for (BusMessage r : Media.Utterance.ofMillis("a", 7, RATE, FPS, 20_000).all()) renderer.append(r);
             long[] played = new long[3];
             long[] at = {3_000, 5_000, 10_000};
             int k = 0;

@@ -1,6 +1,6 @@
 package io.facecast.streamer.schedule;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import org.junit.jupiter.api.Test;
 
 import java.util.concurrent.CountDownLatch;
@@ -40,10 +40,10 @@ class RealTimeSchedulerTest {
                     started.countDown();
                 }
             });
-            for (BusRecord r : Media.idle(id, 30)) {
+            for (BusMessage r : Media.idle(id, 30)) {
                 scheduler.accept(r);
             }
-            for (BusRecord r : Media.Utterance.ofMillis(id, 1, 48_000, 30, 5_000).all()) {
+            for (BusMessage r : Media.Utterance.ofMillis(id, 1, 48_000, 30, 5_000).all()) {
                 scheduler.accept(r);
             }
             assertTrue(frames.await(10, TimeUnit.SECONDS), "15 frames within 10 s");

@@ -1,6 +1,6 @@
 package io.facecast.streamer.schedule;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 
 import java.util.List;
 
@@ -40,8 +40,8 @@ final class Rig {
         return Media.Utterance.ofMillis(session, id, rate, fps, millis);
     }
 
-    void feed(List<BusRecord> records) {
-        for (BusRecord r : records) {
+    void feed(List<? extends BusMessage> records) {
+        for (BusMessage r : records) {
             if (!scheduler.accept(r)) {
                 throw new AssertionError("not routed: " + r);
             }

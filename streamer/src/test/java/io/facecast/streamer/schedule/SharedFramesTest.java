@@ -1,6 +1,6 @@
 package io.facecast.streamer.schedule;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -14,9 +14,9 @@ class SharedFramesTest {
     void sessionsOfOnePackHoldEachLoopFrameOnce() {
         FrameComposer a = new FrameComposer(Media.W, Media.H);
         FrameComposer b = new FrameComposer(Media.W, Media.H);
-        BusRecord fromA = Media.loopFrame("a", 25, 1, 3);
-        BusRecord fromB = Media.loopFrame("b", 25, 1, 3);
-        assertNotSame(fromA.payload(), fromB.payload()); // each session's reader decoded its own copy
+        BusMessage.IdleBase fromA = Media.loopFrame("a", 25, 1, 3);
+        BusMessage.IdleBase fromB = Media.loopFrame("b", 25, 1, 3);
+        assertNotSame(fromA.i420(), fromB.i420()); // each session's reader decoded its own copy
         assertTrue(a.setBase(fromA));
         assertTrue(b.setBase(fromB));
         assertSame(a.loopFrame(1), b.loopFrame(1));

@@ -2,17 +2,15 @@ package io.facecast.streamer.schedule;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.facecast.bus.BusRecord;
-import io.facecast.bus.RecordKind;
+import io.facecast.bus.BusMessage;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** WORD_STARTED records are reported when the frame holding the word's first phoneme is pushed, not when read. */
 class WordEventsTest {
-    private static BusRecord word(Rig rig, long utterance, int frame, int offset, int length, String text) {
-        return BusRecord.of(RecordKind.WORD_STARTED, rig.session, utterance).sequence(frame)
-                .mediaTimestamp(frame * 1600L).audioFormat(offset, 0).frameSize(length, 0).text(text);
+    private static BusMessage word(Rig rig, long utterance, int frame, int offset, int length, String text) {
+        return new BusMessage.WordStarted(rig.session, utterance, frame, frame * 1600L, offset, length, text, 0);
     }
 
     @Test
@@ -20,7 +18,7 @@ class WordEventsTest {
         Rig rig = new Rig(30).withIdle();
         rig.runTo(500);
         Media.Utterance u = rig.utterance(1, 2_000);
-        List<BusRecord> records = new ArrayList<>();
+        List<BusMessage> records = new ArrayList<>();
         records.add(u.start());
         int[] wordFrames = {0, 9, 25};
         int w = 0;
@@ -54,7 +52,7 @@ class WordEventsTest {
         Rig rig = new Rig(30).withIdle();
         rig.runTo(500);
         Media.Utterance u = rig.utterance(1, 3_000);
-        List<BusRecord> records = new ArrayList<>(List.of(u.start()));
+        List<BusMessage> records = new ArrayList<>(List.of(u.start()));
         for (int j = 0; j < u.frames; j++) {
             if (j % 10 == 0) {
                 records.add(word(rig, 1, j, j, 1, "w"));

@@ -1,11 +1,10 @@
 package io.facecast.streamer.ingest.bench;
 
 import io.facecast.bus.BusAppender;
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.BusTailer;
 import io.facecast.bus.I420;
 import io.facecast.bus.MediaBus;
-import io.facecast.bus.RecordKind;
 import io.facecast.streamer.ingest.BusIngest;
 
 import java.io.IOException;
@@ -69,10 +68,8 @@ public final class IngestBenchmark {
             byte[] pcm = new byte[RATE / 50 * 2];
             for (int i = 0; i < sessions; i++) {
                 String s = "bench-" + i;
-                f.append(s, BusRecord.of(RecordKind.IDLE_BASE, s, 0).frameSize(SIZE, SIZE).region(0, 0, SIZE, SIZE)
-                        .fps(FPS).payload(base));
-                f.append(s, BusRecord.of(RecordKind.SEGMENT_START, s, 1).text("bench").audioFormat(RATE, 1).fps(FPS)
-                        .frameSize(SIZE, SIZE));
+                f.append(s, new BusMessage.IdleBase(s, 0, 1, 1, SIZE, SIZE, FPS, base, 0));
+                f.append(s, new BusMessage.SegmentStart(s, 1, "bench", RATE, 1, FPS, SIZE, SIZE, 0));
             }
             long cpu0 = mx.getThreadCpuTime(ingestThread);
             long routed0 = routed.get();
@@ -93,11 +90,10 @@ public final class IngestBenchmark {
                 for (int i = 0; i < sessions; i++) {
                     String s = "bench-" + i;
                     if (due == nextAudio) {
-                        f.append(s, BusRecord.of(RecordKind.AUDIO, s, 1).mediaTimestamp(audio * RATE / 50)
-                                .audioFormat(RATE, 1).payload(pcm));
+                        f.append(s, new BusMessage.Audio(s, 1, audio * RATE / 50, RATE, 1, pcm, 0));
                     } else {
-                        f.append(s, BusRecord.of(RecordKind.VIDEO, s, 1).mediaTimestamp(video).fps(FPS)
-                                .frameSize(SIZE, SIZE).region(MOUTH_X, MOUTH_Y, MOUTH_W, MOUTH_H).payload(patch));
+                        f.append(s, new BusMessage.Video(s, 1, video, FPS, SIZE, SIZE,
+                                new BusMessage.Region(MOUTH_X, MOUTH_Y, MOUTH_W, MOUTH_H), patch, 0));
                     }
                 }
                 if (due == nextAudio) {
@@ -147,7 +143,7 @@ public final class IngestBenchmark {
             appenders.put(session, new BusAppender(MediaBus.sessionQueue(dir, session)));
         }
 
-        void append(String session, BusRecord r) {
+        void append(String session, BusMessage r) {
             appenders.get(session).append(r);
         }
 

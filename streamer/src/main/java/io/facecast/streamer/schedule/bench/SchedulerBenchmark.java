@@ -1,8 +1,7 @@
 package io.facecast.streamer.schedule.bench;
 
-import io.facecast.bus.BusRecord;
+import io.facecast.bus.BusMessage;
 import io.facecast.bus.I420;
-import io.facecast.bus.RecordKind;
 import io.facecast.streamer.schedule.MediaSink;
 import io.facecast.streamer.schedule.RealTimeClock;
 import io.facecast.streamer.schedule.ScheduleListener;
@@ -150,7 +149,7 @@ public final class SchedulerBenchmark {
         final String session;
         private final int size;
         private final int fps;
-        private final List<BusRecord> pending = new ArrayList<>();
+        private final List<BusMessage> pending = new ArrayList<>();
         private long utterance;
         private int cursor;
 
@@ -158,32 +157,28 @@ public final class SchedulerBenchmark {
             this.session = session;
             this.size = size;
             this.fps = fps;
-            pending.add(BusRecord.of(RecordKind.IDLE_BASE, session, 0).frameSize(size, size).region(0, 0, size, size)
-                    .fps(fps).payload(plane(size, size, 180)));
-            pending.add(BusRecord.of(RecordKind.IDLE_OVERLAY, session, 0).frameSize(size, size)
-                    .region(size / 4, size / 4, size / 2, size / 8).payload(plane(size / 2, size / 8, 40)));
+            pending.add(new BusMessage.IdleBase(session, 0, 1, 1, size, size, fps, plane(size, size, 180), 0));
+            pending.add(new BusMessage.IdleOverlay(session, 0, size, size, 0,
+                    new BusMessage.Region(size / 4, size / 4, size / 2, size / 8), plane(size / 2, size / 8, 40), 0));
         }
 
-        BusRecord next() {
+        BusMessage next() {
             if (cursor == pending.size()) {
                 pending.clear();
                 cursor = 0;
                 utterance++;
                 int frames = 3 * fps;
                 long samples = 3L * RATE;
-                pending.add(BusRecord.of(RecordKind.SEGMENT_START, session, utterance).text("bench")
-                        .audioFormat(RATE, 1).fps(fps).frameSize(size, size));
+                pending.add(new BusMessage.SegmentStart(session, utterance, "bench", RATE, 1, fps, size, size, 0));
                 int mw = size / 4, mh = size / 8;
                 for (int j = 0; j < frames; j++) {
-                    pending.add(BusRecord.of(RecordKind.VIDEO, session, utterance).mediaTimestamp(j)
-                            .region(size / 2 - mw / 2 & ~1, size * 5 / 8 & ~1, mw & ~1, mh & ~1)
-                            .payload(plane(mw & ~1, mh & ~1, 60 + j % 100)));
+                    pending.add(new BusMessage.Video(session, utterance, j, 0, 0, 0,
+                            new BusMessage.Region(size / 2 - mw / 2 & ~1, size * 5 / 8 & ~1, mw & ~1, mh & ~1),
+                            plane(mw & ~1, mh & ~1, 60 + j % 100), 0));
                     long from = (long) j * RATE / fps, to = (long) (j + 1) * RATE / fps;
-                    pending.add(BusRecord.of(RecordKind.AUDIO, session, utterance).mediaTimestamp(from)
-                            .audioFormat(RATE, 1).payload(new byte[(int) (to - from) * 2]));
+                    pending.add(new BusMessage.Audio(session, utterance, from, RATE, 1, new byte[(int) (to - from) * 2], 0));
                 }
-                pending.add(BusRecord.of(RecordKind.SEGMENT_END, session, utterance).mediaTimestamp(samples)
-                        .sequence(frames));
+                pending.add(new BusMessage.SegmentEnd(session, utterance, samples, frames, "", 0));
             }
             return pending.get(cursor++);
         }
