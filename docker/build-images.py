@@ -139,9 +139,9 @@ def app_layer(module):
 
 
 def module_jvm_options(module):
-    """The streamer's collector, heap and priorities (streamer/jvm.options, docs/performance.md); others: none."""
+    """The streamer's and renderer's collector and heap (<module>/jvm.options, docs/performance.md); others: none."""
     path = os.path.join(ROOT, module, "jvm.options")
-    if module != "streamer" or not os.path.exists(path):
+    if module not in ("streamer", "renderer") or not os.path.exists(path):
         return []
     with open(path) as f:
         return [line.strip() for line in f if line.strip()]

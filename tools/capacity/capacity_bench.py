@@ -347,7 +347,10 @@ class FacecastStack:
             self.procs.append(p)
             return p
 
-        renderer = jvm("renderer", "renderer", [], ["--port", "0", "--ops-port", "0", "--tls-dir", tls,
+        # The renderer's and the streamer's own JVM settings (docs/performance.md), as ./facecast uses them.
+        r_options = os.path.join(ROOT, "renderer", "jvm.options")
+        r_own = ["@" + r_options] if os.path.exists(r_options) else []
+        renderer = jvm("renderer", "renderer", r_own, ["--port", "0", "--ops-port", "0", "--tls-dir", tls,
                                                     "--bus-root", bus])
         r_addr = "%s:%s" % renderer.wait_for_line(r"listening on ([0-9.]+):(\d+)", args.start_timeout).groups()
         signaling = jvm("signaling", "signaling", [], [

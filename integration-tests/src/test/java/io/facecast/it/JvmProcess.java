@@ -45,7 +45,11 @@ final class JvmProcess implements AutoCloseable {
         if (other.equals("none")) {
             return List.of();
         }
-        Path options = other.isEmpty() ? streamerJar.getParent().getParent().resolve("jvm.options") : Path.of(other);
+        return optionsFile(other.isEmpty() ? streamerJar.getParent().getParent().resolve("jvm.options") : Path.of(other));
+    }
+
+    /** The flags of a module's {@code jvm.options} (one per line), as {@code java @file} reads them. */
+    static List<String> optionsFile(Path options) throws IOException {
         List<String> flags = new ArrayList<>();
         for (String line : Files.readAllLines(options)) {
             if (!line.isBlank()) {
@@ -90,6 +94,9 @@ final class JvmProcess implements AutoCloseable {
                             List<String> launcher) throws IOException {
         Path jar = moduleJar(module);
         List<String> java = new ArrayList<>();
+        if (module.equals("renderer")) {
+            java.addAll(optionsFile(jar.getParent().getParent().resolve("jvm.options")));
+        }
         if (module.equals("streamer")) {
             java.addAll(streamerJvmFlags(jar));
             String extra = System.getProperty(STREAMER_JVM_FLAGS_PROPERTY, "").trim();
