@@ -389,17 +389,24 @@ class FacecastStack:
         self.pids = {"signaling": signaling.pid, "renderer": renderer.pid, "streamer": streamer.pid,
                      "receiver": self.receiver.pid}
 
-    def speak(self, texts, tolerate_full=False):
+    def speak(self, texts, tolerant=False):
         """Queues `texts` long texts on every session (Speak calls through the HTTP API): it speaks without a pause.
-        With tolerate_full, a session whose queue is full (429) is left as it is."""
+        With tolerant, a session whose queue is full (429) is left as it is, and one that has closed (409) is
+        returned, {id: the server's message}, instead of failing the run."""
+        closed = {}
         for s in self.sessions:
             for _ in range(texts):
                 try:
                     http("POST", "%s/api/sessions/%s/speak" % (self.base, s["id"]), self.key,
                          json.dumps({"text": TEXT}).encode(), "application/json")
                 except urllib.error.HTTPError as e:
-                    if not (tolerate_full and e.code == 429):
-                        raise
+                    if tolerant and e.code == 429:
+                        continue
+                    if tolerant and e.code == 409:
+                        closed[s["id"]] = e.read().decode(errors="replace")[:300]
+                        break
+                    raise
+        return closed
 
     def check_alive(self, except_procs=()):
         for p in self.procs:

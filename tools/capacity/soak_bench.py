@@ -195,7 +195,7 @@ SEGMENT_COLUMNS = ["segment", "start_min", "rx_fps_min", "rx_audio_gaps_gt60ms",
                    "pss_server_mb", "bus_mb"]
 
 
-def summary(run, segments, flat):
+def summary(run, segments, flat, lost=()):
     rx_gaps = sum(r.get("rx_audio_gaps_gt60ms") or 0 for r in segments)
     wire_gaps = sum(r.get("wire_audio_gaps_gt60ms") or 0 for r in segments)
     lines = ["# Soak: %d sessions for %g minutes" % (run["sessions"], run["minutes"]), "",
@@ -210,7 +210,9 @@ def summary(run, segments, flat):
                                                 worst(segments, "wire_video_max_gap_ms")),
              "- receiver fps, worst segment: %s; streams holding in every segment: %s"
              % (worst(segments, "rx_fps_min", min),
-                all(r.get("streams_holding") == run["sessions"] for r in segments)), "",
+                all(r.get("streams_holding") == run["sessions"] for r in segments)),
+             "- sessions lost during the run: %s" % ("none" if not lost else "; ".join(
+                 "%s at minute %s (%s)" % (x["session"][:8], x["minute"], x["why"]) for x in lost)), "",
              "| process | PSS mean MB | min | max | max deviation % | drift MB (first → last tenth) | flat (±5 %) |",
              "|---|---|---|---|---|---|---|"]
     for name, f in flat.items():
@@ -270,7 +272,8 @@ def main(argv=None):
                        for r in csv.DictReader(open(os.path.join(args.out, "samples.csv")))]
         plots(args.out, series_rows, saved["segments"], settle_s)
         with open(os.path.join(args.out, "summary.md"), "w") as f:
-            f.write(summary(saved["run"], saved["segments"], flatness(series_rows, settle_s)))
+            f.write(summary(saved["run"], saved["segments"], flatness(series_rows, settle_s),
+                            saved.get("sessions_lost", [])))
         return 0
     C.check_tools(argparse.Namespace(wire_seconds=1))
     run = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "sessions": args.sessions,
@@ -291,6 +294,7 @@ def main(argv=None):
     nseg = max(1, int(round(total / float(args.segment))))
     stack = series = None
     segments = []
+    lost = []
     try:
         # 2 texts per session up front and 2 more every segment: one text is about 170 s of speech, so the
         # queue (at most 32 per session) never runs dry and never fills.
@@ -312,7 +316,11 @@ def main(argv=None):
             while time.monotonic() < deadline:
                 time.sleep(min(5.0, max(0.0, deadline - time.monotonic())))
                 stack.check_alive([capture.proc])
-            stack.speak(2, tolerate_full=True)
+            for sid, why in stack.speak(2, tolerant=True).items():
+                # The run goes on with the others; the lost session shows in every later segment as not holding.
+                lost.append({"session": sid, "minute": round((time.monotonic() - series.t0) / 60.0, 1), "why": why})
+                stack.sessions = [s for s in stack.sessions if s["id"] != sid]
+                log("session %s has closed: %s" % (sid, why))
             seg_t1m = time.monotonic()
             ticks1 = {name: C.proc_cpu_ticks(p) for name, p in stack.pids.items()}
             raw_json = os.path.join(raw, "receiver-seg%02d.json" % k)
@@ -359,8 +367,8 @@ def main(argv=None):
             stack.close()
     flat = flatness(series.rows, settle_s)
     with open(os.path.join(args.out, "soak.json"), "w") as f:
-        json.dump({"run": run, "segments": segments, "flatness": flat}, f, indent=1)
-    text = summary(run, segments, flat)
+        json.dump({"run": run, "segments": segments, "flatness": flat, "sessions_lost": lost}, f, indent=1)
+    text = summary(run, segments, flat, lost)
     with open(os.path.join(args.out, "summary.md"), "w") as f:
         f.write(text)
     plots(args.out, series.rows, segments, settle_s)
