@@ -217,11 +217,14 @@ public final class SignalingModule extends AbstractModule {
             try {
                 io.grpc.health.v1.HealthGrpc.newBlockingStub(channel).withDeadlineAfter(800, java.util.concurrent.TimeUnit.MILLISECONDS)
                         .check(io.grpc.health.v1.HealthCheckRequest.getDefaultInstance());
-                return true;
+                return io.facecast.signaling.session.RendererWatch.Probe.ANSWERS;
             } catch (io.grpc.StatusRuntimeException e) {
-                // Any answer but silence means the process is there (a renderer without the health service too).
-                io.grpc.Status.Code code = e.getStatus().getCode();
-                return code != io.grpc.Status.Code.UNAVAILABLE && code != io.grpc.Status.Code.DEADLINE_EXCEEDED;
+                // Any answer but these means the process is there (a renderer without the health service too).
+                return switch (e.getStatus().getCode()) {
+                    case UNAVAILABLE -> io.facecast.signaling.session.RendererWatch.Probe.REFUSED;
+                    case DEADLINE_EXCEEDED -> io.facecast.signaling.session.RendererWatch.Probe.SILENT;
+                    default -> io.facecast.signaling.session.RendererWatch.Probe.ANSWERS;
+                };
             }
         });
     }

@@ -678,7 +678,8 @@ public final class SessionManager {
 
     /**
      * A node's renderer answers again: its live sessions are opened on it again (it restarted and forgot them), so
-     * speech works again on the same sessions.
+     * speech works again on the same sessions. A renderer that still holds a session (ALREADY_EXISTS: it was only
+     * slow to answer, never gone) keeps it as it is; its clients are told that speech is back all the same.
      *
      * @return how many sessions were opened again
      */
@@ -692,8 +693,14 @@ public final class SessionManager {
                     if (session == null) {
                         continue;
                     }
-                    reopenOnRenderer(session);
-                    reopened++;
+                    try {
+                        reopenOnRenderer(session);
+                        reopened++;
+                    } catch (StatusRuntimeException e) {
+                        if (e.getStatus().getCode() != Status.Code.ALREADY_EXISTS) {
+                            throw e;
+                        }
+                    }
                     SessionEvent back = events.stateChanged(session.id(), session.state(),
                             "speech is available again: the renderer is back");
                     publishShared(back);

@@ -98,7 +98,7 @@ class FleetFailoverTest {
         EventRecorder events = watch(id);
         AtomicBoolean answers = new AtomicBoolean(true);
         RendererWatch probe = new RendererWatch(h.get(StreamerLifecycle.class), h.get(SessionManager.class),
-                address -> answers.get());
+                address -> answers.get() ? RendererWatch.Probe.ANSWERS : RendererWatch.Probe.REFUSED);
         probe.runOnce();
         assertFalse(events.hasPending(), "an answering renderer is not news");
 
@@ -123,6 +123,40 @@ class FleetFailoverTest {
         assertTrue(back.getStateChanged().getReason().contains("speech is available again"), back.toString());
         api.speak(SpeakRequest.newBuilder().setSessionId(id).setText("hello again").build());
         assertEquals("hello again", h.renderer.spoken.get(h.renderer.spoken.size() - 1).getText());
+    }
+
+    @Test
+    void aRendererThatOnlyMissesDeadlinesIsDownAfterThreeAndBackWithoutLosingItsSessions() throws Exception {
+        h.addStreamer("s1", 2);
+        String id = createNegotiated();
+        EventRecorder events = watch(id);
+        h.renderer.strictSessions = true;
+        java.util.concurrent.atomic.AtomicReference<RendererWatch.Probe> result =
+                new java.util.concurrent.atomic.AtomicReference<>(RendererWatch.Probe.ANSWERS);
+        RendererWatch probe = new RendererWatch(h.get(StreamerLifecycle.class), h.get(SessionManager.class),
+                address -> result.get());
+        probe.runOnce();
+        result.set(RendererWatch.Probe.SILENT);
+        for (int i = 1; i < RendererWatch.SILENT_PROBES_BEFORE_DOWN; i++) {
+            probe.runOnce();
+            assertFalse(events.hasPending(), "a late probe on a busy machine is not news (" + i + ")");
+        }
+        result.set(RendererWatch.Probe.ANSWERS); // an answer in between starts the count again
+        probe.runOnce();
+        result.set(RendererWatch.Probe.SILENT);
+        for (int i = 1; i < RendererWatch.SILENT_PROBES_BEFORE_DOWN; i++) {
+            probe.runOnce();
+        }
+        assertFalse(events.hasPending());
+        probe.runOnce();
+        assertTrue(events.next().getError().getMessage().startsWith("speech is unavailable"));
+
+        result.set(RendererWatch.Probe.ANSWERS); // it was only slow: it still holds the session (ALREADY_EXISTS)
+        probe.runOnce();
+        SessionEvent back = events.next();
+        assertTrue(back.getStateChanged().getReason().contains("speech is available again"), back.toString());
+        api.speak(SpeakRequest.newBuilder().setSessionId(id).setText("still mine").build());
+        assertEquals("still mine", h.renderer.spoken.get(h.renderer.spoken.size() - 1).getText());
     }
 
     @Test

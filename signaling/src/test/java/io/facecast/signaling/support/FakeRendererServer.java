@@ -48,6 +48,11 @@ public final class FakeRendererServer extends RendererControlGrpc.RendererContro
             response.onError(Status.NOT_FOUND.withDescription("voice '" + voice + "' does not exist").asRuntimeException());
             return;
         }
+        if (strictSessions && openSessions.contains(request.getSessionId())) { // as the real renderer answers
+            response.onError(Status.ALREADY_EXISTS.withDescription("session '" + request.getSessionId()
+                    + "' is already open; close it first").asRuntimeException());
+            return;
+        }
         openSessions.add(request.getSessionId());
         opened.put(request.getSessionId(), request);
         response.onNext(RendererOpenResponse.newBuilder().setAvatar(avatar).setVoice(voice).build());
