@@ -38,6 +38,11 @@ final class FrameComposer {
     /** Loop index of {@link #standIn} within the current loop, or -1 when it is left from an earlier loop. */
     private int standInIndex = -1;
     private BusRecord eyesClosed;
+    /** What the frame holds now (identity for the base and eyes, which are never modified; content for a mouth). */
+    private boolean composed;
+    private byte[] lastBase;
+    private BusRecord lastEyes;
+    private BusRecord lastMouth;
 
     FrameComposer(int width, int height) {
         this.width = width;
@@ -118,12 +123,26 @@ final class FrameComposer {
                 && patch.payload().length >= I420.size(w, h);
     }
 
-    /** Composes global frame {@code k} (k >= 0) into {@link #frame()}. */
-    void compose(long k, boolean blink, BusRecord mouth) {
+    /**
+     * Composes global frame {@code k} (k >= 0) into {@link #frame()}. Returns false, leaving the frame as it is, when
+     * the picture is the one composed last: the same idle base, the same eyes, and a mouth patch of the same place and
+     * bytes (an idle loop frame is held for several frames, and a mouth often stays a frame or two); composing it
+     * again would copy the whole frame for nothing, and the sink can send its last frame again.
+     */
+    boolean compose(long k, boolean blink, BusRecord mouth) {
         byte[] base = loop[loopIndex(k)];
         if (base == null) {
             base = standIn;
         }
+        BusRecord eyes = blink ? eyesClosed : null;
+        if (composed && base == lastBase && eyes == lastEyes && samePatch(mouth, lastMouth)) {
+            lastMouth = mouth;
+            return false;
+        }
+        composed = true;
+        lastBase = base;
+        lastEyes = eyes;
+        lastMouth = mouth;
         if (base != null) {
             System.arraycopy(base, 0, frame, 0, frame.length);
         } else {
@@ -135,6 +154,20 @@ final class FrameComposer {
         if (mouth != null) {
             lay(mouth);
         }
+        return true;
+    }
+
+    /** Same place and same pixels (both absent counts as the same). */
+    private static boolean samePatch(BusRecord a, BusRecord b) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null || a.regionX() != b.regionX() || a.regionY() != b.regionY()
+                || a.regionWidth() != b.regionWidth() || a.regionHeight() != b.regionHeight()) {
+            return false;
+        }
+        int n = I420.size(a.regionWidth(), a.regionHeight());
+        return Arrays.equals(a.payload(), 0, n, b.payload(), 0, n);
     }
 
     /** The loop frame global frame {@code k} shows. */
