@@ -39,9 +39,17 @@ threads() { # tid name utime stime voluntary nonvoluntary (ticks, counts)
 log=$out/cost.out
 scripts/streamer-cost.sh --sessions "$sessions" --seconds "$seconds" --label "$label" "${args[@]}" >"$log" 2>&1 &
 bench=$!
-trap 'kill $bench 2>/dev/null || true' EXIT
+descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
+stop_bench() { # the benchmark and the three processes it started, by pid (a failed benchmark does not exit)
+  local pids; pids=$(descendants $bench)
+  kill $bench $pids 2>/dev/null || true
+}
+trap stop_bench EXIT
+deadline=$((SECONDS + ${FACECAST_PROFILE_START_TIMEOUT:-300}))
 until grep -q -- "-- $sessions session(s) speaking --" "$log" 2>/dev/null; do
-  if ! kill -0 $bench 2>/dev/null; then cat "$log"; echo "benchmark ended early" >&2; exit 1; fi
+  if ! kill -0 $bench 2>/dev/null || grep -q '^Exception in thread "main"' "$log" || [ $SECONDS -gt $deadline ]; then
+    cat "$log"; echo "benchmark failed before measuring" >&2; exit 1
+  fi
   sleep 0.2
 done
 streamer=$(pgrep -f -- "-jar $PWD/streamer/target/facecast-streamer.jar" | head -1 || true)

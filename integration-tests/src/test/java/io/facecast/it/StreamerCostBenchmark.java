@@ -77,7 +77,9 @@ public final class StreamerCostBenchmark {
         System.setProperty(JvmProcess.STREAMER_JVM_FLAGS_PROPERTY, String.join(" ", jvm));
         int most = Arrays.stream(steps).max().orElse(1);
 
-        try (LocalStack stack = LocalStack.start(label, 1, Math.max(8, most), Duration.ofSeconds(30));
+        // Room for twice the sessions measured: signaling places a session only on a streamer below its load
+        // threshold (0.8 of its slots), so slots = sessions would refuse the last ones.
+        try (LocalStack stack = LocalStack.start(label, 1, Math.max(16, 2 * most), Duration.ofSeconds(30));
              FacecastClient client = stack.client()) {
             JvmProcess streamer = stack.streamers.get(0);
             String metrics = Scrape.opsUrl(streamer) + "metrics";
