@@ -37,7 +37,8 @@ threads() { # tid name utime stime voluntary nonvoluntary (ticks, counts)
 }
 
 log=$out/cost.out
-scripts/streamer-cost.sh --sessions "$sessions" --seconds "$seconds" --label "$label" "${args[@]}" >"$log" 2>&1 &
+# The benchmark measures longer than the profile, so its stack is still up when the profile ends.
+scripts/streamer-cost.sh --sessions "$sessions" --seconds $((seconds + 15)) --label "$label" "${args[@]}" >"$log" 2>&1 &
 bench=$!
 descendants() { local c; for c in $(pgrep -P "$1"); do echo "$c"; descendants "$c"; done; }
 stop_bench() { # the benchmark and the three processes it started, by pid (a failed benchmark does not exit)
@@ -58,12 +59,11 @@ jfr=$out/streamer-profile.jfr
 rm -f "$jfr"
 threads "$streamer" >"$out/threads.0"
 t0=$(date +%s.%N)
-jcmd "$streamer" JFR.start name=profile settings=profile "filename=$jfr" >/dev/null
+# One attach only: the recording ends and writes itself after the duration.
+jcmd "$streamer" JFR.start name=profile settings=profile "duration=${seconds}s" "filename=$jfr" >/dev/null
 sleep "$seconds"
-jcmd "$streamer" JFR.dump name=profile "filename=$jfr" >/dev/null
 threads "$streamer" >"$out/threads.1"
 t1=$(date +%s.%N)
-jcmd "$streamer" JFR.stop name=profile >/dev/null || true
 wait $bench || true
 trap - EXIT
 cat "$log"

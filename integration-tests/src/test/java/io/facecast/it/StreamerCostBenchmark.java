@@ -232,6 +232,12 @@ public final class StreamerCostBenchmark {
     }
 
     private static void printPacing(Scrape m0, Scrape m1) {
+        double frames = delta(m0, m1, "facecast_streamer_video_frames_total");
+        double repeated = delta(m0, m1, "facecast_streamer_video_frames_repeated_total");
+        if (!Double.isNaN(repeated)) { // streamers that re-send an unchanged picture without copying it
+            System.out.printf(Locale.ROOT, "video frames pushed %.0f, of which repeats of the previous picture %.0f "
+                    + "(%.1f %%)%n", frames, repeated, 100 * repeated / frames);
+        }
         for (String media : new String[]{"audio", "video"}) {
             String h = "facecast_streamer_pacing_error_seconds";
             double n = delta(m0, m1, h + "_count", "media", media);
