@@ -157,6 +157,11 @@ final class FrameComposer {
         return true;
     }
 
+    /** The next {@link #compose} counts as a change (the picture it makes was not delivered). */
+    void forget() {
+        composed = false;
+    }
+
     /** Same place and same pixels (both absent counts as the same). */
     private static boolean samePatch(BusRecord a, BusRecord b) {
         if (a == b) {

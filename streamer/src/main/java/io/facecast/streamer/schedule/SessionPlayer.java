@@ -182,6 +182,7 @@ final class SessionPlayer {
                         meters.videoRepeated();
                     }
                 } catch (RuntimeException e) {
+                    composer.forget(); // the sink may not hold this picture: the next frame is sent in full
                     warn("video sink failed: {}", e.toString());
                 }
                 meters.pushTook(true, clock.nanoTime() - t);
