@@ -77,7 +77,9 @@ public final class StreamerCostBenchmark {
         System.setProperty(JvmProcess.STREAMER_JVM_FLAGS_PROPERTY, String.join(" ", jvm));
         int most = Arrays.stream(steps).max().orElse(1);
 
-        try (LocalStack stack = LocalStack.start(label, 1, Math.max(8, most), Duration.ofSeconds(30));
+        // Room for twice the sessions measured: signaling places a session only on a streamer below its load
+        // threshold (0.8 of its slots), so slots = sessions would refuse the last ones.
+        try (LocalStack stack = LocalStack.start(label, 1, Math.max(16, 2 * most), Duration.ofSeconds(30));
              FacecastClient client = stack.client()) {
             JvmProcess streamer = stack.streamers.get(0);
             String metrics = Scrape.opsUrl(streamer) + "metrics";
@@ -230,6 +232,12 @@ public final class StreamerCostBenchmark {
     }
 
     private static void printPacing(Scrape m0, Scrape m1) {
+        double frames = delta(m0, m1, "facecast_streamer_video_frames_total");
+        double repeated = delta(m0, m1, "facecast_streamer_video_frames_repeated_total");
+        if (!Double.isNaN(repeated)) { // streamers that re-send an unchanged picture without copying it
+            System.out.printf(Locale.ROOT, "video frames pushed %.0f, of which repeats of the previous picture %.0f "
+                    + "(%.1f %%)%n", frames, repeated, 100 * repeated / frames);
+        }
         for (String media : new String[]{"audio", "video"}) {
             String h = "facecast_streamer_pacing_error_seconds";
             double n = delta(m0, m1, h + "_count", "media", media);

@@ -16,12 +16,16 @@ import java.util.Locale;
  *                         has it; empty keeps the offer's order. VP8 by default: software VP8 is cheap and every
  *                         browser decodes it (figures in docs/performance.md)
  * @param udpPorts         the local UDP ports media may use ({@link UdpPortRange#ANY}: ephemeral ports)
+ * @param opusParams       Opus encoder settings set on the offer's Opus format parameters ({@link OpusFmtp}); empty:
+ *                         as the client offered
  */
 public record SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVideoBitrate, Duration gatherWait,
-                            String videoCodec, UdpPortRange udpPorts) {
+                            String videoCodec, UdpPortRange udpPorts, java.util.Map<String, String> opusParams) {
     public static final int DEFAULT_MAX_VIDEO_BITRATE = 2_500_000;
     public static final int DEFAULT_MIN_VIDEO_BITRATE = 300_000;
     public static final String DEFAULT_VIDEO_CODEC = "VP8";
+    /** Opus settings by default: none (as the client offered). */
+    public static final java.util.Map<String, String> DEFAULT_OPUS_PARAMS = java.util.Map.of();
 
     public SenderOptions {
         if (maxVideoBitrate <= 0 || minVideoBitrate < 0 || minVideoBitrate > maxVideoBitrate) {
@@ -29,11 +33,17 @@ public record SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVid
         }
         videoCodec = videoCodec == null ? "" : videoCodec.trim().toUpperCase(Locale.ROOT);
         udpPorts = udpPorts == null ? UdpPortRange.ANY : udpPorts;
+        opusParams = opusParams == null ? java.util.Map.of() : java.util.Map.copyOf(opusParams);
+    }
+
+    public SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVideoBitrate, Duration gatherWait,
+                         String videoCodec, UdpPortRange udpPorts) {
+        this(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts, java.util.Map.of());
     }
 
     public static SenderOptions defaults() {
         return new SenderOptions(IcePolicy.ALL, DEFAULT_MAX_VIDEO_BITRATE, DEFAULT_MIN_VIDEO_BITRATE,
-                Duration.ofMillis(500), DEFAULT_VIDEO_CODEC, UdpPortRange.ANY);
+                Duration.ofMillis(500), DEFAULT_VIDEO_CODEC, UdpPortRange.ANY, DEFAULT_OPUS_PARAMS);
     }
 
     /** Whether VP8 is ordered first (the default). */
@@ -42,22 +52,26 @@ public record SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVid
     }
 
     public SenderOptions withIcePolicy(IcePolicy policy) {
-        return new SenderOptions(policy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts);
+        return new SenderOptions(policy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts, opusParams);
     }
 
     public SenderOptions withGatherWait(Duration wait) {
-        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, wait, videoCodec, udpPorts);
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, wait, videoCodec, udpPorts, opusParams);
     }
 
     public SenderOptions withVideoBitrate(int min, int max) {
-        return new SenderOptions(icePolicy, max, min, gatherWait, videoCodec, udpPorts);
+        return new SenderOptions(icePolicy, max, min, gatherWait, videoCodec, udpPorts, opusParams);
     }
 
     public SenderOptions withVideoCodec(String codec) {
-        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, codec, udpPorts);
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, codec, udpPorts, opusParams);
     }
 
     public SenderOptions withUdpPorts(UdpPortRange ports) {
-        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, ports);
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, ports, opusParams);
+    }
+
+    public SenderOptions withOpusParams(java.util.Map<String, String> params) {
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts, params);
     }
 }

@@ -75,6 +75,8 @@ public final class SendingPeer implements AutoCloseable {
 
     private volatile boolean closed;
     private boolean answered;
+    /** The native frame pushed last, for {@link #repeatVideo}; guarded by {@link #media}, released at close. */
+    private NativeI420Buffer lastVideo;
 
     public SendingPeer(PeerConnectionFactory factory, String sessionId, List<IceServerConfig> iceServers,
                        int width, int height, int fps, PeerListener listener) {
@@ -131,9 +133,10 @@ public final class SendingPeer implements AutoCloseable {
                         + "is not supported, close it and create a new one");
             }
             SdpChecks.requireOfferWithAudioAndVideo(offerSdp);
+            String offer = OpusFmtp.apply(offerSdp, options.opusParams());
             long t0 = System.nanoTime();
             try {
-                NativeCalls.set(o -> pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offerSdp), o),
+                NativeCalls.set(o -> pc.setRemoteDescription(new RTCSessionDescription(RTCSdpType.OFFER, offer), o),
                         "setRemoteDescription");
             } catch (NativeCalls.NativeFailure e) {
                 throw new InvalidSdpException("SDP offer rejected: " + e.getMessage());
@@ -223,15 +226,48 @@ public final class SendingPeer implements AutoCloseable {
                 return false;
             }
             NativeI420Buffer buffer = I420Frames.toNative(i420, frameWidth, frameHeight);
-            VideoFrame frame = new VideoFrame(buffer, System.nanoTime());
             try {
-                videoSource.pushFrame(frame);
+                videoSource.pushFrame(new VideoFrame(buffer, System.nanoTime()));
             } finally {
-                frame.release();
+                keepLast(buffer);
             }
             return true;
         } finally {
             media.unlock();
+        }
+    }
+
+    /**
+     * Sends the same picture as the last frame again, now: the native frame pushed last is pushed once more, with
+     * no copy and no allocation (a native frame is never written after it was pushed, so sharing it with the encoder
+     * is safe). {@code i420} is that picture, used as in {@link #pushVideo} when there is no last frame of this size.
+     * The receiver still gets every frame (its frame rate stays); only the copying is saved.
+     *
+     * @return false if the peer is closed (the frame is dropped)
+     */
+    public boolean repeatVideo(byte[] i420, int frameWidth, int frameHeight) {
+        media.lock();
+        try {
+            if (closed) {
+                return false;
+            }
+            NativeI420Buffer buffer = lastVideo;
+            if (buffer == null || buffer.getWidth() != frameWidth || buffer.getHeight() != frameHeight) {
+                return pushVideo(i420, frameWidth, frameHeight);
+            }
+            videoSource.pushFrame(new VideoFrame(buffer, System.nanoTime())); // our reference stays ours
+            return true;
+        } finally {
+            media.unlock();
+        }
+    }
+
+    /** Holds our reference to the frame pushed last (the native layer holds its own while it encodes). */
+    private void keepLast(NativeI420Buffer buffer) {
+        NativeI420Buffer old = lastVideo;
+        lastVideo = buffer;
+        if (old != null) {
+            old.release();
         }
     }
 
@@ -317,6 +353,11 @@ public final class SendingPeer implements AutoCloseable {
     }
 
     private void disposeMedia() {
+        NativeI420Buffer last = lastVideo;
+        lastVideo = null;
+        if (last != null) {
+            quietly("release the last video frame", last::release);
+        }
         quietly("dispose video track", videoTrack::dispose);
         quietly("dispose audio track", audioTrack::dispose);
         quietly("dispose video source", videoSource::dispose);

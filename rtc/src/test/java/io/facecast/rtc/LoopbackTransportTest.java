@@ -157,6 +157,8 @@ class LoopbackTransportTest {
             long nextVideo = start;
             long nextAudio = start;
             int audioIndex = 0;
+            int videoIndex = 0;
+            boolean inverted = false;
             while (true) {
                 long now = System.nanoTime();
                 if (now >= endNanos) {
@@ -172,7 +174,17 @@ class LoopbackTransportTest {
                     nextAudio += TimeUnit.MILLISECONDS.toNanos(10);
                 }
                 if (now >= nextVideo) {
-                    assertTrue(sender.pushVideo(frame, W, H));
+                    // From 2 s on the picture is inverted once, then only repeated: a repeat sends the native frame
+                    // pushed last (the array passed along is the old picture here, and must not be what arrives).
+                    if (now < start + TimeUnit.SECONDS.toNanos(2)) {
+                        assertTrue(videoIndex % 2 == 0 ? sender.pushVideo(frame, W, H) : sender.repeatVideo(frame, W, H));
+                    } else if (!inverted) {
+                        assertTrue(sender.pushVideo(invert(frame), W, H));
+                        inverted = true;
+                    } else {
+                        assertTrue(sender.repeatVideo(frame, W, H));
+                    }
+                    videoIndex++;
                     nextVideo += TimeUnit.SECONDS.toNanos(1) / FPS;
                 }
                 long sleep = Math.min(nextAudio, nextVideo) - System.nanoTime();
@@ -189,8 +201,10 @@ class LoopbackTransportTest {
             assertTrue(fullSize.size() >= 80, "frames decoded at 512x512: " + fullSize.size()
                     + " of " + received.frames.size() + "; sent " + sent + "; received " + got);
             long[] last = fullSize.get(fullSize.size() - 1);
-            assertTrue(last[3] > 180, "left half stays bright, mean luma " + last[3]);
-            assertTrue(last[4] < 60, "right half stays dark, mean luma " + last[4]);
+            assertTrue(last[3] < 60, "left half turned dark (the inverted frame, repeated), mean luma " + last[3]);
+            assertTrue(last[4] > 180, "right half turned bright, mean luma " + last[4]);
+            long[] early = fullSize.get(Math.min(30, fullSize.size() - 1));
+            assertTrue(early[3] > 180 && early[4] < 60, "first the left half bright: " + early[3] + "/" + early[4]);
             assertTrue(got.videoFramesDecoded() >= 80, "stats: " + got);
             assertTrue(sent.videoFramesSent() >= 80 && sent.videoBytesSent() > 0, "stats: " + sent);
 
@@ -215,6 +229,50 @@ class LoopbackTransportTest {
         sender.close(); // second close is harmless
         receiver.close();
         assertThrows(IllegalStateException.class, sender::stats);
+    }
+
+    /**
+     * The Opus parameters of {@link SenderOptions#opusParams()} reach libwebrtc's encoder: the same noise, sent for
+     * the same time, takes far fewer bytes with maxaveragebitrate=12000 than with the offer as it is (32 kbit/s).
+     */
+    @Test
+    void opusParametersSetOnTheOfferReachTheEncoder() throws Exception {
+        long plain = audioBytesOfNoise(SenderOptions.defaults());
+        long capped = audioBytesOfNoise(SenderOptions.defaults().withOpusParams(OpusFmtp.parse("maxaveragebitrate=12000")));
+        assertTrue(plain > 0 && capped < plain * 0.6, "audio bytes in 2 s: offer as is " + plain + ", capped " + capped);
+    }
+
+    private static long audioBytesOfNoise(SenderOptions options) throws Exception {
+        Wiring wiring = new Wiring();
+        ReceivingPeer receiver = new ReceivingPeer(receiveFactory, List.of(), wiring.forReceiver(), new Received());
+        SendingPeer sender = new SendingPeer(sendFactory, "opus", List.of(), W, H, FPS, wiring.forSender(), options);
+        wiring.receiver.set(receiver);
+        wiring.sender.set(sender);
+        try {
+            receiver.setAnswer(sender.answer(receiver.createOffer()));
+            assertTrue(wiring.senderConnected.await(10, TimeUnit.SECONDS), "sender connected");
+            java.util.Random random = new java.util.Random(7);
+            byte[] chunk = new byte[960];
+            long before = sender.stats().audioBytesSent();
+            long next = System.nanoTime();
+            for (int i = 0; i < 200; i++) {
+                random.nextBytes(chunk);
+                for (int j = 1; j < chunk.length; j += 2) {
+                    chunk[j] >>= 2; // loud noise, not full scale
+                }
+                assertTrue(sender.pushAudio(chunk, 48000, 1));
+                next += TimeUnit.MILLISECONDS.toNanos(10);
+                long sleep = next - System.nanoTime();
+                if (sleep > 0) {
+                    TimeUnit.NANOSECONDS.sleep(sleep);
+                }
+            }
+            Thread.sleep(100);
+            return sender.stats().audioBytesSent() - before;
+        } finally {
+            sender.close();
+            receiver.close();
+        }
     }
 
     @Test
@@ -320,6 +378,14 @@ class LoopbackTransportTest {
         }
         java.util.Arrays.fill(frame, W * H, frame.length, (byte) 128);
         return frame;
+    }
+
+    private static byte[] invert(byte[] i420) {
+        byte[] out = i420.clone();
+        for (int i = 0; i < W * H; i++) {
+            out[i] = (byte) (255 - (out[i] & 0xff));
+        }
+        return out;
     }
 
     private static void fillTone(byte[] chunk, int chunkIndex) {

@@ -5,6 +5,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.facecast.ops.lifecycle.Durations;
 import io.facecast.ops.lifecycle.TermSignal;
+import io.facecast.rtc.OpusFmtp;
 import io.facecast.rtc.SenderOptions;
 import io.facecast.rtc.UdpPortRange;
 import io.facecast.streamer.schedule.SchedulerConfig;
@@ -61,6 +62,11 @@ public final class StreamerMain implements Callable<Integer> {
     @Option(names = "--video-max-bitrate", paramLabel = "BPS", description = "Upper bound of each session's video"
             + " bitrate, bits per second (default: ${DEFAULT-VALUE})")
     int videoMaxBitrate = SenderOptions.DEFAULT_MAX_VIDEO_BITRATE;
+    @Option(names = "--opus-params", paramLabel = "K=V;...", defaultValue = "${sys:facecast.opusParams:-}",
+            description = "Opus encoder settings for every session, set on the client's offer: maxplaybackrate,"
+            + " maxaveragebitrate, usedtx, useinbandfec, cbr, e.g. \"maxplaybackrate=16000\" (cost and sound:"
+            + " docs/performance.md; default: as the client offers; -Dfacecast.opusParams=... sets the default)")
+    String opusParams = "";
     @Option(names = "--rtc-port-range", paramLabel = "MIN-MAX", description = "Local UDP ports for media (ICE"
             + " candidates), for firewalls and pods that declare their media ports, e.g. 40000-40999; each session"
             + " takes one port per candidate, so size the range for the sessions (default: any free port)")
@@ -121,6 +127,11 @@ public final class StreamerMain implements Callable<Integer> {
         }
         SenderOptions senderOptions = SenderOptions.defaults().withVideoCodec(videoCodec)
                 .withVideoBitrate(SenderOptions.DEFAULT_MIN_VIDEO_BITRATE, videoMaxBitrate);
+        try {
+            senderOptions = senderOptions.withOpusParams(OpusFmtp.parse(opusParams));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--opus-params: " + e.getMessage());
+        }
         try {
             senderOptions = senderOptions.withUdpPorts(UdpPortRange.parse(rtcPortRange));
         } catch (IllegalArgumentException e) {

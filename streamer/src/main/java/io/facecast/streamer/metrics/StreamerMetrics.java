@@ -50,6 +50,7 @@ public final class StreamerMetrics implements PushMeters {
     /** When a late push was last logged (scheduler thread only). */
     private long lastLateLog = Long.MIN_VALUE / 2;
     private final Counter skipped;
+    private final Counter repeated;
     private final Counter stalls;
     private final Counter stalledFrames;
     private final Counter audioChunks;
@@ -78,6 +79,9 @@ public final class StreamerMetrics implements PushMeters {
         pushVideo = pushDuration(registry, "video");
         skipped = Counter.builder("facecast.streamer.video.frames.skipped")
                 .description("Video frames dropped because the scheduler was more than a frame late").register(registry);
+        repeated = Counter.builder("facecast.streamer.video.frames.repeated")
+                .description("Video frames pushed as the previous picture again, without composing or copying")
+                .register(registry);
         stalls = Counter.builder("facecast.streamer.stalls")
                 .description("Renderer late: a speaking segment held (audio underrun, silence instead of speech)")
                 .register(registry);
@@ -217,6 +221,11 @@ public final class StreamerMetrics implements PushMeters {
     @Override
     public void videoSkipped() {
         skipped.increment();
+    }
+
+    @Override
+    public void videoRepeated() {
+        repeated.increment();
     }
 
     @Override

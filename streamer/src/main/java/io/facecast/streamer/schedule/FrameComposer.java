@@ -36,6 +36,11 @@ final class FrameComposer {
     /** Loop index of {@link #standIn} within the current loop, or -1 when it is left from an earlier loop. */
     private int standInIndex = -1;
     private BusMessage.IdleOverlay eyesClosed;
+    /** What the frame holds now (identity for the base and eyes, which are never modified; content for a mouth). */
+    private boolean composed;
+    private byte[] lastBase;
+    private BusMessage.IdleOverlay lastEyes;
+    private BusMessage.Video lastMouth;
 
     FrameComposer(int width, int height) {
         this.width = width;
@@ -113,12 +118,26 @@ final class FrameComposer {
         return w > 0 && h > 0 && region.x() + w <= width && region.y() + h <= height && i420.length >= I420.size(w, h);
     }
 
-    /** Composes global frame {@code k} (k >= 0) into {@link #frame()}. */
-    void compose(long k, boolean blink, BusMessage.Video mouth) {
+    /**
+     * Composes global frame {@code k} (k >= 0) into {@link #frame()}. Returns false, leaving the frame as it is, when
+     * the picture is the one composed last: the same idle base, the same eyes, and a mouth patch of the same place and
+     * bytes (an idle loop frame is held for several frames, and a mouth often stays a frame or two); composing it
+     * again would copy the whole frame for nothing, and the sink can send its last frame again.
+     */
+    boolean compose(long k, boolean blink, BusMessage.Video mouth) {
         byte[] base = loop[loopIndex(k)];
         if (base == null) {
             base = standIn;
         }
+        BusMessage.IdleOverlay eyes = blink ? eyesClosed : null;
+        if (composed && base == lastBase && eyes == lastEyes && samePatch(mouth, lastMouth)) {
+            lastMouth = mouth;
+            return false;
+        }
+        composed = true;
+        lastBase = base;
+        lastEyes = eyes;
+        lastMouth = mouth;
         if (base != null) {
             System.arraycopy(base, 0, frame, 0, frame.length);
         } else {
@@ -130,6 +149,24 @@ final class FrameComposer {
         if (mouth != null) {
             lay(mouth.region(), mouth.i420());
         }
+        return true;
+    }
+
+    /** The next {@link #compose} counts as a change (the picture it makes was not delivered). */
+    void forget() {
+        composed = false;
+    }
+
+    /** Same place and same pixels (both absent counts as the same). */
+    private static boolean samePatch(BusMessage.Video a, BusMessage.Video b) {
+        if (a == b) {
+            return true;
+        }
+        if (a == null || b == null || !a.region().equals(b.region())) {
+            return false;
+        }
+        int n = I420.size(a.region().width(), a.region().height());
+        return Arrays.equals(a.i420(), 0, n, b.i420(), 0, n);
     }
 
     /** The loop frame global frame {@code k} shows. */

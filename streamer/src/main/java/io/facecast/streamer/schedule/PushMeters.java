@@ -19,6 +19,9 @@ public interface PushMeters {
      */
     default void pushTook(boolean video, long nanos) {}
 
+    /** A video frame showed the same picture as the one before: the sink sent its last frame again (no copy). */
+    default void videoRepeated() {}
+
     /** A video frame was skipped: the scheduler was more than a frame late. */
     default void videoSkipped() {}
 

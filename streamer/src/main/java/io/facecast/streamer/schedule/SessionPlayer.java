@@ -171,13 +171,18 @@ final class SessionPlayer {
             boolean late = skipLateVideo && clock.nanoTime() >= t0 + frameDueOffset(k + 1, fps);
             BusMessage.Video patch = kind == SPEECH ? s.takePatch(j) : null;
             if (!late) {
-                if (kind != HOLD) {
-                    composer.compose(k, blink.eyesClosed(k), patch);
-                }
+                // A hold shows the frame as it is; so does a composition that changed nothing.
+                boolean changed = kind != HOLD && composer.compose(k, blink.eyesClosed(k), patch);
                 long t = clock.nanoTime();
                 try {
-                    sink.pushVideo(composer.frame(), composer.width, composer.height);
+                    if (changed) {
+                        sink.pushVideo(composer.frame(), composer.width, composer.height);
+                    } else {
+                        sink.repeatVideo(composer.frame(), composer.width, composer.height);
+                        meters.videoRepeated();
+                    }
                 } catch (RuntimeException e) {
+                    composer.forget(); // the sink may not hold this picture: the next frame is sent in full
                     warn("video sink failed: {}", e.toString());
                 }
                 meters.pushTook(true, clock.nanoTime() - t);

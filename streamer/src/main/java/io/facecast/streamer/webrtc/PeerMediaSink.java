@@ -27,6 +27,14 @@ public final class PeerMediaSink implements MediaSink {
     }
 
     @Override
+    public void repeatVideo(byte[] i420, int width, int height) {
+        SendingPeer p = peer;
+        if (p != null) {
+            p.repeatVideo(i420, width, height);
+        }
+    }
+
+    @Override
     public void pushAudio(byte[] pcm, int sampleRate, int channels) {
         SendingPeer p = peer;
         if (p != null) {

@@ -113,6 +113,10 @@ class IdleLoopTest {
         assertTrue(s.videoCount > 4 * 47, "several periods: " + s.videoCount);
         assertEquals(u.frames, speech, "the loop runs on under speech");
         assertEquals(0, rig.scheduler.stats(rig.session).stalls());
+        // A held loop frame is not composed again: the sink is told it is the same picture (and it is).
+        assertEquals(0, s.badRepeats, "a frame pushed as a repeat showed another picture");
+        assertTrue(s.repeats > s.videoCount / 2, "held idle frames go out as repeats: " + s.repeats + " of "
+                + s.videoCount);
     }
 
     @Test

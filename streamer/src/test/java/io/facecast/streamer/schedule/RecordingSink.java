@@ -20,6 +20,9 @@ final class RecordingSink implements MediaSink {
     long audioSamples;
     int badAudioSizes;
     int badFrames;
+    /** Frames the scheduler pushed as a repeat of the previous picture, and those that did not show that picture. */
+    int repeats;
+    int badRepeats;
 
     RecordingSink(MediaClock clock) {
         this.clock = clock;
@@ -44,6 +47,17 @@ final class RecordingSink implements MediaSink {
         meanLuma[videoCount] = (int) Math.round(I420.meanLuma(i420, width, 0, 0, width, height));
         cornerLuma[videoCount] = (int) Math.round(I420.meanLuma(i420, width, 0, 0, 8, 8));
         videoCount++;
+    }
+
+    @Override
+    public void repeatVideo(byte[] i420, int width, int height) {
+        pushVideo(i420, width, height);
+        repeats++;
+        int k = videoCount - 1;
+        if (k == 0 || mouthLuma[k] != mouthLuma[k - 1] || eyesLuma[k] != eyesLuma[k - 1]
+                || meanLuma[k] != meanLuma[k - 1] || cornerLuma[k] != cornerLuma[k - 1]) {
+            badRepeats++;
+        }
     }
 
     @Override
