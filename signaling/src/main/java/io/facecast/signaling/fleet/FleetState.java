@@ -159,9 +159,21 @@ public interface FleetState extends AutoCloseable {
         return java.util.Map.of();
     }
 
+    /**
+     * Slots taken on the fleet's streamers by sessions that have no record: creates in progress, or creates whose
+     * replica died between the reservation and writing the record. Streamer id -> those session ids.
+     */
+    default java.util.Map<String, List<String>> slotsWithoutRecord() {
+        return java.util.Map.of();
+    }
+
     /** Makes this replica the session's holder if its holder is still {@code goneHolder}: true for exactly one caller. */
     default boolean claimSession(String sessionId, String goneHolder) {
         return false;
+    }
+
+    /** Gives up a claim this replica could not follow through: the session is an orphan again, for anyone to claim. */
+    default void unclaimSession(String sessionId) {
     }
 
     @Override

@@ -111,6 +111,17 @@ public final class RedisFleetState implements FleetState, FleetQuotas {
               end
             end
             return out""";
+    private static final String SLOTS_WITHOUT_RECORD = """
+            local out = {}
+            for _, s in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              for _, id in ipairs(redis.call('SMEMBERS', ARGV[1] .. 'streamer:' .. s .. ':slots')) do
+                if redis.call('EXISTS', ARGV[1] .. 'session:' .. id) == 0 then
+                  table.insert(out, s)
+                  table.insert(out, id)
+                end
+              end
+            end
+            return out""";
     private static final String CLAIM = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
             if (redis.call('HGET', KEYS[1], 'holder') or '') ~= ARGV[1] then return 0 end
@@ -592,10 +603,26 @@ public final class RedisFleetState implements FleetState, FleetQuotas {
     }
 
     @Override
+    public java.util.Map<String, List<String>> slotsWithoutRecord() {
+        List<Object> flat = call(() -> redis.eval(SLOTS_WITHOUT_RECORD, ScriptOutputType.MULTI,
+                new String[] {STREAMERS}, PREFIX));
+        java.util.Map<String, List<String>> slots = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            slots.computeIfAbsent((String) flat.get(i), k -> new ArrayList<>()).add((String) flat.get(i + 1));
+        }
+        return slots;
+    }
+
+    @Override
     public boolean claimSession(String sessionId, String goneHolder) {
         Long done = call(() -> redis.eval(CLAIM, ScriptOutputType.INTEGER, new String[] {sessionKey(sessionId)},
                 goneHolder, replicaId));
         return done == 1;
+    }
+
+    @Override
+    public void unclaimSession(String sessionId) {
+        run(() -> redis.eval(CLAIM, ScriptOutputType.INTEGER, new String[] {sessionKey(sessionId)}, replicaId, ""));
     }
 
     // ---- API key quotas ----

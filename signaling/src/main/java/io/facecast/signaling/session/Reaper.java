@@ -31,6 +31,7 @@ public final class Reaper {
         streamers.expireDead();
         int reaped = sessions.reapAbandoned();
         sessions.reapOrphans();
+        streamers.freeStrandedSlots();
         return reaped;
     }
 

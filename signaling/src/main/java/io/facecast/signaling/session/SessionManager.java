@@ -753,12 +753,12 @@ public final class SessionManager {
             if (sessions.containsKey(id)) {
                 continue; // cached here already: the abandonment rule covers it
             }
-            java.util.Optional<SessionRecord> record = fleet.session(id);
-            if (record.isEmpty()) {
-                continue;
-            }
-            String streamerId = record.get().streamerId();
             try (SessionLogContext ctx = SessionLogContext.of(id)) {
+                java.util.Optional<SessionRecord> record = fleet.session(id);
+                if (record.isEmpty()) {
+                    continue; // removed meanwhile
+                }
+                String streamerId = record.get().streamerId();
                 if (fleet.streamer(streamerId).isEmpty()) {
                     log.warn("session {} was held by replica '{}', which is gone, and its streamer {} is gone too: "
                             + "failing it", id, orphan.getValue(), streamerId);
@@ -768,7 +768,8 @@ public final class SessionManager {
                     cachedOrShared(id);
                 }
             } catch (StatusRuntimeException e) {
-                log.warn("could not take over session {}: {}", id, e.getStatus().getDescription());
+                log.warn("could not take over session {}: {}; it stays an orphan", id, e.getStatus().getDescription());
+                bestEffort("give up the claim of session " + id, () -> fleet.unclaimSession(id));
             }
         }
         return taken;

@@ -35,7 +35,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Sessions whose holding replica died before any other replica loaded them: exactly one surviving replica takes
  * each over; one whose streamer lives is then reaped by the abandonment rule (closed on the streamer and renderer,
- * keys and slot gone), one whose streamer is gone is failed at once. Real redis-server; replica "death" is a harness
+ * keys and slot gone), one whose streamer is gone is failed at once; a slot whose create was cut off is freed after
+ * the create bound. Real redis-server; replica "death" is a harness
  * closed without its liveness key ever written (the harnesses' periodic pass is off, so a replica is alive in Redis
  * only once its pass ran).
  */
@@ -131,9 +132,7 @@ class OrphanedSessionsTest {
             replica.time.advance(SignalingHarness.GRACE.plus(Duration.ofSeconds(1)));
         }
         millis.addAndGet(SignalingHarness.GRACE.plus(Duration.ofSeconds(1)).toMillis());
-        // Keep s1 alive across the jump of the fleet clock.
-        b.registry("s1").heartbeat(io.facecast.internal.v1.HeartbeatRequest.newBuilder().setStreamerId("s1")
-                .setActiveSessions(1).setState(io.facecast.internal.v1.NodeState.NODE_STATE_SERVING).build());
+        heartbeat(b, "s1"); // keeps s1 alive across the jump of the fleet clock
         passesTogether(b, c);
         assertFalse(s1.openSessions.contains(id), "closed on the streamer");
         assertEquals(1, b.log.matching("s1 CloseSession " + id).size(), "once");
@@ -141,6 +140,34 @@ class OrphanedSessionsTest {
         assertTrue(fleet(b).session(id).isEmpty(), "its record is gone");
         assertEquals(0, fleet(b).slotsUsed("s1"), "its slot is free");
         assertFalse(rawConnection.sync().sismember(RedisFleetState.SESSIONS, id), "and its index entry");
+    }
+
+    @Test
+    void aSlotWhoseCreateWasCutOffIsFreedAfterTheCreateBound() throws Exception {
+        SignalingHarness a = replica();
+        SignalingHarness b = replica();
+        b.addStreamer("s1", 4);
+        // A reserved a slot for a create, then died before it wrote the session's record.
+        assertTrue(fleet(a).reserve("s1", "cut-off", 1.0, 5_000));
+        a.close();
+        replicas.remove(a);
+
+        b.reaper().runOnce();
+        assertEquals(1, fleet(b).slotsUsed("s1"), "a create in progress keeps its slot");
+        millis.addAndGet(StreamerRegistry.STRANDED_SLOT_MILLIS - 1);
+        heartbeat(b, "s1");
+        b.reaper().runOnce();
+        assertEquals(1, fleet(b).slotsUsed("s1"), "still within the create bound");
+        millis.addAndGet(1);
+        heartbeat(b, "s1");
+        b.reaper().runOnce();
+        assertEquals(0, fleet(b).slotsUsed("s1"), "freed");
+    }
+
+    static void heartbeat(SignalingHarness replica, String streamerId) {
+        replica.registry(streamerId).heartbeat(io.facecast.internal.v1.HeartbeatRequest.newBuilder()
+                .setStreamerId(streamerId).setActiveSessions(1)
+                .setState(io.facecast.internal.v1.NodeState.NODE_STATE_SERVING).build());
     }
 
     @Test

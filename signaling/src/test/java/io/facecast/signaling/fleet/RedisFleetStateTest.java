@@ -248,6 +248,33 @@ class RedisFleetStateTest {
         assertEquals(0, a.eventBacklog().orElseThrow().droppedFull() + a.eventBacklog().orElseThrow().droppedExpired());
     }
 
+    @Test
+    void aSessionWhoseHolderIsGoneIsAnOrphanClaimedByExactlyOneReplica() {
+        a.putStreamer(streamer("s1", 4, "reg-1"));
+        a.putSession(session("sess-o", "s1")); // A holds it (it wrote it first)
+        b.putSession(session("sess-o", "s1")); // a later write (an adoption) does not take it over
+        assertEquals(Map.of("sess-o", a.replicaId()), b.orphanedSessions(), "A never said it is alive");
+        b.replicaAlive(5_000);
+        b.putSession(session("sess-p", "s1"));
+        assertFalse(a.orphanedSessions().containsKey("sess-p"), "its holder B is alive: not an orphan");
+        assertFalse(b.orphanedSessions().containsKey("sess-p"), "nor for B itself");
+
+        RedisFleetState c = new RedisFleetState(redis.uri(), millis::get);
+        try {
+            assertTrue(b.claimSession("sess-o", a.replicaId()));
+            assertFalse(c.claimSession("sess-o", a.replicaId()), "exactly one claim wins");
+            assertTrue(c.orphanedSessions().isEmpty(), "held by B (alive) now");
+            b.unclaimSession("sess-o"); // B could not follow through: an orphan again, for anyone
+            assertEquals(Map.of("sess-o", ""), c.orphanedSessions());
+            assertTrue(c.claimSession("sess-o", ""));
+            assertTrue(c.removeSession("sess-o"));
+            assertTrue(b.removeSession("sess-p"));
+            assertTrue(c.orphanedSessions().isEmpty(), "removed sessions are no orphans");
+        } finally {
+            c.close();
+        }
+    }
+
     /** Calls until the client has reconnected (Lettuce's backoff); until then each call says UNAVAILABLE at once. */
     static <T> T whenReconnected(java.util.function.Supplier<T> call) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
