@@ -180,11 +180,13 @@ public final class SignalingModule extends AbstractModule {
     @Provides
     @Singleton
     io.facecast.signaling.fleet.FleetState fleetState(io.facecast.signaling.fleet.FleetOptions options,
-                                                      @NanoTime LongSupplier nanoTime, Clock clock) {
+                                                      @NanoTime LongSupplier nanoTime, Clock clock,
+                                                      SignalingConfig config) {
         if (options.inMemory()) {
             return new io.facecast.signaling.fleet.MemoryFleetState(() -> nanoTime.getAsLong() / 1_000_000);
         }
-        return new io.facecast.signaling.fleet.RedisFleetState(options.registry(), clock::millis);
+        return new io.facecast.signaling.fleet.RedisFleetState(options.registry(), clock::millis)
+                .withRebuildWindow(io.facecast.signaling.fleet.RedisFleetState.rebuildWindow(config.heartbeatInterval()));
     }
 
     @Provides
@@ -253,8 +255,9 @@ public final class SignalingModule extends AbstractModule {
 
     @Provides
     @Singleton
-    PublicAccess publicAccess(AuthOptions auth, SessionManager sessions, Clock clock, @NanoTime LongSupplier nanoTime) {
-        return new PublicAccess(auth, sessions, clock, nanoTime);
+    PublicAccess publicAccess(AuthOptions auth, SessionManager sessions, Clock clock, @NanoTime LongSupplier nanoTime,
+                              io.facecast.signaling.fleet.FleetState fleetState) {
+        return new PublicAccess(auth, sessions, clock, nanoTime, fleetState.quotas());
     }
 
     @Provides

@@ -3,6 +3,7 @@ package io.facecast.signaling.auth;
 import io.facecast.api.v1.CreateSessionRequest;
 import io.facecast.api.v1.Session;
 import io.facecast.api.v1.SessionState;
+import io.facecast.signaling.fleet.FleetQuotas;
 import io.facecast.signaling.session.SessionManager;
 import io.grpc.StatusRuntimeException;
 import java.security.MessageDigest;
@@ -15,7 +16,8 @@ import java.util.function.Supplier;
 
 /**
  * The public API's one auth system, shared by gRPC ({@link GrpcAuth}) and HTTP: who is calling (API key or access
- * token), what they may do (create; a session), and how much (sessions and requests per key). Transport code asks
+ * token), what they may do (create; a session), and how much (sessions and requests per key: counted in this
+ * process, and with a shared registry across every replica too, see {@link FleetQuotas}). Transport code asks
  * here and maps the statuses: UNAUTHENTICATED (401), PERMISSION_DENIED (403), {@link QuotaExceeded} (429).
  */
 public final class PublicAccess {
@@ -26,8 +28,18 @@ public final class PublicAccess {
     private final RateLimiter rates;
     private final EventTickets tickets;
     private final SessionManager sessions;
+    private final java.util.Optional<FleetQuotas> fleetQuotas;
 
     public PublicAccess(AuthOptions options, SessionManager sessions, Clock clock, LongSupplier nanoTime) {
+        this(options, sessions, clock, nanoTime, java.util.Optional.empty());
+    }
+
+    /**
+     * @param fleetQuotas where the keys' limits are counted across replicas (a shared registry); empty: here only
+     */
+    public PublicAccess(AuthOptions options, SessionManager sessions, Clock clock, LongSupplier nanoTime,
+                        java.util.Optional<FleetQuotas> fleetQuotas) {
+        this.fleetQuotas = fleetQuotas;
         this.options = options;
         this.sessions = sessions;
         this.tokens = new AccessTokens(options.keys(), clock);
@@ -90,11 +102,46 @@ public final class PublicAccess {
     }
 
     private void admit(Principal principal) {
-        Duration wait = rates.acquire(principal.keyId());
+        Duration wait = fleetQuotas.isPresent() ? fleetRate(fleetQuotas.get(), principal.keyId())
+                : rates.acquire(principal.keyId());
         if (!wait.isZero()) {
             throw new QuotaExceeded("API key " + principal.keyId() + " is over its rate of "
                     + (long) options.requestsPerSecond() + " requests/s", wait);
         }
+    }
+
+    /**
+     * The key's rate counted by every replica together; while the shared store does not answer (Redis restarting)
+     * each replica counts it alone, so a request is neither refused nor held up for it.
+     */
+    private Duration fleetRate(FleetQuotas quotas, String keyId) {
+        try {
+            return Duration.ofMillis(quotas.takeRequest(keyId, options.requestsPerSecond(), options.burst()));
+        } catch (StatusRuntimeException unreachable) {
+            return rates.acquire(keyId);
+        }
+    }
+
+    /** How long a create may hold a place under its key's cap before the hold lapses (a replica died mid-create). */
+    static final Duration CREATE_HOLD_TTL = Duration.ofSeconds(60);
+
+    /**
+     * Holds a place under the key's session cap across every replica (the local count above is never higher, so it
+     * refuses nothing the fleet would allow); null without a shared store.
+     */
+    private String holdFleetPlace(Principal principal) {
+        if (fleetQuotas.isEmpty()) {
+            return null;
+        }
+        String holdId = "hold:" + java.util.UUID.randomUUID();
+        long used = fleetQuotas.get().holdSessionPlace(principal.keyId(), holdId, options.sessionQuota(),
+                CREATE_HOLD_TTL.toMillis());
+        if (used >= 0) {
+            throw new QuotaExceeded("API key " + principal.keyId() + " has " + used + " open sessions across the "
+                    + "signaling replicas, its quota is " + options.sessionQuota() + "; close one (CloseSession / "
+                    + "DELETE) or wait for an abandoned one to be reaped", SessionOwners.QUOTA_RETRY);
+        }
+        return holdId;
     }
 
     /**
@@ -106,14 +153,35 @@ public final class PublicAccess {
             throw AccessErrors.permissionDenied("this token may not create sessions (it has no 'create' grant)");
         }
         SessionOwners.Reservation slot = owners.reserve(principal);
+        String fleetHold;
+        try {
+            fleetHold = holdFleetPlace(principal);
+        } catch (RuntimeException e) {
+            slot.cancel();
+            throw e;
+        }
         Session session;
         try {
             session = create.apply(request);
         } catch (RuntimeException e) {
             slot.cancel();
+            if (fleetHold != null) {
+                try {
+                    fleetQuotas.get().releaseSessionPlace(principal.keyId(), fleetHold);
+                } catch (RuntimeException unreachable) {
+                    // The hold lapses by itself (CREATE_HOLD_TTL).
+                }
+            }
             throw e;
         }
         slot.commit(session.getSessionId());
+        if (fleetHold != null) {
+            try {
+                fleetQuotas.get().commitSessionPlace(principal.keyId(), fleetHold, session.getSessionId());
+            } catch (RuntimeException unreachable) {
+                // The session exists: the client gets it. Its place counts as the hold until that lapses.
+            }
+        }
         // Kept with the session in the fleet state, so every replica enforces who may use it.
         sessions.recordOwner(session.getSessionId(), principal.keyId(), principal.credentialId());
         return session.toBuilder().setSessionToken(sessionToken(principal, session.getSessionId())).build();

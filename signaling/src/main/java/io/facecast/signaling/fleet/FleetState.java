@@ -119,6 +119,64 @@ public interface FleetState extends AutoCloseable {
      */
     boolean lostData();
 
+    /**
+     * True while the store is being rebuilt after it lost its data: for the rebuild window (docs/fleet.md) from the
+     * moment this replica saw the changed epoch, or when asking now finds it changed (a lookup that came before this
+     * replica's once-a-second pass noticed). A session id the store does not know may then be one whose holder has
+     * not written it back yet: callers answer UNAVAILABLE ("retry in a second"), not NOT_FOUND. False for a store
+     * that cannot lose its data (memory).
+     */
+    default boolean rebuilding() {
+        return false;
+    }
+
+    // ---- what a shared store adds (defaults: a single replica has none of it) ----
+
+    /** The API keys' limits counted across every replica; empty: count them in this process. */
+    default Optional<FleetQuotas> quotas() {
+        return Optional.empty();
+    }
+
+    /** The events waiting for the store to answer again (see {@link #flushEvents()}); empty: nothing is buffered. */
+    default Optional<EventBacklog> eventBacklog() {
+        return Optional.empty();
+    }
+
+    /**
+     * Publishes, in order, the events buffered while the store was unreachable, once it answers and the other
+     * replicas had time to subscribe again. Never throws; called once a second.
+     *
+     * @return how many were published
+     */
+    default int flushEvents() {
+        return 0;
+    }
+
+    /**
+     * Sessions no live replica holds: the replica that created (or wrote back) each one is gone. Session id ->
+     * the gone holder ("" for none), to pass to {@link #claimSession}.
+     */
+    default java.util.Map<String, String> orphanedSessions() {
+        return java.util.Map.of();
+    }
+
+    /**
+     * Slots taken on the fleet's streamers by sessions that have no record: creates in progress, or creates whose
+     * replica died between the reservation and writing the record. Streamer id -> those session ids.
+     */
+    default java.util.Map<String, List<String>> slotsWithoutRecord() {
+        return java.util.Map.of();
+    }
+
+    /** Makes this replica the session's holder if its holder is still {@code goneHolder}: true for exactly one caller. */
+    default boolean claimSession(String sessionId, String goneHolder) {
+        return false;
+    }
+
+    /** Gives up a claim this replica could not follow through: the session is an orphan again, for anyone to claim. */
+    default void unclaimSession(String sessionId) {
+    }
+
     @Override
     void close();
 }

@@ -39,7 +39,12 @@ import org.slf4j.LoggerFactory;
  * facecast:streamer:ID                HASH  node, control, renderer, bus, max, state, load, hb, reg, replica
  * facecast:streamer:ID:slots          SET   session ids holding a slot on it (live sessions + creates in progress)
  * facecast:session:ID                 HASH  streamer, renderer, bus, snapshot (base64 facecast.v1.Session), state,
- *                                           owner_key, owner_cred, utt (utterance counter), attended (ms)
+ *                                           owner_key, owner_cred, utt (utterance counter), attended (ms),
+ *                                           holder (the replica that created or wrote it back)
+ * facecast:sessions                   SET   ids of the live sessions (found by the orphan pass)
+ * facecast:key:ID:rate                HASH  tokens, at (ms): the API key's request bucket
+ * facecast:key:ID:sessions            ZSET  the API key's session places: session id (score 0) or create hold
+ *                                           (score: when the hold lapses)
  * facecast:replica:ID                 STRING (TTL) a replica's liveness
  * facecast:epoch                      STRING a random value; gone or changed: Redis lost its data
  * channel facecast:events             "replica-id base64(facecast.v1.SessionEvent)" per event
@@ -49,13 +54,21 @@ import org.slf4j.LoggerFactory;
  * Lettuce reconnects with bounded exponential backoff (100 ms doubling to 2 s) and resubscribes the channel by
  * itself; while Redis is down calls fail at once with UNAVAILABLE instead of queueing.
  */
-public final class RedisFleetState implements FleetState {
+public final class RedisFleetState implements FleetState, FleetQuotas {
 
     private static final Logger log = LoggerFactory.getLogger(RedisFleetState.class);
     static final String PREFIX = "facecast:";
     static final String STREAMERS = PREFIX + "streamers";
     static final String EPOCH = PREFIX + "epoch";
     static final String EVENTS = PREFIX + "events";
+    static final String SESSIONS = PREFIX + "sessions";
+    /**
+     * The default rebuild window: Lettuce's longest reconnect delay (2 s), the once-a-second pass that writes back,
+     * and two heartbeats of 1 s (a streamer's record is written back by its next heartbeat).
+     */
+    public static final Duration DEFAULT_REBUILD_WINDOW = rebuildWindow(Duration.ofSeconds(1));
+    /** After the store answers again, how long a replica waits for the others to resubscribe before it flushes anyway. */
+    static final long RESUBSCRIBE_GRACE_MILLIS = 3_000;
     static final Duration RECORD_TTL = Duration.ofSeconds(60);
 
     private static final String HEARTBEAT = """
@@ -84,6 +97,68 @@ public final class RedisFleetState implements FleetState {
             if not streamer then return 0 end
             redis.call('DEL', KEYS[1])
             redis.call('SREM', ARGV[1] .. streamer .. ':slots', ARGV[2])
+            redis.call('SREM', KEYS[2], ARGV[2])
+            return 1""";
+    private static final String ORPHANS = """
+            local out = {}
+            for _, id in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              local h = redis.call('HMGET', ARGV[1] .. 'session:' .. id, 'streamer', 'holder')
+              if not h[1] then
+                redis.call('SREM', KEYS[1], id)
+              elseif not h[2] or (h[2] ~= ARGV[2] and redis.call('EXISTS', ARGV[1] .. 'replica:' .. h[2]) == 0) then
+                table.insert(out, id)
+                table.insert(out, h[2] or '')
+              end
+            end
+            return out""";
+    private static final String SLOTS_WITHOUT_RECORD = """
+            local out = {}
+            for _, s in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+              for _, id in ipairs(redis.call('SMEMBERS', ARGV[1] .. 'streamer:' .. s .. ':slots')) do
+                if redis.call('EXISTS', ARGV[1] .. 'session:' .. id) == 0 then
+                  table.insert(out, s)
+                  table.insert(out, id)
+                end
+              end
+            end
+            return out""";
+    private static final String CLAIM = """
+            if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+            if (redis.call('HGET', KEYS[1], 'holder') or '') ~= ARGV[1] then return 0 end
+            redis.call('HSET', KEYS[1], 'holder', ARGV[2])
+            return 1""";
+    private static final String TAKE_REQUEST = """
+            local now, rate, burst = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+            local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+            local tokens = tonumber(b[1]) or burst
+            local at = tonumber(b[2]) or now
+            if now > at then
+              tokens = math.min(burst, tokens + (now - at) / 1000 * rate)
+              at = now
+            end
+            local wait = 0
+            if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate * 1000) end
+            redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', string.format('%d', at))
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            return wait""";
+    private static final String HOLD_PLACE = """
+            local now = tonumber(ARGV[1])
+            local entries = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+            for i = 1, #entries, 2 do
+              local id, score = entries[i], tonumber(entries[i + 1])
+              if score == 0 then
+                if redis.call('EXISTS', ARGV[5] .. id) == 0 then redis.call('ZREM', KEYS[1], id) end
+              elseif score < now then
+                redis.call('ZREM', KEYS[1], id)
+              end
+            end
+            local used = redis.call('ZCARD', KEYS[1])
+            if used >= tonumber(ARGV[3]) then return used end
+            redis.call('ZADD', KEYS[1], ARGV[4], ARGV[2])
+            return -1""";
+    private static final String COMMIT_PLACE = """
+            redis.call('ZREM', KEYS[1], ARGV[1])
+            redis.call('ZADD', KEYS[1], 0, ARGV[2])
             return 1""";
     private static final String SET_IF_EXISTS = """
             if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
@@ -107,6 +182,17 @@ public final class RedisFleetState implements FleetState {
     private final String replicaId = "r-" + UUID.randomUUID().toString().substring(0, 8);
     private final List<Consumer<SessionEvent>> listeners = new CopyOnWriteArrayList<>();
     private volatile String epoch;
+    private final EventBacklog backlog;
+    private volatile long rebuildWindowMillis = DEFAULT_REBUILD_WINDOW.toMillis();
+    /** Fleet ms when this replica last saw the store lose its data; valid once {@link #lostSeen}. */
+    private long lostSeenAtMillis;
+    private boolean lostSeen;
+    /** The loss was seen but not yet reported by {@link #lostData()} (which makes the caller write back). */
+    private boolean writeBackPending;
+    /** Replicas subscribed to the events channel when last asked while healthy (the flush waits for as many). */
+    private volatile long subscribersBefore;
+    /** Fleet ms since when the store answers with events still buffered; -1 when not flushing. */
+    private long reachableSinceMillis = -1;
 
     /**
      * Connects (and subscribes to the events channel) at once.
@@ -117,6 +203,7 @@ public final class RedisFleetState implements FleetState {
      */
     public RedisFleetState(String uri, LongSupplier millis) {
         this.millis = millis;
+        this.backlog = new EventBacklog(EventBacklog.DEFAULT_CAPACITY, EventBacklog.DEFAULT_MAX_AGE_MILLIS, millis);
         RedisURI redisUri = RedisURI.create(uri);
         redisUri.setTimeout(Duration.ofSeconds(2));
         this.where = "Redis at " + redisUri.getHost() + ":" + redisUri.getPort();
@@ -152,6 +239,21 @@ public final class RedisFleetState implements FleetState {
             epoch = redis.get(EPOCH);
         }
         log.info("fleet state in {} (replica {})", where, replicaId);
+    }
+
+    /**
+     * The rebuild window for a heartbeat period: Lettuce's longest reconnect delay (2 s, every replica is back by
+     * then), the once-a-second pass that writes back what each replica holds, and two heartbeat periods (each
+     * streamer's record comes back with its next heartbeat; one spare).
+     */
+    public static Duration rebuildWindow(Duration heartbeatInterval) {
+        return Duration.ofSeconds(3).plus(heartbeatInterval.multipliedBy(2));
+    }
+
+    /** Sets how long after a data loss unknown session ids answer UNAVAILABLE (see {@link #rebuildWindow}). */
+    public RedisFleetState withRebuildWindow(Duration window) {
+        this.rebuildWindowMillis = window.toMillis();
+        return this;
     }
 
     private <T> T call(Supplier<T> command) {
@@ -306,6 +408,9 @@ public final class RedisFleetState implements FleetState {
         run(() -> {
             String old = redis.hget(sessionKey(r.sessionId()), "streamer");
             redis.hset(sessionKey(r.sessionId()), fields);
+            // The first writer holds it (a create, or a write-back); an adopting re-registration does not take over.
+            redis.hsetnx(sessionKey(r.sessionId()), "holder", replicaId);
+            redis.sadd(SESSIONS, r.sessionId());
             if (old != null && !old.equals(r.streamerId())) {
                 redis.srem(slotsKey(old), r.sessionId());
             }
@@ -337,7 +442,7 @@ public final class RedisFleetState implements FleetState {
     @Override
     public boolean removeSession(String sessionId) {
         Long done = call(() -> redis.eval(REMOVE_SESSION, ScriptOutputType.INTEGER,
-                new String[] {sessionKey(sessionId)}, PREFIX + "streamer:", sessionId));
+                new String[] {sessionKey(sessionId), SESSIONS}, PREFIX + "streamer:", sessionId));
         return done == 1;
     }
 
@@ -398,10 +503,66 @@ public final class RedisFleetState implements FleetState {
 
     // ---- events ----
 
+    /**
+     * Publishes at once, or keeps the event in the backlog when the store is unreachable or older events still wait
+     * there (order is kept); {@link #flushEvents()} sends them when the store is back.
+     */
     @Override
     public void publish(SessionEvent event) {
         String message = replicaId + " " + Base64.getEncoder().encodeToString(event.toByteArray());
-        run(() -> redis.publish(EVENTS, message));
+        synchronized (backlog) {
+            if (!backlog.isEmpty()) {
+                backlog.add(message);
+                return;
+            }
+            try {
+                redis.publish(EVENTS, message);
+            } catch (RedisException e) {
+                log.warn("{} is unreachable: keeping events for the other replicas until it answers ({}, up to {} "
+                        + "events and {} s)", where, e.getMessage(), EventBacklog.DEFAULT_CAPACITY,
+                        EventBacklog.DEFAULT_MAX_AGE_MILLIS / 1000);
+                backlog.add(message);
+            }
+        }
+    }
+
+    @Override
+    public Optional<EventBacklog> eventBacklog() {
+        return Optional.of(backlog);
+    }
+
+    /**
+     * Sends the backlog in order once the store answers and as many replicas are subscribed again as were before
+     * the outage (Lettuce resubscribes each on its own reconnect), or {@link #RESUBSCRIBE_GRACE_MILLIS} after the
+     * store answered (a replica may have died meanwhile). While healthy, notes how many are subscribed.
+     */
+    @Override
+    public int flushEvents() {
+        synchronized (backlog) {
+            backlog.expire();
+            try {
+                long subscribers = redis.pubsubNumsub(EVENTS).getOrDefault(EVENTS, 0L);
+                if (backlog.isEmpty()) {
+                    subscribersBefore = subscribers;
+                    reachableSinceMillis = -1;
+                    return 0;
+                }
+                long now = nowMillis();
+                if (reachableSinceMillis < 0) {
+                    reachableSinceMillis = now;
+                }
+                if (subscribers < subscribersBefore && now - reachableSinceMillis < RESUBSCRIBE_GRACE_MILLIS) {
+                    return 0;
+                }
+                int sent = backlog.drain(message -> redis.publish(EVENTS, message));
+                reachableSinceMillis = -1;
+                log.info("{} answers again: published {} events kept while it was unreachable", where, sent);
+                return sent;
+            } catch (RedisException e) {
+                reachableSinceMillis = -1;
+                return 0;
+            }
+        }
     }
 
     @Override
@@ -430,6 +591,81 @@ public final class RedisFleetState implements FleetState {
         }
     }
 
+    @Override
+    public java.util.Map<String, String> orphanedSessions() {
+        List<Object> flat = call(() -> redis.eval(ORPHANS, ScriptOutputType.MULTI, new String[] {SESSIONS},
+                PREFIX, replicaId));
+        java.util.Map<String, String> orphans = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            orphans.put((String) flat.get(i), (String) flat.get(i + 1));
+        }
+        return orphans;
+    }
+
+    @Override
+    public java.util.Map<String, List<String>> slotsWithoutRecord() {
+        List<Object> flat = call(() -> redis.eval(SLOTS_WITHOUT_RECORD, ScriptOutputType.MULTI,
+                new String[] {STREAMERS}, PREFIX));
+        java.util.Map<String, List<String>> slots = new java.util.LinkedHashMap<>();
+        for (int i = 0; i + 1 < flat.size(); i += 2) {
+            slots.computeIfAbsent((String) flat.get(i), k -> new ArrayList<>()).add((String) flat.get(i + 1));
+        }
+        return slots;
+    }
+
+    @Override
+    public boolean claimSession(String sessionId, String goneHolder) {
+        Long done = call(() -> redis.eval(CLAIM, ScriptOutputType.INTEGER, new String[] {sessionKey(sessionId)},
+                goneHolder, replicaId));
+        return done == 1;
+    }
+
+    @Override
+    public void unclaimSession(String sessionId) {
+        run(() -> redis.eval(CLAIM, ScriptOutputType.INTEGER, new String[] {sessionKey(sessionId)}, replicaId, ""));
+    }
+
+    // ---- API key quotas ----
+
+    @Override
+    public Optional<FleetQuotas> quotas() {
+        return Optional.of(this);
+    }
+
+    static String rateKey(String keyId) {
+        return PREFIX + "key:" + keyId + ":rate";
+    }
+
+    static String placesKey(String keyId) {
+        return PREFIX + "key:" + keyId + ":sessions";
+    }
+
+    @Override
+    public long takeRequest(String keyId, double perSecond, int burst) {
+        // The bucket outlives a full refill by a second; then a fresh one (full) is the same thing.
+        long ttl = (long) Math.ceil(burst / perSecond * 1000) + 1000;
+        return call(() -> redis.eval(TAKE_REQUEST, ScriptOutputType.INTEGER, new String[] {rateKey(keyId)},
+                Long.toString(nowMillis()), Double.toString(perSecond), Integer.toString(burst), Long.toString(ttl)));
+    }
+
+    @Override
+    public long holdSessionPlace(String keyId, String holdId, int cap, long holdTtlMillis) {
+        long now = nowMillis();
+        return call(() -> redis.eval(HOLD_PLACE, ScriptOutputType.INTEGER, new String[] {placesKey(keyId)},
+                Long.toString(now), holdId, Integer.toString(cap), Long.toString(now + holdTtlMillis),
+                PREFIX + "session:"));
+    }
+
+    @Override
+    public void commitSessionPlace(String keyId, String holdId, String sessionId) {
+        run(() -> redis.eval(COMMIT_PLACE, ScriptOutputType.INTEGER, new String[] {placesKey(keyId)}, holdId, sessionId));
+    }
+
+    @Override
+    public void releaseSessionPlace(String keyId, String holdId) {
+        run(() -> redis.zrem(placesKey(keyId), holdId));
+    }
+
     // ---- replicas ----
 
     @Override
@@ -444,6 +680,24 @@ public final class RedisFleetState implements FleetState {
 
     @Override
     public synchronized boolean lostData() {
+        epochChanged();
+        boolean report = writeBackPending;
+        writeBackPending = false;
+        return report;
+    }
+
+    @Override
+    public boolean rebuilding() {
+        synchronized (this) {
+            if (lostSeen && nowMillis() - lostSeenAtMillis < rebuildWindowMillis) {
+                return true;
+            }
+        }
+        return epochChanged();
+    }
+
+    /** Asks the store for its epoch; true (once per loss) when it changed: the loss is noted with its time. */
+    private synchronized boolean epochChanged() {
         String now = call(() -> redis.get(EPOCH));
         if (now != null && now.equals(epoch)) {
             return false;
@@ -453,6 +707,9 @@ public final class RedisFleetState implements FleetState {
             now = call(() -> redis.get(EPOCH));
         }
         epoch = now;
+        lostSeen = true;
+        lostSeenAtMillis = nowMillis();
+        writeBackPending = true;
         return true;
     }
 

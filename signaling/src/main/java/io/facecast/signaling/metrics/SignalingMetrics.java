@@ -73,6 +73,22 @@ public final class SignalingMetrics implements SessionMetrics {
         Gauge.builder("facecast.signaling.streamer.heartbeat.age.max", streamers,
                         StreamerRegistry::oldestHeartbeatAgeSeconds).baseUnit("seconds")
                 .description("Time since the stalest registered streamer's last heartbeat").register(registry);
+        streamers.fleet().eventBacklog().ifPresent(backlog -> {
+            Gauge.builder("facecast.signaling.fleet.events.buffered", backlog,
+                            io.facecast.signaling.fleet.EventBacklog::size)
+                    .description("Events kept for the other replicas while the shared registry is unreachable")
+                    .register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("facecast.signaling.fleet.events.dropped", backlog,
+                            io.facecast.signaling.fleet.EventBacklog::droppedFull).tag("reason", "full")
+                    .description("Events for the other replicas dropped while the shared registry was unreachable: "
+                            + "the backlog was full (the oldest went) or an event waited past the age bound")
+                    .register(registry);
+            io.micrometer.core.instrument.FunctionCounter.builder("facecast.signaling.fleet.events.dropped", backlog,
+                            io.facecast.signaling.fleet.EventBacklog::droppedExpired).tag("reason", "expired")
+                    .description("Events for the other replicas dropped while the shared registry was unreachable: "
+                            + "the backlog was full (the oldest went) or an event waited past the age bound")
+                    .register(registry);
+        });
         return this;
     }
 

@@ -330,6 +330,47 @@ public final class StreamerRegistry {
                 .asRuntimeException();
     }
 
+    /**
+     * A slot without a session record for this long belongs to a create whose replica died before it wrote the
+     * record (a create holds its slot for two control calls at most: the streamer's and the renderer's OpenSession).
+     */
+    public static final long STRANDED_SLOT_MILLIS = 60_000;
+
+    /** "streamer/session" -> fleet ms this replica first saw the slot without a record. */
+    private final Map<String, Long> strandedSince = new HashMap<>();
+
+    /**
+     * Frees the slots that have had no session record for {@link #STRANDED_SLOT_MILLIS} as this replica saw them
+     * (every replica may do it: freeing a slot twice is harmless).
+     *
+     * @return how many were freed
+     */
+    public synchronized int freeStrandedSlots() {
+        if (!fleet.shared()) {
+            return 0;
+        }
+        long now = fleet.nowMillis();
+        Set<String> seen = new HashSet<>();
+        int freed = 0;
+        for (Map.Entry<String, List<String>> streamer : fleet.slotsWithoutRecord().entrySet()) {
+            for (String sessionId : streamer.getValue()) {
+                String key = streamer.getKey() + "/" + sessionId;
+                seen.add(key);
+                long since = strandedSince.computeIfAbsent(key, k -> now);
+                if (now - since >= STRANDED_SLOT_MILLIS) {
+                    fleet.release(streamer.getKey(), sessionId);
+                    seen.remove(key);
+                    freed++;
+                    org.slf4j.LoggerFactory.getLogger(StreamerRegistry.class).warn("freed the slot of session {} on "
+                            + "streamer {}: no session record for {} s (its create was cut off)", sessionId,
+                            streamer.getKey(), STRANDED_SLOT_MILLIS / 1000);
+                }
+            }
+        }
+        strandedSince.keySet().retainAll(seen);
+        return freed;
+    }
+
     /** Gives back the slot a reservation took for the session. Harmless when it holds none. */
     public void release(StreamerRegistration registration, String sessionId) {
         fleet.release(registration.streamerId(), sessionId);

@@ -7,7 +7,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Once a second: declares silent streamers dead and closes sessions whose client vanished. The decisions live in
+ * Once a second: declares silent streamers dead, closes sessions whose client vanished, takes over the sessions of
+ * replicas that died (a shared store), and publishes the events kept while the store was unreachable. The decisions live in
  * {@link StreamerLifecycle#expireDead()} and {@link SessionManager#reapAbandoned()}, which read the injected clock, so
  * tests call {@link #runOnce()} after moving that clock instead of waiting.
  */
@@ -28,7 +29,10 @@ public final class Reaper {
     public int runOnce() {
         fleetHousekeeping();
         streamers.expireDead();
-        return sessions.reapAbandoned();
+        int reaped = sessions.reapAbandoned();
+        sessions.reapOrphans();
+        streamers.freeStrandedSlots();
+        return reaped;
     }
 
     /** Says this replica is alive; after the shared store lost its data (Redis restarted), writes back what it knows. */
@@ -37,6 +41,7 @@ public final class Reaper {
         if (!fleet.shared()) {
             return;
         }
+        fleet.flushEvents(); // first: it never throws, and it keeps its bounds while the store is down
         fleet.replicaAlive(REPLICA_TTL_MILLIS);
         if (fleet.lostData()) {
             streamers.rewriteRecords();

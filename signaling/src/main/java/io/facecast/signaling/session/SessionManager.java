@@ -279,7 +279,7 @@ public final class SessionManager {
         if (shared.isPresent()) {
             return shared.get().snapshot().toBuilder().setState(shared.get().state()).build();
         }
-        return tombstones.find(sessionId).orElseThrow(() -> notFound(sessionId));
+        return tombstones.find(sessionId).orElseThrow(() -> unknown(sessionId));
     }
 
     /** Closes the session and waits for the streamer and renderer to let go of it. Idempotent for a closed session. */
@@ -290,7 +290,7 @@ public final class SessionManager {
             if (tombstones.find(sessionId).isPresent()) {
                 return;
             }
-            throw notFound(sessionId);
+            throw unknown(sessionId);
         }
         close(session, "closed by the client", null, true).join();
     }
@@ -468,7 +468,7 @@ public final class SessionManager {
         requireId(sessionId);
         Session session = cachedOrShared(sessionId);
         if (session == null) {
-            io.facecast.api.v1.Session closed = tombstones.find(sessionId).orElseThrow(() -> notFound(sessionId));
+            io.facecast.api.v1.Session closed = tombstones.find(sessionId).orElseThrow(() -> unknown(sessionId));
             sink.send(events.stateChanged(sessionId, closed.getState(), "closed"));
             sink.complete();
             return () -> {};
@@ -736,6 +736,65 @@ public final class SessionManager {
         return reaped;
     }
 
+    /**
+     * Takes over the sessions no live replica holds (the replica that created them died, and no client called since,
+     * so nobody has them cached): each is claimed by exactly one replica (the store's claim is atomic). A session
+     * whose streamer is gone is failed at once (its record and slot go, watchers anywhere get Error and FAILED, the
+     * renderer lets go); one whose streamer is alive is loaded here, where the abandonment rule applies to it from
+     * now on (a streamer that no longer holds it fails it at its next registration, see {@link #adopt}). Skipped
+     * while the shared state is being rebuilt: records written back in that window would look orphaned.
+     *
+     * @return how many sessions were taken over (failed or loaded)
+     */
+    public int reapOrphans() {
+        if (!fleet.shared() || fleet.rebuilding()) {
+            return 0;
+        }
+        int taken = 0;
+        for (Map.Entry<String, String> orphan : fleet.orphanedSessions().entrySet()) {
+            String id = orphan.getKey();
+            if (!fleet.claimSession(id, orphan.getValue())) {
+                continue; // another replica took it first
+            }
+            taken++;
+            if (sessions.containsKey(id)) {
+                continue; // cached here already: the abandonment rule covers it
+            }
+            try (SessionLogContext ctx = SessionLogContext.of(id)) {
+                java.util.Optional<SessionRecord> record = fleet.session(id);
+                if (record.isEmpty()) {
+                    continue; // removed meanwhile
+                }
+                String streamerId = record.get().streamerId();
+                if (fleet.streamer(streamerId).isEmpty()) {
+                    log.warn("session {} was held by replica '{}', which is gone, and its streamer {} is gone too: "
+                            + "failing it", id, orphan.getValue(), streamerId);
+                    failOrphan(record.get());
+                } else {
+                    log.info("session {} was held by replica '{}', which is gone: held here now", id, orphan.getValue());
+                    cachedOrShared(id);
+                }
+            } catch (StatusRuntimeException e) {
+                log.warn("could not take over session {}: {}; it stays an orphan", id, e.getStatus().getDescription());
+                bestEffort("give up the claim of session " + id, () -> fleet.unclaimSession(id));
+            }
+        }
+        return taken;
+    }
+
+    /** Fails a session nobody has cached whose streamer is gone; the replica whose removal wins tells and cleans up. */
+    private void failOrphan(SessionRecord record) {
+        String id = record.sessionId();
+        if (!fleet.removeSession(id)) {
+            return;
+        }
+        publishShared(events.error(id, "UNAVAILABLE", "streamer " + record.streamerId() + " is gone, and so is the "
+                + "signaling replica that held this session; its media is gone: create a new session"));
+        publishShared(events.stateChanged(id, SessionState.SESSION_STATE_FAILED, "streamer lost"));
+        RendererBackend renderer = renderers.at(record.rendererAddress());
+        cleanup.execute(() -> bestEffort("close session " + id + " on the renderer", () -> renderer.closeSession(id)));
+    }
+
     private boolean attendedElsewhere(Session session, long nowMillis) {
         return fleet.shared() && nowMillis - fleet.attendedAt(session.id()) <= graceNanos / 1_000_000;
     }
@@ -919,7 +978,7 @@ public final class SessionManager {
         if (tombstones.find(sessionId).isPresent()) {
             throw Status.FAILED_PRECONDITION.withDescription("session " + sessionId + " is closed").asRuntimeException();
         }
-        throw notFound(sessionId);
+        throw unknown(sessionId);
     }
 
     private static void requireNegotiated(Session session) {
@@ -934,6 +993,23 @@ public final class SessionManager {
         if (sessionId == null || sessionId.isBlank()) {
             throw Status.INVALID_ARGUMENT.withDescription("session_id is empty").asRuntimeException();
         }
+    }
+
+    /** How long a client told "being rebuilt" should wait before it asks again. */
+    static final Duration REBUILD_RETRY = Duration.ofSeconds(1);
+
+    /**
+     * An id neither this replica nor the fleet state knows: NOT_FOUND, except while the shared state is being
+     * rebuilt after a registry restart (the session's holder may not have written it back yet): UNAVAILABLE with a
+     * retry hint (HTTP 503 with Retry-After).
+     */
+    private RuntimeException unknown(String sessionId) {
+        if (fleet.shared() && fleet.rebuilding()) {
+            return new io.facecast.errors.FacecastException(io.facecast.errors.ErrorCode.UNAVAILABLE, "session "
+                    + sessionId + " is not in the shared state right now: it is being rebuilt after a registry (Redis) "
+                    + "restart; retry in a second", REBUILD_RETRY);
+        }
+        return notFound(sessionId);
     }
 
     private static StatusRuntimeException notFound(String sessionId) {

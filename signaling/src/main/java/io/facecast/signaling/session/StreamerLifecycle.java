@@ -187,6 +187,11 @@ public final class StreamerLifecycle {
         return dead;
     }
 
+    /** Frees slots whose create was cut off (see {@link StreamerRegistry#freeStrandedSlots()}). */
+    public int freeStrandedSlots() {
+        return registry.freeStrandedSlots();
+    }
+
     /** Stops this replica's event pump and channel of a registration, leaving its sessions alone. */
     private void letGo(StreamerRegistration registration) {
         StreamerEventPump pump = pumps.remove(registration);

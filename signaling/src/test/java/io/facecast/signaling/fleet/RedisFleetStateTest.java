@@ -225,6 +225,71 @@ class RedisFleetStateTest {
         assertEquals(event, got);
     }
 
+    @Test
+    void eventsPublishedWhileRedisIsDownReachTheOtherReplicasInOrderOnceItIsBack() throws Exception {
+        LinkedBlockingQueue<SessionEvent> atB = new LinkedBlockingQueue<>();
+        b.subscribe(atB::add);
+        assertEquals(0, a.flushEvents()); // healthy: A notes that two replicas listen
+        List<SessionEvent> sent = new ArrayList<>();
+        for (int i = 1; i <= 4; i++) {
+            sent.add(SessionEvent.newBuilder().setSessionId("sess-down").setTimestampUs(i).build());
+        }
+
+        redis.kill();
+        for (SessionEvent event : sent.subList(0, 3)) {
+            a.publish(event); // kept, not thrown away
+        }
+        assertEquals(3, a.eventBacklog().orElseThrow().size());
+        assertEquals(0, a.flushEvents(), "nothing can go while Redis is down");
+        redis.start();
+
+        // The fleet clock stands still, so only B's resubscription (Lettuce's own, on reconnect) lets them go.
+        int flushed = 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (flushed < 3 && System.nanoTime() < deadline) {
+            flushed += a.flushEvents();
+            Thread.sleep(50);
+        }
+        assertEquals(3, flushed, "published once Redis and B were back");
+        a.publish(sent.get(3));
+        List<SessionEvent> got = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            SessionEvent event = atB.poll(5, TimeUnit.SECONDS);
+            if (event != null) {
+                got.add(event);
+            }
+        }
+        assertEquals(sent, got, "every event, in order, the later one after them");
+        assertEquals(0, a.eventBacklog().orElseThrow().droppedFull() + a.eventBacklog().orElseThrow().droppedExpired());
+    }
+
+    @Test
+    void aSessionWhoseHolderIsGoneIsAnOrphanClaimedByExactlyOneReplica() {
+        a.putStreamer(streamer("s1", 4, "reg-1"));
+        a.putSession(session("sess-o", "s1")); // A holds it (it wrote it first)
+        b.putSession(session("sess-o", "s1")); // a later write (an adoption) does not take it over
+        assertEquals(Map.of("sess-o", a.replicaId()), b.orphanedSessions(), "A never said it is alive");
+        b.replicaAlive(5_000);
+        b.putSession(session("sess-p", "s1"));
+        assertFalse(a.orphanedSessions().containsKey("sess-p"), "its holder B is alive: not an orphan");
+        assertFalse(b.orphanedSessions().containsKey("sess-p"), "nor for B itself");
+
+        RedisFleetState c = new RedisFleetState(redis.uri(), millis::get);
+        try {
+            assertTrue(b.claimSession("sess-o", a.replicaId()));
+            assertFalse(c.claimSession("sess-o", a.replicaId()), "exactly one claim wins");
+            assertTrue(c.orphanedSessions().isEmpty(), "held by B (alive) now");
+            b.unclaimSession("sess-o"); // B could not follow through: an orphan again, for anyone
+            assertEquals(Map.of("sess-o", ""), c.orphanedSessions());
+            assertTrue(c.claimSession("sess-o", ""));
+            assertTrue(c.removeSession("sess-o"));
+            assertTrue(b.removeSession("sess-p"));
+            assertTrue(c.orphanedSessions().isEmpty(), "removed sessions are no orphans");
+        } finally {
+            c.close();
+        }
+    }
+
     /** Calls until the client has reconnected (Lettuce's backoff); until then each call says UNAVAILABLE at once. */
     static <T> T whenReconnected(java.util.function.Supplier<T> call) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
