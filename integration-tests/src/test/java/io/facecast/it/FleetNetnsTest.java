@@ -407,13 +407,34 @@ class FleetNetnsTest {
     @Test
     @Order(7)
     void aKilledReplicaThatAStreamerRegisteredWithIsLeftForTheOtherAndItsSessionGoesOn() throws Exception {
+        // Node 1 and replica B up, whatever the steps before left (this step also runs alone).
+        if (!lab.process("signaling-b").isAlive()) {
+            lab.restart("signaling-b").awaitListening(START);
+        }
+        if (!lab.process("streamer-1").isAlive()) {
+            if (!lab.process("renderer-1").isAlive()) {
+                lab.restart("renderer-1").awaitListening(START);
+            }
+            startStreamer(1);
+            lab.process("streamer-1").awaitListening(START);
+        }
         JvmProcess streamer = lab.process("streamer-1");
-        Assumptions.assumeTrue(streamer != null && streamer.isAlive(), "node 1 is not running (step 6 restarts it)");
+        String s3 = null;
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < 16 && s3 == null; i++) {
+            String[] created = createWhenReady(b).split(" ");
+            if (created[1].equals("streamer-1")) {
+                s3 = created[0];
+            } else {
+                extra.add(created[0]);
+            }
+        }
+        for (String id : extra) {
+            call("close", id, b);
+        }
+        assertTrue(s3 != null, "16 creates did not place a session on node 1: " + extra);
         // Node 1's streamer lists A first, and A was up when it started: it registered with A. Its log says so.
         assertEquals(internal("sig-a"), registeredWith(streamer), "streamer-1 registered with A:\n" + streamer.tail());
-        String[] created = createWhenReady(b).split(" ");
-        assertEquals("streamer-1", created[1], "node 1 is the fleet's only node now");
-        String s3 = created[0];
         long t0 = now();
         assertEquals("connected", call("open", "n3", s3, b), "n3 received, controlled and watched through B");
         awaitEvent("n3", b, "STATE_CHANGED", "SESSION_STATE_CONNECTED", t0, Duration.ofSeconds(10));

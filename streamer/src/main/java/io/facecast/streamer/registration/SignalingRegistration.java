@@ -6,6 +6,7 @@ import io.facecast.internal.v1.NodeState;
 import io.facecast.internal.v1.RegisterStreamerRequest;
 import io.facecast.internal.v1.RegisterStreamerResponse;
 import io.facecast.internal.v1.RegistryGrpc;
+import io.grpc.ConnectivityState;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -36,11 +37,16 @@ import java.util.function.Function;
  * the first and stays with the replica it registered with, even after an earlier one in the list comes back, until
  * that replica is <em>gone</em>:
  * <ol>
- * <li>A heartbeat or registration that fails with UNAVAILABLE or DEADLINE_EXCEEDED is followed by a health probe of
- *     the same replica (gRPC health of the Registry service, {@value #PROBE_DEADLINE_MILLIS} ms). A replica that
- *     answers SERVING is there: the error was its own (say its Redis is restarting) and the streamer stays and keeps
- *     its registration, as with one address. Anything else (no answer, a refused connection, NOT_SERVING while it
- *     shuts down) means the replica is gone. Other failures (PERMISSION_DENIED, ...) never move the streamer.</li>
+ * <li>A heartbeat or registration that fails with UNAVAILABLE or DEADLINE_EXCEEDED is judged by the channel to that
+ *     replica. Its connection refused or failed (TRANSIENT_FAILURE): the replica is gone. A connection still being set
+ *     up (CONNECTING: a cold TLS handshake on a loaded host can take over a second) is not judged: the streamer stays
+ *     and the next tick tries again on the same channel; a host that never answers the connection ends in
+ *     TRANSIENT_FAILURE after gRPC's connect timeout (20 s). Otherwise (connected, or idle after the connection
+ *     closed) a health probe of the same replica follows (gRPC health of the Registry service,
+ *     {@value #PROBE_DEADLINE_MILLIS} ms): SERVING means the replica is there and the error was its own (say its
+ *     Redis is restarting), so the streamer stays and keeps its registration, as with one address; anything else (no
+ *     answer on a live connection, a refused one, NOT_SERVING while it shuts down) means it is gone. Other failures
+ *     (PERMISSION_DENIED, ...) never move the streamer.</li>
  * <li>Gone: the streamer takes the next address of the list (after the last, the first) and registers there at once,
  *     in the same tick, listing its live sessions. The new replica adopts them (they stay CONNECTED, slots kept) and
  *     opens the streamer's event stream, so the event relay moves with the registration; a replica that was only
@@ -53,7 +59,8 @@ import java.util.function.Function;
  * address: {@value #CALL_DEADLINE_MILLIS} ms, as before). A replica whose process died answers with a refused
  * connection, so the streamer is registered elsewhere within about one interval of the death; a replica that went
  * silent costs at most interval (until the next tick) + interval (the call's deadline) + the probe, 2.5 s by
- * default, still inside the 3 s. The failover beats the timeout, so its sessions are adopted, not failed. (Should a
+ * default, still inside the 3 s (a silent host the streamer was not connected to: gRPC's connect timeout first).
+ * The failover beats the timeout, so its sessions are adopted, not failed. (Should a
  * streamer reach no replica for longer, signaling's orphan rule still applies: a streamer whose replica is gone and
  * which answers signaling's probe is kept until it registers again.)
  *
@@ -183,13 +190,21 @@ public final class SignalingRegistration implements AutoCloseable {
                 && code != io.grpc.Status.Code.DEADLINE_EXCEEDED)) {
             return false;
         }
+        ManagedChannel channel = channel(address);
+        ConnectivityState state = channel.getState(false);
+        if (state == ConnectivityState.TRANSIENT_FAILURE) {
+            return true; // the connection was refused or failed: nobody listens there
+        }
+        if (state == ConnectivityState.CONNECTING) {
+            return false; // still setting up (a cold TLS handshake on a loaded host takes over a second): not judged
+        }
         try {
-            HealthCheckResponse health = HealthGrpc.newBlockingStub(channel(address))
+            HealthCheckResponse health = HealthGrpc.newBlockingStub(channel)
                     .withDeadlineAfter(PROBE_DEADLINE_MILLIS, TimeUnit.MILLISECONDS)
                     .check(HealthCheckRequest.newBuilder().setService(RegistryGrpc.SERVICE_NAME).build());
             return health.getStatus() != HealthCheckResponse.ServingStatus.SERVING;
         } catch (StatusRuntimeException probe) {
-            return true;
+            return channel.getState(false) != ConnectivityState.CONNECTING;
         }
     }
 
@@ -199,9 +214,9 @@ public final class SignalingRegistration implements AutoCloseable {
         String to = addresses.get(current);
         registered = false;
         failovers++;
-        ManagedChannel old = open.remove(from);
-        if (old != null) {
-            old.shutdownNow(); // a fresh channel when it is tried again: no reconnect backoff carried over
+        ManagedChannel next = open.get(to);
+        if (next != null) {
+            next.resetConnectBackoff(); // tried before and refused: connect now, not after gRPC's backoff
         }
         log.warn("signaling at {} is gone ({}: {}); registering with {} instead, listing its {} live session(s)"
                         + " (they play on)", from, why.getStatus().getCode(), why.getStatus().getDescription(), to,

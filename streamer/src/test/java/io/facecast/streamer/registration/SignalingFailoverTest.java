@@ -270,6 +270,59 @@ class SignalingFailoverTest {
     }
 
     @Test
+    void aConnectionStillBeingSetUpIsNotJudged() throws Exception {
+        // A TCP listener that accepts and never speaks: the channel to it never gets past CONNECTING (no HTTP/2
+        // settings from the server), as with a cold TLS handshake that takes longer than the call's deadline.
+        Replica b = replica();
+        try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            List<java.net.Socket> accepted = new CopyOnWriteArrayList<>();
+            Thread acceptor = new Thread(() -> {
+                try {
+                    while (true) {
+                        accepted.add(mute.accept());
+                    }
+                } catch (IOException closed) {
+                    // the test is over
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            String slow = "127.0.0.1:" + mute.getLocalPort();
+            registration = new SignalingRegistration(List.of(slow, b.name), name -> {
+                ManagedChannel channel = name.equals(slow)
+                        ? io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(name).usePlaintext().build()
+                        : InProcessChannelBuilder.forName(name).directExecutor().build();
+                channels.add(channel);
+                return channel;
+            }, RegisterStreamerRequest.newBuilder().setStreamerId("streamer-1").setControlAddress("10.0.0.5:50071")
+                    .setBusPath("/bus/streamer-1").setMaxSessions(8).build(), new SignalingRegistration.Status() {
+                        @Override
+                        public List<String> liveSessions() {
+                            return List.of();
+                        }
+
+                        @Override
+                        public boolean draining() {
+                            return false;
+                        }
+
+                        @Override
+                        public float load() {
+                            return 0;
+                        }
+                    });
+            registration.tick(); // the registration's 1 s deadline passes while connecting
+            assertFalse(registration.registered());
+            assertEquals(slow, registration.address(), "not judged: it stays");
+            assertEquals(0, registration.failovers());
+            assertTrue(b.registrations.isEmpty());
+            for (java.net.Socket socket : accepted) {
+                socket.close();
+            }
+        }
+    }
+
+    @Test
     void everyReplicaDownMeansTwoTriesATickRoundTheListNoBusyLoop() throws Exception {
         Replica a = replica();
         Replica b = replica();
