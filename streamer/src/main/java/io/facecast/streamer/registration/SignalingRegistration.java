@@ -38,7 +38,8 @@ import java.util.function.Function;
  * that replica is <em>gone</em>:
  * <ol>
  * <li>A heartbeat or registration that fails with UNAVAILABLE or DEADLINE_EXCEEDED is judged by the channel to that
- *     replica. Its connection refused or failed (TRANSIENT_FAILURE): the replica is gone. A connection still being set
+ *     replica. Its connection refused (a {@link java.net.ConnectException} under the status) or failed
+ *     (TRANSIENT_FAILURE): the replica is gone. A connection still being set
  *     up (CONNECTING: a cold TLS handshake on a loaded host can take over a second) is not judged: the streamer stays
  *     and the next tick tries again on the same channel; a host that never answers the connection ends in
  *     TRANSIENT_FAILURE after gRPC's connect timeout (20 s). Otherwise (connected, or idle after the connection
@@ -192,7 +193,7 @@ public final class SignalingRegistration implements AutoCloseable {
         }
         ManagedChannel channel = channel(address);
         ConnectivityState state = channel.getState(false);
-        if (state == ConnectivityState.TRANSIENT_FAILURE) {
+        if (refused(failure) || state == ConnectivityState.TRANSIENT_FAILURE) {
             return true; // the connection was refused or failed: nobody listens there
         }
         if (state == ConnectivityState.CONNECTING) {
@@ -204,8 +205,18 @@ public final class SignalingRegistration implements AutoCloseable {
                     .check(HealthCheckRequest.newBuilder().setService(RegistryGrpc.SERVICE_NAME).build());
             return health.getStatus() != HealthCheckResponse.ServingStatus.SERVING;
         } catch (StatusRuntimeException probe) {
-            return channel.getState(false) != ConnectivityState.CONNECTING;
+            return refused(probe) || channel.getState(false) != ConnectivityState.CONNECTING;
         }
+    }
+
+    /** The call failed because the connection was refused: nothing listens at that address. */
+    private static boolean refused(StatusRuntimeException failure) {
+        for (Throwable t = failure.getCause(); t != null; t = t.getCause()) {
+            if (t instanceof java.net.ConnectException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Moves to the address after {@code from}, unregistered; returns it. */

@@ -270,6 +270,42 @@ class SignalingFailoverTest {
     }
 
     @Test
+    void aRefusedTcpConnectionIsGoneAtOnce() throws Exception {
+        Replica b = replica();
+        int closedPort;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort(); // nothing listens there once this is closed
+        }
+        String dead = "127.0.0.1:" + closedPort;
+        registration = new SignalingRegistration(List.of(dead, b.name), name -> {
+            ManagedChannel channel = name.equals(dead)
+                    ? io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(name).usePlaintext().build()
+                    : InProcessChannelBuilder.forName(name).directExecutor().build();
+            channels.add(channel);
+            return channel;
+        }, RegisterStreamerRequest.newBuilder().setStreamerId("streamer-1").setControlAddress("10.0.0.5:50071")
+                .setBusPath("/bus/streamer-1").setMaxSessions(8).build(), new SignalingRegistration.Status() {
+                    @Override
+                    public List<String> liveSessions() {
+                        return List.of();
+                    }
+
+                    @Override
+                    public boolean draining() {
+                        return false;
+                    }
+
+                    @Override
+                    public float load() {
+                        return 0;
+                    }
+                });
+        registration.tick();
+        assertEquals(1, b.registrations.size(), "registered with B in the first tick");
+        assertEquals(b.name, registration.address());
+    }
+
+    @Test
     void aConnectionStillBeingSetUpIsNotJudged() throws Exception {
         // A TCP listener that accepts and never speaks: the channel to it never gets past CONNECTING (no HTTP/2
         // settings from the server), as with a cold TLS handshake that takes longer than the call's deadline.
