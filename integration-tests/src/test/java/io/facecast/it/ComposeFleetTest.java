@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * docker-compose.yml's two-node profile, as docker-compose resolves it (anchors and merges applied): Redis, two
  * signaling replicas sharing it, two nodes whose renderer and streamer share that node's own memory-backed bus at
- * the same path, every streamer pointed at its own node's renderer and at a replica's internal port, no two
+ * the same path, every streamer pointed at its own node's renderer and at every replica's internal port, no two
  * services on one port (host networking), and only flags the *Main classes have.
  */
 class ComposeFleetTest {
@@ -119,10 +119,18 @@ class ComposeFleetTest {
             if (!st.flags().containsKey("--node-id")) {
                 problems.add(st.name() + ": a node's streamer names its node (--node-id)");
             }
-            String reg = st.flags().get("--signaling");
-            boolean known = signaling.stream().anyMatch(s -> ("127.0.0.1:" + s.flags().get("--internal-port")).equals(reg));
-            if (!known) {
-                problems.add(st.name() + ": --signaling " + reg + " is no replica's internal port");
+            // Every replica's internal port, each once: the streamer registers with another when its replica dies.
+            String reg = st.flags().getOrDefault("--signaling", "");
+            Set<String> internal = new java.util.HashSet<>();
+            signaling.forEach(s -> internal.add("127.0.0.1:" + s.flags().get("--internal-port")));
+            List<String> listed = List.of(reg.split(",", -1));
+            for (String entry : listed) {
+                if (!internal.contains(entry)) {
+                    problems.add(st.name() + ": --signaling entry '" + entry + "' is no replica's internal port");
+                }
+            }
+            if (!Set.copyOf(listed).equals(internal) || listed.size() != internal.size()) {
+                problems.add(st.name() + ": --signaling " + reg + " does not list every replica once " + internal);
             }
         }
         if (Set.copyOf(buses).size() != buses.size()) {

@@ -35,8 +35,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * WebRTC and makes every control call (this JVM cannot reach the lab's addresses; it drives the agent on stdin). One
  * fleet serves all the steps, in order; each prints a {@code [figures]} line.
  *
- * <p>Both streamers register with replica A (a streamer takes one {@code --signaling} address), so the replica that is
- * killed is B, the one the client's control calls went through: they continue through A.
+ * <p>Both streamers register with replica A (each lists A, then B, in {@code --signaling}), so the replica that is
+ * killed is B, the one the client's control calls went through: they continue through A. The last step kills A, the
+ * replica node 1's streamer registered with: it registers with B and its session goes on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -128,8 +129,13 @@ class FleetNetnsTest {
         String host = lab.address("node-" + n);
         lab.start("node-" + n, "streamer-" + n, "streamer", List.of("--id", "streamer-" + n, "--node-id", "node-" + n,
                 "--renderer", host + ":" + RENDERER_PORT, "--host", host, "--port", "" + STREAMER_PORT,
-                "--ops-port", "" + STREAMER_OPS, "--signaling", lab.address("sig-a") + ":" + INTERNAL_PORT,
+                "--ops-port", "" + STREAMER_OPS, "--signaling", internal("sig-a") + "," + internal("sig-b"),
                 "--bus-root", buses.get(n - 1).toString(), "--tls-dir", tls.toString(), "--drain-timeout", "2m"));
+    }
+
+    /** A replica's internal address (the streamers' Registry). */
+    private String internal(String host) {
+        return lab.address(host) + ":" + INTERNAL_PORT;
     }
 
     private void startRedis() throws IOException, InterruptedException {
@@ -396,6 +402,95 @@ class FleetNetnsTest {
         assertEquals(0, rendererExit, "the renderer exited after its drain:\n" + lab.logs());
         assertEquals("0", watched[1], "readiness never true while draining");
         assertTrue(Integer.parseInt(watched[0]) > 0);
+    }
+
+    @Test
+    @Order(7)
+    void aKilledReplicaThatAStreamerRegisteredWithIsLeftForTheOtherAndItsSessionGoesOn() throws Exception {
+        // Node 1 and replica B up, whatever the steps before left (this step also runs alone).
+        if (!lab.process("signaling-b").isAlive()) {
+            lab.restart("signaling-b").awaitListening(START);
+        }
+        if (!lab.process("streamer-1").isAlive()) {
+            if (!lab.process("renderer-1").isAlive()) {
+                lab.restart("renderer-1").awaitListening(START);
+            }
+            startStreamer(1);
+            lab.process("streamer-1").awaitListening(START);
+        }
+        JvmProcess streamer = lab.process("streamer-1");
+        String s3 = null;
+        List<String> extra = new ArrayList<>();
+        for (int i = 0; i < 16 && s3 == null; i++) {
+            String[] created = createWhenReady(b).split(" ");
+            if (created[1].equals("streamer-1")) {
+                s3 = created[0];
+            } else {
+                extra.add(created[0]);
+            }
+        }
+        for (String id : extra) {
+            call("close", id, b);
+        }
+        assertTrue(s3 != null, "16 creates did not place a session on node 1: " + extra);
+        // Node 1's streamer lists A first, and A was up when it started: it registered with A. Its log says so.
+        assertEquals(internal("sig-a"), registeredWith(streamer), "streamer-1 registered with A:\n" + streamer.tail());
+        long t0 = now();
+        assertEquals("connected", call("open", "n3", s3, b), "n3 received, controlled and watched through B");
+        awaitEvent("n3", b, "STATE_CHANGED", "SESSION_STATE_CONNECTED", t0, Duration.ofSeconds(10));
+        int linesBefore = streamer.logLines().size();
+
+        long killed = now();
+        lab.kill("signaling-a");
+        long moved = awaitLogLine(streamer, linesBefore, "registered with signaling at " + internal("sig-b") + " ",
+                Duration.ofSeconds(10));
+        String u = call("speak", "n3", b, "Replica A is gone, and this goes through B.");
+        long started = awaitEvent("n3", b, "SPEECH_STARTED", u, killed, Duration.ofSeconds(20));
+        long finished = awaitEvent("n3", b, "SPEECH_FINISHED", u, killed, Duration.ofSeconds(30));
+        assertEquals("SESSION_STATE_CONNECTED", call("get", s3, b), "adopted by B, not FAILED");
+        Media m = media("n3", killed, finished);
+        List<String> after = streamer.logLines();
+        List<String> gone = after.subList(linesBefore, after.size()).stream().filter(l -> l.contains("is gone")).toList();
+        System.out.printf("[figures] fleet signaling replica A SIGKILL (the one streamer-1 registered with):"
+                + " streamer-1 registered with B %.2f s after the kill (signaling's rule: dead after 3 s without a"
+                + " heartbeat); speak through B started %.2f s and finished %.2f s after the kill, its events relayed by"
+                + " B; receiver over the window: %s; streamer said: %s%n", (moved - killed) / 1e9,
+                (started - killed) / 1e9, (finished - killed) / 1e9, m, gone);
+        assertTrue(moved - killed < Duration.ofSeconds(3).toNanos(), "re-registered before signaling's 3 s rule");
+        assertTrue(events("n3").stream().noneMatch(e -> e.nanos >= killed && e.via.equals(b)
+                && (e.kind.equals("ERROR") || e.detail.startsWith("SESSION_STATE_FAILED")
+                || e.detail.startsWith("SESSION_STATE_CLOSED"))), "no Error, FAILED or CLOSED through B: " + events("n3"));
+        assertTrue(agent.logLines().stream().noneMatch(l -> l.startsWith("P n3 ") && !l.endsWith(" CONNECTED")
+                && Long.parseLong(l.split(" ")[2]) >= killed), "the receiving peer stayed connected");
+        assertTrue(m.fps >= 20 && m.videoGapMs <= 200 && m.audioGapMs <= 200, "no media interruption: " + m);
+        call("close", s3, b);
+    }
+
+    /** The replica the streamer last said it registered with ("registered with signaling at HOST:PORT as ..."). */
+    private static String registeredWith(JvmProcess streamer) throws IOException {
+        String address = "";
+        for (String line : streamer.logLines()) {
+            int at = line.indexOf("registered with signaling at ");
+            if (at >= 0) {
+                address = line.substring(at + "registered with signaling at ".length()).split(" ", 2)[0];
+            }
+        }
+        return address;
+    }
+
+    /** When a line containing {@code text} first showed in the process's log after its first {@code skip} lines. */
+    private long awaitLogLine(JvmProcess p, int skip, String text, Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<String> lines = p.logLines();
+            if (lines.subList(Math.min(skip, lines.size()), lines.size()).stream().anyMatch(l -> l.contains(text))) {
+                return now();
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + text + "' in the log within " + timeout + ":\n" + p.tail());
+            }
+            Thread.sleep(20); // the process reports through its log file: nothing to inject a clock into
+        }
     }
 
     /** When GetSession through {@code target} first answered CONNECTED (within 5 s); NOT_FOUND answers counted. */

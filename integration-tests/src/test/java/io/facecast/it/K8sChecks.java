@@ -384,11 +384,11 @@ final class K8sChecks {
                 fail(where + ": --registry " + registry + " names no Service and port in the manifests");
             }
         }
-        // The node's streamers register at signaling's internal port through a Service.
+        // The node's streamers register at signaling's internal port through a Service (a list: each entry one).
         for (Workload n : workloads) {
             n.container("facecast/streamer").ifPresent(s -> {
                 String target = flags(s).get("--signaling");
-                if (target == null || !serviceAt(target)) {
+                if (target == null || !java.util.Arrays.stream(target.split(",", -1)).allMatch(this::serviceAt)) {
                     fail(n.name() + " streamer: --signaling " + target + " names no Service and port in the manifests");
                 }
             });

@@ -10,6 +10,8 @@ import java.time.Duration;
  * How one streamer process runs: its flags, in one record (StreamerMain parses them, {@link StreamerModule} wires
  * the process from it).
  *
+ * @param signalingAddress signaling's internal address, or several replicas' separated by commas (tried in order,
+ *                         see {@link io.facecast.streamer.registration.SignalingRegistration})
  * @param busRoot          the bus root shared with the renderer; this streamer tails {@code busRoot/id}
  * @param nodeId           the node (one host: one renderer and its streamers on one bus root) it belongs to;
  *                         defaults to {@code id}
@@ -51,6 +53,11 @@ public record StreamerConfig(String id, String host, int port, String signalingA
     public StreamerConfig withSender(SenderOptions o) {
         return new StreamerConfig(id, host, port, signalingAddress, busRoot, maxSessions, nodeId, rendererAddress,
                 opsPort, drainTimeout, scheduler, o);
+    }
+
+    /** The signaling replicas to register with, in order ({@code signalingAddress} may list several, comma-separated). */
+    public java.util.List<String> signalingAddresses() {
+        return io.facecast.streamer.registration.SignalingAddresses.parse(signalingAddress);
     }
 
     public Path busPath() {

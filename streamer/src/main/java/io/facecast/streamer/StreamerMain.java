@@ -9,6 +9,7 @@ import io.facecast.rtc.OpusFmtp;
 import io.facecast.rtc.SenderOptions;
 import io.facecast.rtc.UdpPortRange;
 import io.facecast.streamer.schedule.SchedulerConfig;
+import io.facecast.streamer.registration.SignalingAddresses;
 import io.facecast.security.FleetRole;
 import io.facecast.security.FleetTls;
 import io.facecast.security.TlsFiles;
@@ -38,7 +39,10 @@ public final class StreamerMain implements Callable<Integer> {
     String host = "127.0.0.1";
     @Option(names = "--port", description = "Control port (internal plane: mutual TLS, signaling only); 0 picks a free one (default: ${DEFAULT-VALUE})")
     int port = 50071;
-    @Option(names = "--signaling", description = "Signaling's internal control plane (its --internal-port) to register with (default: ${DEFAULT-VALUE})")
+    @Option(names = "--signaling", paramLabel = "HOST:PORT[,HOST:PORT...]", description = "Signaling's internal control"
+            + " plane (its --internal-port) to register with; several replicas separated by commas are tried in order,"
+            + " and the streamer registers with the next one when its replica is gone (docs/fleet.md)"
+            + " (default: ${DEFAULT-VALUE})")
     String signaling = "127.0.0.1:50052";
     @Option(names = "--bus-root", description = "Bus root directory shared with the renderer (default: ${DEFAULT-VALUE})")
     Path busRoot = Path.of(Files.isDirectory(Path.of("/dev/shm")) ? "/dev/shm/facecast-bus" : System.getProperty("java.io.tmpdir") + "/facecast-bus");
@@ -146,6 +150,11 @@ public final class StreamerMain implements Callable<Integer> {
         if (!renderer.isEmpty() && !renderer.matches("[^\\s/@]+:\\d{1,5}")) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--renderer must be HOST:PORT, not '"
                     + renderer + "'");
+        }
+        try {
+            SignalingAddresses.parse(signaling);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         StreamerConfig config = new StreamerConfig(id, host, port, signaling, busRoot, maxSessions, nodeId, renderer,
                 opsPort, drain, SchedulerConfig.defaults().withTestAudioDelayMillis(testAudioDelayMs), senderOptions);

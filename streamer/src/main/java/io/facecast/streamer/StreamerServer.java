@@ -112,7 +112,8 @@ public final class StreamerServer extends ProcessServer {
         stats.scheduleAtFixedRate(load::sample, 0, 1, TimeUnit.SECONDS);
         ops = OpsServer.start("streamer", config.host(), config.opsPort(), registry, lifecycle::ready,
                 () -> drain("POST /drain"));
-        registration = new SignalingRegistration(tls.channel(config.signalingAddress(), FleetRole.SIGNALING),
+        registration = new SignalingRegistration(config.signalingAddresses(),
+                address -> tls.channel(address, FleetRole.SIGNALING),
                 RegisterStreamerRequest.newBuilder()
                         .setStreamerId(config.id()).setControlAddress(config.advertisedAddress(server.getPort()))
                         .setBusPath(config.busPath().toString()).setMaxSessions(config.maxSessions())
