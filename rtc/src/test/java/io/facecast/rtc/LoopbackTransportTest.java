@@ -192,6 +192,7 @@ class LoopbackTransportTest {
             assertTrue(last[3] > 180, "left half stays bright, mean luma " + last[3]);
             assertTrue(last[4] < 60, "right half stays dark, mean luma " + last[4]);
             assertTrue(got.videoFramesDecoded() >= 80, "stats: " + got);
+            assertTrue(got.videoSsrc() > 0, "the inbound video stream's SSRC: " + got);
             assertTrue(sent.videoFramesSent() >= 80 && sent.videoBytesSent() > 0, "stats: " + sent);
 
             assertFalse(received.audio.isEmpty(), "audio arrived; sent " + sent + "; received " + got);
