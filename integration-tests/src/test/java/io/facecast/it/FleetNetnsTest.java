@@ -232,8 +232,8 @@ class FleetNetnsTest {
                 (told - killed) / 1e9, (again - restarted) / 1e9, (finished - killed) / 1e9, m);
         assertTrue(m.fps >= 20, "video kept flowing: " + m);
         assertTrue(m.audioGapMs <= 100, "silence kept flowing, no audio gap over 100 ms: " + m);
-        // Video frames are stamped after the receiver's software decoder: on a loaded 2-core machine single late
-        // frames (110-120 ms gaps) show in every step, with or without a fault, so video gets a wider bound.
+        // Decoded frames are held up to 80 ms longer once a second by the receiver's A/V sync (see Media): 110-120 ms
+        // gaps there in every step, with or without a fault, so the decoded figure gets a wider bound.
         assertTrue(m.videoGapMs <= 200, "video kept flowing, no gap over 200 ms: " + m);
     }
 
@@ -499,18 +499,30 @@ class FleetNetnsTest {
         }
     }
 
-    record Media(long frames, double fps, double videoGapMs, double audioGapMs, double videoGapAt, double audioGapAt) {
+    /**
+     * Media at the client host over a window. Video gaps two ways: {@code wireVideoGapMs} between video frames'
+     * arrivals on the client host's wire (its packet capture, {@link WireCapture}; -1 without dumpcap);
+     * {@code videoGapMs} between the frames the receiving peer's sink got, after libwebrtc's jitter buffer, decoder
+     * and render queue. The sink's 110-120 ms gaps, seen in every window with or without a fault while the wire
+     * delivered a frame every 33 ms, are the receiver's audio/video synchronization: once a second it raises the
+     * video playout delay by up to 80 ms to meet the audio's, so one frame is shown 33 + 80 ms after the previous
+     * (tools/video-gaps). Printed side by side; the audio gap is between 10 ms chunks at the sink.
+     */
+    record Media(long frames, double fps, double videoGapMs, double audioGapMs, double videoGapAt, double audioGapAt,
+                 long wireFrames, double wireVideoGapMs, double wireVideoGapAt) {
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%d frames, %.1f fps, largest video gap %.0f ms (ending %.1f s"
-                    + " in), largest audio gap %.0f ms (ending %.1f s in)", frames, fps, videoGapMs, videoGapAt / 1e3,
-                    audioGapMs, audioGapAt / 1e3);
+            return String.format(java.util.Locale.ROOT, "%d frames, %.1f fps, largest video gap %.0f ms on the wire"
+                    + " (ending %.1f s in, %d frames) and %.0f ms between decoded frames (ending %.1f s in), largest"
+                    + " audio gap %.0f ms (ending %.1f s in)", frames, fps, wireVideoGapMs, wireVideoGapAt / 1e3,
+                    wireFrames, videoGapMs, videoGapAt / 1e3, audioGapMs, audioGapAt / 1e3);
         }
     }
 
     private Media media(String tag, long from, long to) throws Exception {
         String[] f = call("media", tag, "" + from, "" + to).split(" ");
-        return new Media(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+        return new Media(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Long.parseLong(f[6]),
+                Double.parseDouble(f[7]), Double.parseDouble(f[8]));
     }
 }
