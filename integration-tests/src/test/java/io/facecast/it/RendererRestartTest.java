@@ -98,7 +98,14 @@ class RendererRestartTest {
                         + " chunks at the receiver); decoded video in the 3 s before that: %.0f ms%n", framesWhileDown,
                         wireGap < 0 ? "not measured (needs root and dumpcap)" : String.format("%.0f ms", wireGap),
                         videoGap, audioGap, videoGapBefore);
-                assertTrue(videoGap < 200, "video kept flowing while the renderer was down: largest gap " + videoGap + " ms");
+                if (wireGap >= 0) {
+                    // Issue 9: no gap over 100 ms. Decoded frames are not the measure: the receiving library's lip-sync
+                    // holds a frame up to 80 ms longer once a second (FleetNetnsTest.Media).
+                    assertTrue(wireGap <= 100, "video kept flowing while the renderer was down: largest gap on the wire "
+                            + wireGap + " ms");
+                } else {
+                    assertTrue(videoGap < 200, "video kept flowing while the renderer was down: largest gap " + videoGap + " ms");
+                }
                 assertTrue(audioGap < 200, "audio (silence) kept flowing: largest gap " + audioGap + " ms");
             } finally {
                 if (wire != null) {
