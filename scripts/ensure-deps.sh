@@ -23,11 +23,12 @@ RUN_PKGS=(libpulse0 libudev1 libx11-6 libxfixes3 libxrandr2 libxcomposite1 libdb
 # standard player that measures lip-sync and interruption (tools/meter/facecast_meter.py, also ./facecast meter);
 # prometheus: promtool checks each process's /metrics exposition and the alert rules (deploy/prometheus).
 # redis-server: signaling replicas' shared fleet state, started per test class (docs/fleet.md).
+# tshark (brings dumpcap): the fleet tests capture the client host's UDP to measure video gaps on the wire.
 # binutils (objcopy, which jlink --strip-debug runs) and libgif7 (the jlink'd runtime's libsplashscreen links it;
 # the image's ldd closure must resolve): the container-image test (docker/build-images.py).
 TEST_PKGS=("${RUN_PKGS[@]}" chromium coturn python3 binutils libgif7 \
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice \
-    gir1.2-gst-plugins-bad-1.0 python3-gst-1.0 python3-numpy prometheus redis-server)
+    gir1.2-gst-plugins-bad-1.0 python3-gst-1.0 python3-numpy prometheus redis-server tshark)
 # CI also validates docker-compose.yml (Debian's docker-compose v1 parses it without an engine), and runs the
 # multi-host lab (iproute2's ip: network namespaces, veth pairs, a bridge; NetnsLab).
 CI_PKGS=("${TEST_PKGS[@]}" openjdk-17-jdk-headless docker-compose iproute2)

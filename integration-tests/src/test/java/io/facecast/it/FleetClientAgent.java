@@ -46,17 +46,28 @@ import java.util.concurrent.TimeUnit;
  * get SESSION_ID TARGET              -> ok STATE
  * close SESSION_ID TARGET
  * media TAG FROM_NANOS TO_NANOS      -> ok FRAMES FPS LARGEST_VIDEO_GAP_MS LARGEST_AUDIO_GAP_MS VIDEO_GAP_AT_MS
- *                                       AUDIO_GAP_AT_MS (where each largest gap ended, after FROM)
+ *                                       AUDIO_GAP_AT_MS WIRE_FRAMES LARGEST_WIRE_VIDEO_GAP_MS WIRE_VIDEO_GAP_AT_MS
+ *                                       (where each largest gap ended, after FROM; video gaps both as the peer's
+ *                                       sink saw decoded frames and as the frames arrived on this host's wire,
+ *                                       see {@link WireCapture}; the wire columns are -1 without a capture)
+ *                                       Each media call also writes TAG's decoded-frame and audio-chunk arrivals
+ *                                       to client-frames-TAG.csv beside the capture, for tools/video-gaps/rtp_gaps.py
  * now                                -> ok NANOS
  * http URL                           -> ok STATUS (GET; -1 when it does not answer)
  * readywatch URL / readystop         poll URL every 100 ms; stop -> ok POLLS OK_COUNT (200s)
  * </pre>
- * Usage: {@code FleetClientAgent API_KEY_FILE}.
+ * Usage: {@code FleetClientAgent API_KEY_FILE}. Where dumpcap is installed the agent captures the UDP its host
+ * receives, for the whole run, into {@code client-wire.pcap} beside the key file.
  */
 public final class FleetClientAgent {
     private static final Map<String, FacecastClient> CLIENTS = new ConcurrentHashMap<>();
     private static final Map<String, Recording> RECORDINGS = new ConcurrentHashMap<>();
     private static final Map<String, String> SESSIONS = new ConcurrentHashMap<>();
+    /** Each tag's video SSRC, from the streamer's answer: how its packets are told apart in the capture. */
+    private static final Map<String, Long> VIDEO_SSRCS = new ConcurrentHashMap<>();
+    /** Each tag's decoded frames: sink arrival and the render time libwebrtc gave the frame (both CLOCK_MONOTONIC). */
+    private static final Map<String, List<long[]>> RENDER_TIMES = new ConcurrentHashMap<>();
+    private static WireCapture wire;
     private static final List<AutoCloseable> OPEN = new ArrayList<>();
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private static String key;
@@ -67,6 +78,11 @@ public final class FleetClientAgent {
 
     public static void main(String[] args) throws Exception {
         key = ApiKeys.firstKey(Path.of(args[0]));
+        if (WireCapture.tool().isPresent()) {
+            wire = WireCapture.start("any", Path.of(args[0]).toAbsolutePath().resolveSibling("client-wire.pcap"));
+        } else {
+            say("no dumpcap: wire arrivals are not measured (apt-get install tshark)");
+        }
         ExecutorService pool = Executors.newCachedThreadPool();
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         say("agent ready");
@@ -128,11 +144,20 @@ public final class FleetClientAgent {
                 long to = Long.parseLong(w[4]);
                 List<Long> video = NodeProbe.videoArrivals(r);
                 long frames = video.stream().filter(t -> t >= from && t < to).count();
-                return String.format(Locale.ROOT, "%d %.1f %.1f %.1f %.0f %.0f", frames, frames / ((to - from) / 1e9),
-                        NodeProbe.largestGapMillis(video, from, to),
+                Long ssrc = VIDEO_SSRCS.get(w[2]);
+                List<Long> onWire = wire == null || ssrc == null ? null : wire.videoFrameArrivals(ssrc, to);
+                long wireFrames = onWire == null ? -1 : onWire.stream().filter(t -> t >= from && t < to).count();
+                if (wire != null) {
+                    writeFrames(w[2], wire.file().resolveSibling("client-frames-" + w[2] + ".csv"));
+                }
+                return String.format(Locale.ROOT, "%d %.1f %.1f %.1f %.0f %.0f %d %.1f %.0f", frames,
+                        frames / ((to - from) / 1e9), NodeProbe.largestGapMillis(video, from, to),
                         NodeProbe.largestGapMillis(r.audioChunkArrivals(), from, to),
-                        largestGapAtMillis(video, from, to), largestGapAtMillis(r.audioChunkArrivals(), from, to));
+                        largestGapAtMillis(video, from, to), largestGapAtMillis(r.audioChunkArrivals(), from, to),
+                        wireFrames, onWire == null ? -1 : NodeProbe.largestGapMillis(onWire, from, to),
+                        onWire == null ? -1 : largestGapAtMillis(onWire, from, to));
             }
+
             case "http":
                 return Integer.toString(status(w[2]));
             case "readywatch": {
@@ -189,6 +214,21 @@ public final class FleetClientAgent {
         return (at - from) / 1e6;
     }
 
+    private static void writeFrames(String tag, Path file) throws java.io.IOException {
+        StringBuilder out = new StringBuilder("# realtime_minus_monotonic_ns " + WireCapture.realtimeMinusMonotonicNanos()
+                + "\nkind,arrival_ns,render_ns\n");
+        List<long[]> frames = RENDER_TIMES.get(tag);
+        synchronized (frames) {
+            for (long[] f : frames) {
+                out.append("v,").append(f[0]).append(',').append(f[1]).append('\n');
+            }
+        }
+        for (long t : RECORDINGS.get(tag).audioChunkArrivals()) {
+            out.append("a,").append(t).append(",0\n");
+        }
+        java.nio.file.Files.writeString(file, out);
+    }
+
     private static int status(String url) {
         try {
             return HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(1)).GET().build(),
@@ -236,6 +276,9 @@ public final class FleetClientAgent {
         FacecastClient client = client(target);
         SESSIONS.put(tag, id);
         Recording recording = new Recording(0);
+        List<long[]> renderTimes = java.util.Collections.synchronizedList(new ArrayList<>());
+        recording.addAnalyzer(f -> renderTimes.add(new long[] {f.arrivalNanos(), f.renderNanos()}));
+        RENDER_TIMES.put(tag, renderTimes);
         RECORDINGS.put(tag, recording);
         List<String[]> pending = new ArrayList<>();
         boolean[] negotiated = {false};
@@ -294,6 +337,7 @@ public final class FleetClientAgent {
         }
         watch(tag, id, target);
         String answer = client.negotiate(id, peer.createOffer());
+        WireCapture.videoSsrc(answer).ifPresent(ssrc -> VIDEO_SSRCS.put(tag, ssrc));
         peer.setAnswer(answer);
         List<String[]> toSend;
         synchronized (pending) {

@@ -52,6 +52,8 @@ class FleetNetnsTest {
     private static final int STREAMER_OPS = 9471;
     private static final int SIGNALING_PORT = 50051;
     private static final int INTERNAL_PORT = 50052;
+    /** Issue 9: no media gap over 100 ms at the receiver (video: on its host's wire, see {@link Media}). */
+    private static final double MAX_GAP_MS = 100;
 
     private NetnsLab lab;
     private Path tls;
@@ -237,10 +239,8 @@ class FleetNetnsTest {
                 + " speech available again %.2f s after it listened; receiver over the %.1f s window: %s%n",
                 (told - killed) / 1e9, (again - restarted) / 1e9, (finished - killed) / 1e9, m);
         assertTrue(m.fps >= 20, "video kept flowing: " + m);
-        assertTrue(m.audioGapMs <= 100, "silence kept flowing, no audio gap over 100 ms: " + m);
-        // Video frames are stamped after the receiver's software decoder: on a loaded 2-core machine single late
-        // frames (110-120 ms gaps) show in every step, with or without a fault, so video gets a wider bound.
-        assertTrue(m.videoGapMs <= 200, "video kept flowing, no gap over 200 ms: " + m);
+        assertTrue(m.audioGapMs <= MAX_GAP_MS, "silence kept flowing, no audio gap over 100 ms: " + m);
+        assertTrue(m.wireVideoGapMs <= MAX_GAP_MS, "video kept flowing, no gap over 100 ms on the wire: " + m);
     }
 
     @Test
@@ -259,7 +259,7 @@ class FleetNetnsTest {
         System.out.printf("[figures] fleet signaling replica B SIGKILL: speak through A finished %.2f s after the"
                 + " kill; receivers over the window: n2 %s; n1 %s%n", (finished - killed) / 1e9, m2, m1);
         for (Media m : List.of(m1, m2)) {
-            assertTrue(m.fps >= 20 && m.videoGapMs <= 200 && m.audioGapMs <= 200, "no media interruption: " + m);
+            assertTrue(m.fps >= 20 && m.wireVideoGapMs <= MAX_GAP_MS && m.audioGapMs <= 200, "no media interruption: " + m);
         }
         lab.restart("signaling-b").awaitListening(START);
         long watched = now();
@@ -305,7 +305,7 @@ class FleetNetnsTest {
                 + " before); old session spoke; receivers over %.1f s: n1 %s; n2 %s%n", (newSession - restarted) / 1e9,
                 (s1Back - restarted) / 1e9, (s2Back - restarted) / 1e9, notFound[0], (finished - t0) / 1e9, m1, m2);
         for (Media m : List.of(m1, m2)) {
-            assertTrue(m.fps >= 20 && m.videoGapMs <= 200 && m.audioGapMs <= 200, "media not dropped: " + m);
+            assertTrue(m.fps >= 20 && m.wireVideoGapMs <= MAX_GAP_MS && m.audioGapMs <= 200, "media not dropped: " + m);
         }
     }
 
@@ -338,7 +338,7 @@ class FleetNetnsTest {
                 (error - killed) / 1e9, (failed - killed) / 1e9, (windowEnd - killed) / 1e9, m2, placed);
         assertTrue(failed - killed < Duration.ofSeconds(5).toNanos(), "FAILED within 5 s");
         assertTrue(error - killed < Duration.ofSeconds(5).toNanos(), "Error within 5 s");
-        assertTrue(m2.fps >= 20 && m2.videoGapMs <= 200 && m2.audioGapMs <= 200, "the other node undisturbed: " + m2);
+        assertTrue(m2.fps >= 20 && m2.wireVideoGapMs <= MAX_GAP_MS && m2.audioGapMs <= 200, "the other node undisturbed: " + m2);
         assertEquals(List.of("streamer-2", "streamer-2", "streamer-2", "streamer-2"), placed, "new sessions on the survivor");
         s1 = null;
     }
@@ -594,18 +594,33 @@ class FleetNetnsTest {
         }
     }
 
-    record Media(long frames, double fps, double videoGapMs, double audioGapMs, double videoGapAt, double audioGapAt) {
+    /**
+     * Media at the client host over a window. Video gaps two ways: {@code wireVideoGapMs} between video frames'
+     * arrivals on the client host's wire (its packet capture, {@link WireCapture}), which is what the asserts bound;
+     * {@code videoGapMs} between the frames the receiving peer's sink got, after libwebrtc's jitter buffer, decoder
+     * and render queue. The sink's 110-120 ms gaps, seen in every window with or without a fault while the wire
+     * delivered a frame every 33 ms, are the receiver's audio/video synchronization: once a second it raises the
+     * video playout delay by up to 80 ms to meet the audio's, so one frame is shown 33 + 80 ms after the previous
+     * (tools/video-gaps). Printed side by side; the audio gap is between 10 ms chunks at the sink.
+     */
+    record Media(long frames, double fps, double videoGapMs, double audioGapMs, double videoGapAt, double audioGapAt,
+                 long wireFrames, double wireVideoGapMs, double wireVideoGapAt) {
         @Override
         public String toString() {
-            return String.format(java.util.Locale.ROOT, "%d frames, %.1f fps, largest video gap %.0f ms (ending %.1f s"
-                    + " in), largest audio gap %.0f ms (ending %.1f s in)", frames, fps, videoGapMs, videoGapAt / 1e3,
-                    audioGapMs, audioGapAt / 1e3);
+            return String.format(java.util.Locale.ROOT, "%d frames, %.1f fps, largest video gap %.0f ms on the wire"
+                    + " (ending %.1f s in, %d frames) and %.0f ms between decoded frames (ending %.1f s in), largest"
+                    + " audio gap %.0f ms (ending %.1f s in)", frames, fps, wireVideoGapMs, wireVideoGapAt / 1e3,
+                    wireFrames, videoGapMs, videoGapAt / 1e3, audioGapMs, audioGapAt / 1e3);
         }
     }
 
     private Media media(String tag, long from, long to) throws Exception {
         String[] f = call("media", tag, "" + from, "" + to).split(" ");
-        return new Media(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]), Double.parseDouble(f[3]),
-                Double.parseDouble(f[4]), Double.parseDouble(f[5]));
+        Media m = new Media(Long.parseLong(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2]),
+                Double.parseDouble(f[3]), Double.parseDouble(f[4]), Double.parseDouble(f[5]), Long.parseLong(f[6]),
+                Double.parseDouble(f[7]), Double.parseDouble(f[8]));
+        assertTrue(m.wireFrames > 0, "no video of " + tag + " in the client host's capture (dumpcap, Debian package"
+                + " tshark, missing? see " + agent.tail() + "): " + m);
+        return m;
     }
 }

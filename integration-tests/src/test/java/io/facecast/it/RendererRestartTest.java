@@ -38,6 +38,7 @@ class RendererRestartTest {
             Recording recording = new Recording(0);
             ReceiverSession session = ReceiverSession.open(client, CreateSessionRequest.getDefaultInstance(), recording);
             JvmProcess restarted = null;
+            WireCapture wire = wireCaptureIfPossible();
             try {
                 assertTrue(session.awaitConnected(Duration.ofSeconds(20)), "peer connected:\n" + stack.logs());
                 long u1 = session.speak("Hello before the renderer goes away.");
@@ -53,6 +54,13 @@ class RendererRestartTest {
                 // For comparison, the same measure over the 3 s before (the renderer up, speech over, idle streaming).
                 double videoGapBefore = NodeProbe.largestGapMillis(NodeProbe.videoArrivals(recording), killAt - 4_000_000_000L, killAt - 1_000_000_000L);
                 long framesWhileDown = NodeProbe.videoArrivals(recording).stream().filter(t -> t >= killAt && t < windowEnd).count();
+                // The same window on the wire (loopback), where the server's video is measured: see WireCapture.
+                double wireGap = -1;
+                if (wire != null) {
+                    long ssrc = session.stats().videoSsrc();
+                    wireGap = NodeProbe.largestGapMillis(wire.videoFrameArrivals(ssrc, windowEnd), killAt - 1_000_000_000L, windowEnd);
+                    wire.close();
+                }
 
                 String port = stack.rendererTarget.substring(stack.rendererTarget.lastIndexOf(':') + 1);
                 restarted = JvmProcess.start("renderer-restarted", "renderer", Path.of("target", "it-logs", "renderer-restart"),
@@ -85,17 +93,45 @@ class RendererRestartTest {
                 String log = Files.readString(restarted.log());
                 assertTrue(log.contains("re-opened"), log);
                 assertFalse(log.contains("deleted from under the queue"), log);
-                assertTrue(videoGap < 200, "video kept flowing while the renderer was down: largest gap " + videoGap + " ms");
-                assertTrue(audioGap < 200, "audio (silence) kept flowing: largest gap " + audioGap + " ms");
                 System.out.printf("renderer restart figures: while down (3 s) %d frames; largest gap from 1 s before the"
-                        + " kill to 3 s after: video %.0f ms, audio %.0f ms (10 ms chunks at the receiver); video in the"
-                        + " 3 s before that: %.0f ms%n", framesWhileDown, videoGap, audioGap, videoGapBefore);
+                        + " kill to 3 s after: video %s on the wire, %.0f ms between decoded frames, audio %.0f ms (10 ms"
+                        + " chunks at the receiver); decoded video in the 3 s before that: %.0f ms%n", framesWhileDown,
+                        wireGap < 0 ? "not measured (needs root and dumpcap)" : String.format("%.0f ms", wireGap),
+                        videoGap, audioGap, videoGapBefore);
+                if (wireGap >= 0) {
+                    // Issue 9: no gap over 100 ms. Decoded frames are not the measure: the receiving library's lip-sync
+                    // holds a frame up to 80 ms longer once a second (FleetNetnsTest.Media).
+                    assertTrue(wireGap <= 100, "video kept flowing while the renderer was down: largest gap on the wire "
+                            + wireGap + " ms");
+                } else {
+                    assertTrue(videoGap < 200, "video kept flowing while the renderer was down: largest gap " + videoGap + " ms");
+                }
+                assertTrue(audioGap < 200, "audio (silence) kept flowing: largest gap " + audioGap + " ms");
             } finally {
+                if (wire != null) {
+                    wire.close();
+                }
                 session.close();
                 if (restarted != null) {
                     restarted.close();
                 }
             }
+        }
+    }
+
+    /** A capture of loopback's UDP where this JVM may make one (root, dumpcap installed), else null. */
+    private static WireCapture wireCaptureIfPossible() throws InterruptedException {
+        if (WireCapture.tool().isEmpty()) {
+            return null;
+        }
+        try {
+            Path dir = Path.of("target", "it-logs", "renderer-restart").toAbsolutePath();
+            Files.createDirectories(dir);
+            return WireCapture.start("lo", dir.resolve("lo-wire.pcap"));
+        } catch (java.io.IOException e) {
+            System.out.println("renderer restart: no wire capture (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); decoded frames only");
+            return null;
         }
     }
 

@@ -1,6 +1,9 @@
 package io.facecast.rtc;
 
-/** What a {@link ReceivingPeer}'s inbound streams report. Jitter is in seconds, as in the W3C stats. */
+/**
+ * What a {@link ReceivingPeer}'s inbound streams report. Jitter is in seconds, as in the W3C stats. The video SSRC
+ * (0 until video arrived) is how the stream's packets are found in a packet capture.
+ */
 public record ReceiverStats(
         long videoFramesReceived,
         long videoFramesDecoded,
@@ -10,5 +13,6 @@ public record ReceiverStats(
         long audioPacketsReceived,
         long audioPacketsLost,
         double audioJitterSeconds,
-        long audioConcealedSamples) {
+        long audioConcealedSamples,
+        long videoSsrc) {
 }

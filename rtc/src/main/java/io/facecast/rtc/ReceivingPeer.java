@@ -182,7 +182,8 @@ public final class ReceivingPeer implements AutoCloseable {
                 StatsValues.longOf(audio, "packetsReceived"),
                 StatsValues.longOf(audio, "packetsLost"),
                 StatsValues.doubleOf(audio, "jitter"),
-                StatsValues.longOf(audio, "concealedSamples"));
+                StatsValues.longOf(audio, "concealedSamples"),
+                StatsValues.longOf(video, "ssrc"));
     }
 
     public boolean isClosed() {

@@ -206,6 +206,7 @@ class LoopbackTransportTest {
             long[] early = fullSize.get(Math.min(30, fullSize.size() - 1));
             assertTrue(early[3] > 180 && early[4] < 60, "first the left half bright: " + early[3] + "/" + early[4]);
             assertTrue(got.videoFramesDecoded() >= 80, "stats: " + got);
+            assertTrue(got.videoSsrc() > 0, "the inbound video stream's SSRC: " + got);
             assertTrue(sent.videoFramesSent() >= 80 && sent.videoBytesSent() > 0, "stats: " + sent);
 
             assertFalse(received.audio.isEmpty(), "audio arrived; sent " + sent + "; received " + got);
