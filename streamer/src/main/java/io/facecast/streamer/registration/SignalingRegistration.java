@@ -56,12 +56,13 @@ import java.util.function.Function;
  *     while unregistered): at most two replicas per tick, round the list, never a busy loop.</li>
  * </ol>
  * Timing against signaling's rule (a streamer is declared dead, and its sessions FAILED, after 3 heartbeat intervals
- * without a heartbeat: 3 s by default): with several addresses every call waits at most one heartbeat interval (one
- * address: {@value #CALL_DEADLINE_MILLIS} ms, as before). A replica whose process died answers with a refused
- * connection, so the streamer is registered elsewhere within about one interval of the death; a replica that went
- * silent costs at most interval (until the next tick) + interval (the call's deadline) + the probe, 2.5 s by
- * default, still inside the 3 s (a silent host the streamer was not connected to: gRPC's connect timeout first).
- * The failover beats the timeout, so its sessions are adopted, not failed. (Should a
+ * without a heartbeat: 3 s by default): every call waits at most {@value #CALL_DEADLINE_MILLIS} ms. A replica whose
+ * process died answers with a refused connection, so the streamer is registered elsewhere within about one interval
+ * of the death, and its sessions are adopted, not failed. A replica that went silent costs up to interval (until the
+ * next tick) + the call's deadline + the probe, 3.5 s by default: just past the 3 s, so its sessions may be failed
+ * first. A shorter deadline (one interval was tried) made a loaded host's slow but healthy calls look like a silent
+ * replica and moved streamers between replicas at start-up in FleetNetnsTest; a false move costs every session's
+ * relay, a late one only the sessions of a replica that is really gone. (Should a
  * streamer reach no replica for longer, signaling's orphan rule still applies: a streamer whose replica is gone and
  * which answers signaling's probe is kept until it registers again.)
  *
@@ -73,7 +74,7 @@ import java.util.function.Function;
  */
 public final class SignalingRegistration implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SignalingRegistration.class);
-    /** A call's deadline with one address (with several: the heartbeat interval, if shorter). */
+    /** A call's deadline (registration and heartbeats, one address or several). */
     static final long CALL_DEADLINE_MILLIS = 2000;
     /** How long the health probe of a replica whose call failed may take before the replica counts as gone. */
     static final long PROBE_DEADLINE_MILLIS = 500;
@@ -240,7 +241,7 @@ public final class SignalingRegistration implements AutoCloseable {
     }
 
     private long callDeadlineMillis() {
-        return addresses.size() > 1 ? Math.min(CALL_DEADLINE_MILLIS, intervalMs) : CALL_DEADLINE_MILLIS;
+        return CALL_DEADLINE_MILLIS;
     }
 
     private void heartbeat(RegistryGrpc.RegistryBlockingStub stub) {
