@@ -10,7 +10,7 @@ import io.facecast.api.v1.FacecastGrpc;
 import io.facecast.api.v1.GetSessionRequest;
 import io.facecast.signaling.auth.ApiKey;
 import io.facecast.signaling.auth.AuthOptions;
-import io.facecast.signaling.support.RedisServer;
+import io.facecast.signaling.support.RedisPerClass;
 import io.facecast.signaling.support.SignalingHarness;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -18,10 +18,9 @@ import java.security.SecureRandom;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * An API key's limits are the fleet's, not each replica's: two signaling replicas on one real redis-server let
@@ -29,23 +28,12 @@ import org.junit.jupiter.api.Test;
  */
 class FleetQuotasTest {
 
-    static RedisServer redis;
+    @RegisterExtension
+    static final RedisPerClass redis = new RedisPerClass();
     final AtomicLong millis = new AtomicLong(9_000_000);
     final ApiKey key = ApiKey.generate(new SecureRandom());
     SignalingHarness a;
     SignalingHarness b;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     void replicas(int quota, double perSecond, int burst) throws Exception {
         AuthOptions auth = AuthOptions.withKeys(List.of(key)).withLimits(quota, perSecond, burst);

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.facecast.api.v1.Session;
 import io.facecast.api.v1.SessionEvent;
 import io.facecast.api.v1.SessionState;
-import io.facecast.signaling.support.RedisServer;
+import io.facecast.signaling.support.RedisPerClass;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -19,31 +19,19 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The Redis fleet state against a real redis-server, as two replicas (two clients) see it; time is injected. */
 class RedisFleetStateTest {
 
-    static RedisServer redis;
+    @RegisterExtension
+    static final RedisPerClass redis = new RedisPerClass();
     final AtomicLong millis = new AtomicLong(1_000_000);
     RedisFleetState a;
     RedisFleetState b;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @BeforeEach
     void connect() {

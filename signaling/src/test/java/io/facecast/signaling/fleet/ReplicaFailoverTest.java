@@ -22,7 +22,7 @@ import io.facecast.signaling.support.CallLog;
 import io.facecast.signaling.support.EventRecorder;
 import io.facecast.signaling.support.FakeRendererServer;
 import io.facecast.signaling.support.FakeStreamerServer;
-import io.facecast.signaling.support.RedisServer;
+import io.facecast.signaling.support.RedisPerClass;
 import io.facecast.signaling.support.SignalingHarness;
 import io.grpc.Server;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -30,11 +30,10 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The signaling side of a streamer's failover (streamer/.../SignalingRegistration): the replica a streamer registered
@@ -48,7 +47,8 @@ class ReplicaFailoverTest {
     static final String OFFER = "v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\na=fake-ok\r\n"
             + "m=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=recvonly\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\na=recvonly\r\n";
 
-    static RedisServer redis;
+    @RegisterExtension
+    static final RedisPerClass redis = new RedisPerClass();
     final AtomicLong millis = new AtomicLong(7_000_000);
     final ApiKey key = ApiKey.generate(new SecureRandom());
     final CallLog log = new CallLog();
@@ -61,18 +61,6 @@ class ReplicaFailoverTest {
     SignalingHarness a;
     SignalingHarness b;
     boolean aDead;
-
-    @BeforeAll
-    static void startRedis() throws Exception {
-        redis = RedisServer.startOrSkip();
-    }
-
-    @AfterAll
-    static void stopRedis() throws Exception {
-        if (redis != null) {
-            redis.close();
-        }
-    }
 
     @BeforeEach
     void start() throws Exception {
