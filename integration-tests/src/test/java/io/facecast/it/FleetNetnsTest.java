@@ -460,7 +460,7 @@ class FleetNetnsTest {
         System.out.printf("[figures] fleet signaling replica %s SIGKILL (the one streamer-1 registered with):"
                 + " streamer-1 registered with %s %.2f s after the kill (signaling's rule: dead after 3 s without a"
                 + " heartbeat); speak through %s started %.2f s and finished %.2f s after the kill, its events relayed by"
-                + " it; receiver over the window: %s; streamer said: %s%n", home, other, other, (moved - killed) / 1e9,
+                + " it; receiver over the window: %s; streamer said: %s%n", home, other, (moved - killed) / 1e9, other,
                 (started - killed) / 1e9, (finished - killed) / 1e9, m, gone);
         assertTrue(moved - killed < Duration.ofSeconds(3).toNanos(), "re-registered before signaling's 3 s rule");
         assertTrue(events("n3").stream().noneMatch(e -> e.nanos >= killed && e.via.equals(via)
