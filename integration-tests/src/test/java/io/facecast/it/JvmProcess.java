@@ -126,6 +126,9 @@ final class JvmProcess implements AutoCloseable {
         cmd.addAll(args);
         Files.createDirectories(logDir);
         Path log = logDir.resolve(name + ".log");
+        // Empty before the start, not when the pump thread gets to it: a caller reading the log at once must see
+        // this run's lines only (an earlier run's file has the same name), and must not find it missing.
+        Files.write(log, new byte[0]);
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putIfAbsent("MALLOC_ARENA_MAX", "2"); // as ./facecast and the images run them
         Process p = pb.start();
