@@ -88,7 +88,9 @@ class MetricsScrapeTest {
 
                 // Streamer: bus latency, pacing, interrupt -> silence, stages, look-ahead, WebRTC, bus directory.
                 Scrape streamer = until(streamerUrl, s -> s.value("facecast_streamer_lookahead_buffered_seconds_count") > 0
-                        && s.value("facecast_webrtc_outbound_frames_encoded_total") > 0);
+                        && s.value("facecast_webrtc_outbound_frames_encoded_total") > 0
+                        // the stats poll reports audio bytes on its own schedule (a fresh-clone CI run scraped before it)
+                        && s.value("facecast_webrtc_outbound_bytes_total", "media", "audio") > 0);
                 assertTrue(streamer.value("facecast_streamer_bus_read_seconds_count") > 10);
                 double busRead = streamer.mean("facecast_streamer_bus_read_seconds");
                 assertTrue(busRead >= 0 && busRead < 1, "bus append -> read " + busRead + " s");
