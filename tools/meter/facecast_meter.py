@@ -343,9 +343,8 @@ class Session:
         rtpbin = self.webrtc.get_by_name('rtpbin')
         if rtpbin is None:
             raise RuntimeError('webrtcbin has no rtpbin child')
-        # See SR_CHECK_NOTE: Facecast's sender-side webrtc-java stamps capture times from a clock whose epoch is the
-        # session start, so its sender reports' RTP times sit (machine uptime) ahead of the packets; rtpbin's
-        # plausibility check (1 s by default) would discard every report and lip-sync would never engage.
+        # GStreamer's own default (1 s): a sender whose reports sit further ahead of its packets is not lip-synced.
+        # Facecast before its sender clock was aligned (rtc/.../MonotonicSyncClock) needs -1 here.
         rtpbin.set_property('max-rtcp-rtp-time-diff', ARGS.max_rtcp_rtp_time_diff_ms)
         self.rtpbin = rtpbin
         self.sync_events = 0
@@ -1024,8 +1023,9 @@ def main():
                              ' loopback, or 127.0.0.1 when every ICE server is on loopback)')
     parser.add_argument('--latency-ms', type=int, default=None, help='webrtcbin jitter-buffer latency')
     parser.add_argument('--speech-rms', type=float, default=200)
-    parser.add_argument('--max-rtcp-rtp-time-diff-ms', type=int, default=-1,
-                        help="rtpbin's sender-report plausibility check (GStreamer's default is 1000; -1 disables it)")
+    parser.add_argument('--max-rtcp-rtp-time-diff-ms', type=int, default=1000,
+                        help="rtpbin's sender-report plausibility check, GStreamer's default; -1 disables it (for"
+                             " senders whose reports' RTP times are offset from their packets')")
     ARGS = parser.parse_args()
     whep = ARGS.whep or (ARGS.base if ARGS.base.endswith('/') else ARGS.base + '/') + 'whep'
     if ARGS.seconds is None:

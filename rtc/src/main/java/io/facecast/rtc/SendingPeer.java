@@ -100,7 +100,7 @@ public final class SendingPeer implements AutoCloseable {
         this.listener = listener == null ? PeerListener.NONE : listener;
 
         this.hostCandidatesSuffice = iceServers.isEmpty() && options.icePolicy() != IcePolicy.RELAY;
-        this.clock = new SyncClock();
+        this.clock = MonotonicSyncClock.create();
         this.videoSource = new CustomVideoSource(clock);
         this.audioSource = new CustomAudioSource(clock);
         this.videoTrack = factory.createVideoTrack("video-" + sessionId, videoSource);
