@@ -292,7 +292,7 @@ public final class SessionManager {
             }
             throw unknown(sessionId);
         }
-        close(session, "closed by the client", null, true).join();
+        close(followCurrentRegistration(session), "closed by the client", null, true).join();
     }
 
     public String negotiate(String sessionId, String sdpOffer) {
@@ -967,18 +967,26 @@ public final class SessionManager {
         requireId(sessionId);
         Session session = cachedOrShared(sessionId);
         if (session != null) {
-            if (fleet.shared()) {
-                // The streamer may have registered again (here or elsewhere) since: follow its current registration.
-                streamers.find(session.streamer().streamerId())
-                        .filter(current -> !current.registrationId().equals(session.streamer().registrationId()))
-                        .ifPresent(session::rebind);
-            }
-            return session;
+            return followCurrentRegistration(session);
         }
         if (tombstones.find(sessionId).isPresent()) {
             throw Status.FAILED_PRECONDITION.withDescription("session " + sessionId + " is closed").asRuntimeException();
         }
         throw unknown(sessionId);
+    }
+
+    /**
+     * Rebinds the session to its streamer's current registration object, not only to a new registration id: the
+     * streamer may have registered again, or this replica's view of it was dropped and made anew (its channel shut
+     * down) while the shared store was empty after a restart, under the same registration id.
+     */
+    private Session followCurrentRegistration(Session session) {
+        if (fleet.shared()) {
+            streamers.find(session.streamer().streamerId())
+                    .filter(current -> current != session.streamer())
+                    .ifPresent(session::rebind);
+        }
+        return session;
     }
 
     private static void requireNegotiated(Session session) {

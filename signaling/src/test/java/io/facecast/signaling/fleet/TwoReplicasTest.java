@@ -165,4 +165,22 @@ class TwoReplicasTest {
         }
         assertTrue(connected, "B's watcher got: " + seen);
     }
+
+    @Test
+    void aViewMadeAnewWhileRedisWasEmptyIsTheOneItsSessionsCallThrough() throws Exception {
+        FakeStreamerServer s1 = a.addStreamer("s1", 4);
+        String id = api(a).createSession(CreateSessionRequest.getDefaultInstance()).getSessionId();
+        api(b).negotiate(NegotiateRequest.newBuilder().setSessionId(id).setSdpOffer(OFFER).build()); // B's view of s1
+
+        redis.kill();
+        redis.start(); // empty
+        // B passes first: s1's record is not back yet, so B drops its view of s1 and shuts that channel down.
+        RedisFleetStateTest.whenReconnected(() -> b.reaper().runOnce());
+        RedisFleetStateTest.whenReconnected(() -> a.reaper().runOnce()); // A writes back s1 (same registration id)
+
+        api(b).closeSession(CloseSessionRequest.newBuilder().setSessionId(id).build());
+        for (long deadline = System.nanoTime() + 5_000_000_000L; s1.openSessions.contains(id); Thread.sleep(20)) {
+            assertTrue(System.nanoTime() < deadline, "B's close reached the streamer over a live channel");
+        }
+    }
 }
