@@ -6,18 +6,11 @@
 # A sweep: for n in 1 4 8; do scripts/streamer-cost.sh --sessions $n --label cost-$n; done
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cp=integration-tests/target/bench-classpath.txt
-if [ ! -s "$cp" ] || [ integration-tests/pom.xml -nt "$cp" ]; then
-  ./mvnw -B -q -o -pl integration-tests -am test-compile dependency:build-classpath -Dfacecast.deps=skip \
-    -Dmdep.outputFile=target/bench-classpath.txt
-elif [ "${FACECAST_BENCH_BUILD:-1}" != 0 ]; then # FACECAST_BENCH_BUILD=0: use the classes as they are
-  ./mvnw -B -q -o -pl integration-tests -am test-compile -Dfacecast.deps=skip
-fi
-lock=(flock /tmp/facecast-heavy.lock nice)
-[ "${FACECAST_BENCH_LOCKED:-0}" = 1 ] && lock=() # the caller holds the lock already
-exec "${lock[@]}" java \
+. scripts/bench-classpath.sh
+bench_classpath integration-tests
+exec "${BENCH_LOCK[@]}" java \
   --add-exports=java.base/jdk.internal.ref=ALL-UNNAMED --add-exports=java.base/sun.nio.ch=ALL-UNNAMED \
   --add-opens=java.base/java.lang.reflect=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
   --add-opens=java.base/sun.nio.ch=ALL-UNNAMED -Dchronicle.analytics.disable=true -Dchronicle.announcer.disable=true \
-  -cp "integration-tests/target/test-classes:integration-tests/target/classes:$(cat "$cp")" \
+  -cp "$BENCH_CP" \
   io.facecast.it.StreamerCostBenchmark "$@"

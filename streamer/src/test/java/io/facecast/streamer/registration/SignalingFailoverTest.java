@@ -127,10 +127,16 @@ class SignalingFailoverTest {
     }
 
     SignalingRegistration registration(Replica... list) {
-        List<String> addresses = java.util.Arrays.stream(list).map(r -> r.name).toList();
+        return registrationTo(java.util.Arrays.stream(list).map(r -> r.name).toList(), null);
+    }
+
+    /** Over these addresses, in this order: {@code tcp} (if not null) over a real TCP channel, the rest in-process. */
+    SignalingRegistration registrationTo(List<String> addresses, String tcp) {
         registration = new SignalingRegistration(addresses,
                 name -> {
-                    ManagedChannel channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+                    ManagedChannel channel = name.equals(tcp)
+                            ? io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(name).usePlaintext().build()
+                            : InProcessChannelBuilder.forName(name).directExecutor().build();
                     channels.add(channel);
                     return channel;
                 },
@@ -277,29 +283,7 @@ class SignalingFailoverTest {
             closedPort = s.getLocalPort(); // nothing listens there once this is closed
         }
         String dead = "127.0.0.1:" + closedPort;
-        registration = new SignalingRegistration(List.of(dead, b.name), name -> {
-            ManagedChannel channel = name.equals(dead)
-                    ? io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(name).usePlaintext().build()
-                    : InProcessChannelBuilder.forName(name).directExecutor().build();
-            channels.add(channel);
-            return channel;
-        }, RegisterStreamerRequest.newBuilder().setStreamerId("streamer-1").setControlAddress("10.0.0.5:50071")
-                .setBusPath("/bus/streamer-1").setMaxSessions(8).build(), new SignalingRegistration.Status() {
-                    @Override
-                    public List<String> liveSessions() {
-                        return List.of();
-                    }
-
-                    @Override
-                    public boolean draining() {
-                        return false;
-                    }
-
-                    @Override
-                    public float load() {
-                        return 0;
-                    }
-                });
+        registrationTo(List.of(dead, b.name), dead);
         registration.tick();
         assertEquals(1, b.registrations.size(), "registered with B in the first tick");
         assertEquals(b.name, registration.address());
@@ -324,29 +308,7 @@ class SignalingFailoverTest {
             acceptor.setDaemon(true);
             acceptor.start();
             String slow = "127.0.0.1:" + mute.getLocalPort();
-            registration = new SignalingRegistration(List.of(slow, b.name), name -> {
-                ManagedChannel channel = name.equals(slow)
-                        ? io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder.forTarget(name).usePlaintext().build()
-                        : InProcessChannelBuilder.forName(name).directExecutor().build();
-                channels.add(channel);
-                return channel;
-            }, RegisterStreamerRequest.newBuilder().setStreamerId("streamer-1").setControlAddress("10.0.0.5:50071")
-                    .setBusPath("/bus/streamer-1").setMaxSessions(8).build(), new SignalingRegistration.Status() {
-                        @Override
-                        public List<String> liveSessions() {
-                            return List.of();
-                        }
-
-                        @Override
-                        public boolean draining() {
-                            return false;
-                        }
-
-                        @Override
-                        public float load() {
-                            return 0;
-                        }
-                    });
+            registrationTo(List.of(slow, b.name), slow);
             registration.tick(); // the registration's 1 s deadline passes while connecting
             assertFalse(registration.registered());
             assertEquals(slow, registration.address(), "not judged: it stays");
