@@ -6,7 +6,6 @@ import io.facecast.client.ReceiverSession;
 import io.facecast.client.Recording;
 import io.facecast.internal.v1.RendererControlGrpc;
 import io.facecast.internal.v1.RendererOpenRequest;
-import io.facecast.internal.v1.RendererOpenResponse;
 import io.facecast.security.FleetRole;
 import io.facecast.security.FleetTls;
 import io.grpc.ManagedChannel;
@@ -22,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -69,17 +69,25 @@ class RendererRestartTest {
                 restarted.awaitListening(Duration.ofSeconds(60));
                 JvmProcess second = restarted;
 
+                // Signaling's renderer watch opens the session again on the restarted renderer and tells its clients.
+                session.awaitEvent(e -> e.hasStateChanged()
+                                && e.getStateChanged().getReason().startsWith("speech is available again"),
+                        Duration.ofSeconds(30)).orElseThrow(() -> new AssertionError("speech back:\n" + stack.logs()));
+                String log = Files.readString(restarted.log());
+                assertTrue(log.contains("re-opened: its queue holds"), log);
+                assertTrue(log.contains("utterances up to " + u1 + ";"), "the queue holds the first instance's utterance:\n" + log);
+                // A second open of the same session is refused, not a second session on one queue.
                 ManagedChannel toRenderer = FleetTls.load(stack.tlsDir, FleetRole.SIGNALING, "signaling")
                         .channel(stack.rendererTarget, FleetRole.RENDERER, "renderer");
-                RendererOpenResponse reopened;
                 try {
-                    reopened = RendererControlGrpc.newBlockingStub(toRenderer).withDeadlineAfter(15, TimeUnit.SECONDS)
+                    StatusRuntimeException again = assertThrows(StatusRuntimeException.class, () -> RendererControlGrpc
+                            .newBlockingStub(toRenderer).withDeadlineAfter(15, TimeUnit.SECONDS)
                             .openSession(RendererOpenRequest.newBuilder().setSessionId(session.sessionId())
-                                    .setBusPath(stack.busRoot.resolve("streamer-1").toAbsolutePath().toString()).build());
+                                    .setBusPath(stack.busRoot.resolve("streamer-1").toAbsolutePath().toString()).build()));
+                    assertEquals(Status.Code.ALREADY_EXISTS, again.getStatus().getCode(), again.getMessage());
                 } finally {
                     toRenderer.shutdownNow();
                 }
-                assertEquals(u1, reopened.getLastUtteranceId(), "the queue holds the first instance's utterance");
 
                 // Signaling's channel to the renderer reconnects on its own (with back-off): retry while UNAVAILABLE.
                 long u2 = speakWhenReachable(session, "Speech works again on the same session.");
@@ -90,9 +98,7 @@ class RendererRestartTest {
                 session.awaitEvent(e -> e.hasSpeechFinished() && e.getSpeechFinished().getUtteranceId() == u2,
                         Duration.ofSeconds(30)).orElseThrow();
 
-                String log = Files.readString(restarted.log());
-                assertTrue(log.contains("re-opened"), log);
-                assertFalse(log.contains("deleted from under the queue"), log);
+                assertFalse(Files.readString(restarted.log()).contains("deleted from under the queue"), restarted.tail());
                 System.out.printf("renderer restart figures: while down (3 s) %d frames; largest gap from 1 s before the"
                         + " kill to 3 s after: video %s on the wire, %.0f ms between decoded frames, audio %.0f ms (10 ms"
                         + " chunks at the receiver); decoded video in the 3 s before that: %.0f ms%n", framesWhileDown,
