@@ -9,7 +9,7 @@
 # Steps: debootstrap bookworm into DIR from the mirror apt already uses here; install openjdk-17-jdk-headless (the
 # README's one prerequisite); copy this working tree (tracked and untracked-not-ignored files: no target/, no
 # node_modules/) to DIR/root/facecast; then, inside the chroot, `./facecast up` until its demo has run (then stopped)
-# and `./mvnw -B verify`. Logs: DIR/root/facecast-up.log and DIR/root/facecast-verify.log. Slow: the first run
+# and `./mvnw -B verify`. Logs: DIR.up.log and DIR.verify.log (copied out of the root). Slow: the first run
 # downloads a Debian base, Maven and the project's dependencies, and runs the whole test suite.
 # FACECAST_FRESH_KEEP=1 keeps DIR afterwards; by default it is removed at the end. FACECAST_FRESH_REV=<commit>
 # copies that commit (git archive) instead of the working tree.
@@ -83,6 +83,9 @@ sed 's/^/  up | /' "$DIR/root/facecast-up.log" | tail -20
 step "./mvnw -B verify"
 in_root bash -c 'cd /root/facecast && ./mvnw -B verify >/root/facecast-verify.log 2>&1' && verify_ok=1 || verify_ok=0
 grep -E "Tests run:|BUILD|ERROR|facecast:" "$DIR/root/facecast-verify.log" | tail -25 | sed 's/^/  verify | /'
+# Both logs outlive DIR (removed at exit), beside debootstrap's.
+cp "$DIR/root/facecast-up.log" "$DIR.up.log"; cp "$DIR/root/facecast-verify.log" "$DIR.verify.log"
+echo "  logs: $DIR.up.log, $DIR.verify.log"
 
 step "result: ./facecast up $([ $up_ok = 1 ] && echo OK || echo FAILED), ./mvnw -B verify $([ $verify_ok = 1 ] && echo OK || echo FAILED)"
 [ $up_ok = 1 ] && [ $verify_ok = 1 ]
