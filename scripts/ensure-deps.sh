@@ -26,12 +26,14 @@ RUN_PKGS=(libpulse0 libudev1 libx11-6 libxfixes3 libxrandr2 libxcomposite1 libdb
 # tshark (brings dumpcap): the fleet tests capture the client host's UDP to measure video gaps on the wire.
 # binutils (objcopy, which jlink --strip-debug runs) and libgif7 (the jlink'd runtime's libsplashscreen links it;
 # the image's ldd closure must resolve): the container-image test (docker/build-images.py).
+# iproute2 (ip: network namespaces, veth pairs, a bridge; NetnsLab): the multi-host lab (FleetNetnsTest and others);
+# docker-compose (Debian's v1 parses docker-compose.yml without an engine): the compose profile's check. Without
+# them those tests skip, so a fresh machine's test run would pass without running them.
 TEST_PKGS=("${RUN_PKGS[@]}" chromium coturn python3 binutils libgif7 \
     gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice \
-    gir1.2-gst-plugins-bad-1.0 python3-gst-1.0 python3-numpy prometheus redis-server tshark)
-# CI also validates docker-compose.yml (Debian's docker-compose v1 parses it without an engine), and runs the
-# multi-host lab (iproute2's ip: network namespaces, veth pairs, a bridge; NetnsLab).
-CI_PKGS=("${TEST_PKGS[@]}" openjdk-17-jdk-headless docker-compose iproute2)
+    gir1.2-gst-plugins-bad-1.0 python3-gst-1.0 python3-numpy prometheus redis-server tshark iproute2 docker-compose)
+# CI (a machine with nothing but what it installs) also gets the JDK itself.
+CI_PKGS=("${TEST_PKGS[@]}" openjdk-17-jdk-headless)
 # The capacity benchmark only (tools/capacity): its receiver (aiortc, with PyAV and numpy), the loopback capture
 # (tshark brings dumpcap) and the plots (matplotlib). Neither `run` nor the tests need them.
 BENCH_PKGS=("${RUN_PKGS[@]}" python3 python3-aiortc python3-av python3-numpy tshark python3-matplotlib)
