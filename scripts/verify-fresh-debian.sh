@@ -26,6 +26,8 @@ command -v debootstrap >/dev/null 2>&1 || apt-get install -y -qq --no-install-re
 
 mounted=()
 cleanup() {
+  # iproute2 inside the root mounts run/netns when a test probes for network namespaces.
+  umount -l "$DIR/run/netns" 2>/dev/null || true
   for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do umount -l "${mounted[$i]}" 2>/dev/null || true; done
   [ "${FACECAST_FRESH_KEEP:-}" = 1 ] || rm -rf "$DIR"
 }
