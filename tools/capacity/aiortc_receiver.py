@@ -7,31 +7,20 @@ issue's measurement and of the seed baseline. For each session it POSTs one non-
   * every decoded video frame's arrival,
   * every audio RTP packet's arrival as it reaches aiortc's RTCRtpReceiver (before the jitter buffer and decoder),
   * every decoded audio frame's arrival, sample count and rate.
-Nothing is analysed here (tools/capacity/analysis.py does it in the orchestrator), so the receiver's own CPU is
-spent on receiving, decrypting and decoding only.
-
-Protocol (JSON lines; stdout is the protocol, stderr the log):
-  -> {"event": "sessions", "sessions": [{"id", "location", "token", "ports": [local UDP ports], "answer": SDP}]}
-  -> {"event": "media", "seconds": s}         every session has delivered audio and video (or "error")
-  <- {"cmd": "window", "t0": mono s, "t1": mono s, "out": path}   writes the raw records around the window to `out`
-     (with "trim": true it then forgets the records before t1 - 2 s, so a long soak keeps the receiver bounded)
-  -> {"event": "written", "out": path}
-  <- {"cmd": "stop"} (or EOF): closes every peer connection, DELETEs every WHEP resource, exits.
-The API key comes from FACECAST_API_KEY (never the command line, where ps shows it).
+Protocol and raw record: receiver_protocol.py (the same as gst_receiver.py's).
 """
 import argparse
 import asyncio
-import json
-import os
 import sys
 import time
 import urllib.error
 import urllib.parse
-import urllib.request
 
 from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 from aiortc import codecs as aiortc_codecs
 from aiortc.rtcrtpreceiver import RTCRtpReceiver
+
+import receiver_protocol as P
 
 
 def fix_abs_send_time_id():
@@ -60,40 +49,11 @@ async def _timed_handle(self, packet, arrival_time_ms):
 RTCRtpReceiver._handle_rtp_packet = _timed_handle
 
 
-def log(msg):
-    sys.stderr.write("receiver: %s\n" % msg)
-    sys.stderr.flush()
-
-
-def say(obj):
-    sys.stdout.write(json.dumps(obj) + "\n")
-    sys.stdout.flush()
-
-
-def http(method, url, body=None, content_type=None, timeout=30):
-    headers = {}
-    key = os.environ.get("FACECAST_API_KEY")
-    if key:
-        headers["Authorization"] = "Bearer " + key
-    if content_type:
-        headers["Content-Type"] = content_type
-    req = urllib.request.Request(url, data=body, method=method, headers=headers)
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        return resp.status, dict(resp.headers), resp.read().decode()
-
-
-class Stream:
+class Stream(P.Record):
     def __init__(self, index):
+        super().__init__()
         self.index = index
         self.pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
-        self.id = None
-        self.location = None
-        self.token = None
-        self.answer = None
-        self.video = []
-        self.audio_frames = []
-        self.audio_packets = []
-        self.errors = []
         self.tasks = []
 
     async def connect(self, whep_url):
@@ -114,7 +74,7 @@ class Stream:
         loop = asyncio.get_running_loop()
         try:
             status, headers, answer = await loop.run_in_executor(
-                None, lambda: http("POST", whep_url, self.pc.localDescription.sdp.encode(), "application/sdp"))
+                None, lambda: P.http("POST", whep_url, self.pc.localDescription.sdp.encode(), "application/sdp"))
         except urllib.error.HTTPError as e:
             raise RuntimeError("WHEP POST %s answered %d: %s" % (whep_url, e.code,
                                                                 e.read().decode(errors="replace").strip()))
@@ -153,22 +113,6 @@ class Stream:
         except Exception as e:
             self.errors.append("audio: %r" % e)
 
-    def raw(self, t0, t1):
-        lo, hi = t0 - 2.0, t1 + 2.0  # a little either side: gaps that straddle the window's edges
-        return {
-            "id": self.id,
-            "video": [t for t in self.video if lo <= t < hi],
-            "audio_packets": [t for t in self.audio_packets if lo <= t < hi],
-            "audio_frames": [list(f) for f in self.audio_frames if lo <= f[0] < hi],
-            "errors": self.errors,
-        }
-
-    def forget_before(self, t):
-        # In place: the audio packet list is shared with the RTP hook (AUDIO_PACKETS).
-        self.video[:] = [v for v in self.video if v >= t]
-        self.audio_packets[:] = [v for v in self.audio_packets if v >= t]
-        self.audio_frames[:] = [f for f in self.audio_frames if f[0] >= t]
-
     async def close(self):
         for task in self.tasks:
             task.cancel()
@@ -176,12 +120,7 @@ class Stream:
             await asyncio.wait_for(self.pc.close(), 5)
         except Exception:  # noqa: BLE001 -- closing is best effort
             pass
-        if self.location:
-            try:
-                await asyncio.get_running_loop().run_in_executor(None, lambda: http("DELETE", self.location,
-                                                                                     timeout=5))
-            except Exception as e:  # noqa: BLE001 -- the stack is torn down next anyway
-                log("DELETE %s: %r" % (self.location, e))
+        await asyncio.get_running_loop().run_in_executor(None, P.delete, self.location)
 
 
 async def main(args):
@@ -192,32 +131,17 @@ async def main(args):
     try:
         for s in streams:
             await asyncio.wait_for(s.connect(args.whep), args.timeout)
-        say({"event": "sessions", "sessions": [{"id": s.id, "location": s.location, "token": s.token,
-                                                 "ports": s.local_ports(), "answer": s.answer} for s in streams]})
+        P.say(P.sessions_event(streams))
         start = time.monotonic()
-        while not all(s.video and s.audio_frames for s in streams):
+        while not all(s.has_media() for s in streams):
             if time.monotonic() - start > args.timeout:
-                missing = [s.id for s in streams if not (s.video and s.audio_frames)]
-                raise RuntimeError("no audio and video within %d s from sessions %s (errors: %s)"
-                                   % (args.timeout, missing, [e for s in streams for e in s.errors][:4]))
+                raise P.no_media_error(streams, args.timeout)
             await asyncio.sleep(0.1)
-        say({"event": "media", "seconds": round(time.monotonic() - start, 3)})
-        while True:
-            line = await stdin.readline()
-            if not line:
-                break
-            cmd = json.loads(line)
-            if cmd.get("cmd") == "window":
-                with open(cmd["out"], "w") as f:
-                    json.dump({"streams": [s.raw(cmd["t0"], cmd["t1"]) for s in streams]}, f)
-                if cmd.get("trim"):
-                    for s in streams:
-                        s.forget_before(cmd["t1"] - 2.0)
-                say({"event": "written", "out": cmd["out"]})
-            elif cmd.get("cmd") == "stop":
-                break
+        P.say({"event": "media", "seconds": round(time.monotonic() - start, 3)})
+        while P.handle(await stdin.readline(), streams):
+            pass
     except Exception as e:  # noqa: BLE001 -- reported to the orchestrator as one line
-        say({"event": "error", "message": str(e) or repr(e)})
+        P.say({"event": "error", "message": str(e) or repr(e)})
     finally:
         await asyncio.gather(*(s.close() for s in streams), return_exceptions=True)
 

@@ -44,6 +44,9 @@ import analysis as A  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(HERE, "..", ".."))
 PY = "/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable
+# The receiver of Facecast's sessions (--receiver): neither is webrtc-java. aiortc (Python) is the and the seed
+# harness's; webrtcbin (GStreamer, C) takes much less of the shared cores per stream.
+RECEIVERS = {"aiortc": "aiortc_receiver.py", "gst": "gst_receiver.py"}
 TCK = os.sysconf("SC_CLK_TCK")
 # The flags every Facecast JVM gets (README "Every JVM needs these flags"); ./facecast passes its own list instead
 # (FACECAST_BENCH_JVM_FLAGS), so the benchmark launches exactly what `./facecast up` launches.
@@ -376,7 +379,10 @@ class FacecastStack:
 
         env = dict(os.environ, FACECAST_API_KEY=key)
         whep = "%s/whep?width=%d&height=%d&fps=%d" % (base, args.width, args.height, args.fps)
-        self.receiver = Proc("receiver", [PY, os.path.join(HERE, "aiortc_receiver.py"), "--whep", whep, "--sessions",
+        # --receiver-nice: the receiver yields the cores to the stack, as if it ran elsewhere (the wire columns then
+        # show what the stack does with the CPU it would have; the receiver's own columns suffer instead)
+        niced = ["nice", "-n", str(args.receiver_nice)] if getattr(args, "receiver_nice", 0) else []
+        self.receiver = Proc("receiver", niced + [PY, os.path.join(HERE, RECEIVERS[args.receiver]), "--whep", whep, "--sessions",
                                           str(n), "--timeout", str(args.start_timeout)],
                              os.path.join(raw, "receiver.log"), env=env, stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE)
@@ -750,6 +756,10 @@ def parse_args(argv):
                     help="the seed design's harness folder (default: ../shared/seed-baseline beside the repository)")
     ap.add_argument("--no-seed", action="store_true", help="measure Facecast only")
     ap.add_argument("--no-facecast", action="store_true", help="measure the seed design only")
+    ap.add_argument("--receiver", choices=sorted(RECEIVERS), default="aiortc",
+                    help="Facecast's receiver: aiortc (Python, as the seed harness's; default) or gst (webrtcbin)")
+    ap.add_argument("--receiver-nice", type=int, default=0, metavar="N",
+                    help="run the receiver at nice N (e.g. 19: it only gets the CPU the stack leaves; default 0)")
     ap.add_argument("--jvm-flag", action="append", default=[], help="extra flag for all three JVMs (repeatable)")
     ap.add_argument("--no-streamer-jvm-options", action="store_true",
                     help="leave out streamer/jvm.options (to measure the JVM's defaults)")
@@ -782,7 +792,7 @@ def run_description(args):
     return {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "commit": commit,
             "cpus": os.cpu_count(), "sessions": args.ns, "seconds": args.seconds, "warmup": args.warmup,
             "wire_seconds": args.wire_seconds, "width": args.width, "height": args.height, "fps": args.fps,
-            "jvm_flags": args.jvm_flags, "streamer_jvm_flags": args.streamer_jvm_flag,
+            "receiver": args.receiver, "receiver_nice": args.receiver_nice, "jvm_flags": args.jvm_flags, "streamer_jvm_flags": args.streamer_jvm_flag,
             "seed_baseline": args.seed_baseline, "systems": ([] if args.no_facecast else ["facecast"])
             + (["seed"] if args.seed_baseline else [])}
 
@@ -793,6 +803,13 @@ def check_tools(args):
         subprocess.run([PY, "-c", "import aiortc, av, numpy"], check=True, capture_output=True, timeout=60)
     except (subprocess.CalledProcessError, OSError):
         missing.append("python3-aiortc")
+    if getattr(args, "receiver", "aiortc") == "gst":
+        try:
+            subprocess.run([PY, "-c", "import gi; gi.require_version('GstWebRTC', '1.0')"], check=True,
+                           capture_output=True, timeout=60)
+        except (subprocess.CalledProcessError, OSError):
+            missing += ["python3-gst-1.0", "gir1.2-gst-plugins-bad-1.0", "gstreamer1.0-plugins-bad",
+                        "gstreamer1.0-plugins-good", "gstreamer1.0-nice"]
     if not (shutil.which("dumpcap") or shutil.which("tshark")) and args.wire_seconds > 0:
         missing.append("tshark")
     if missing:

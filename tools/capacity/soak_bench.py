@@ -174,6 +174,8 @@ def parse_args(argv):
     ap.add_argument("--width", type=int, default=512)
     ap.add_argument("--height", type=int, default=512)
     ap.add_argument("--fps", type=int, default=30)
+    ap.add_argument("--receiver", choices=sorted(C.RECEIVERS), default="aiortc",
+                    help="aiortc (Python; default) or gst (GStreamer webrtcbin, less CPU on the shared cores)")
     ap.add_argument("--jvm-flag", action="append", default=[])
     ap.add_argument("--no-streamer-jvm-options", action="store_true")
     ap.add_argument("--streamer-jvm-flag", action="append", default=[])
@@ -275,10 +277,11 @@ def main(argv=None):
             f.write(summary(saved["run"], saved["segments"], flatness(series_rows, settle_s),
                             saved.get("sessions_lost", [])))
         return 0
-    C.check_tools(argparse.Namespace(wire_seconds=1))
+    C.check_tools(argparse.Namespace(wire_seconds=1, receiver=args.receiver))
     run = {"date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()), "sessions": args.sessions,
            "minutes": args.minutes, "segment": args.segment, "settle": args.settle, "width": args.width,
-           "height": args.height, "fps": args.fps, "cpus": os.cpu_count(), "jvm_flags": args.jvm_flags,
+           "height": args.height, "fps": args.fps, "cpus": os.cpu_count(), "receiver": args.receiver,
+           "jvm_flags": args.jvm_flags,
            "commit": subprocess.run(["git", "-C", C.ROOT, "describe", "--always", "--dirty"], capture_output=True,
                                     text=True).stdout.strip() or "unknown"}
 

@@ -1,0 +1,135 @@
+"""What the capacity benchmark's receivers share (aiortc_receiver.py, gst_receiver.py): the protocol with the
+orchestrator (capacity_bench.py, soak_bench.py), the raw record of each stream, and WHEP's HTTP calls.
+
+Protocol (JSON lines; stdout is the protocol, stderr the log):
+  -> {"event": "sessions", "sessions": [{"id", "location", "token", "ports": [local UDP ports], "answer": SDP}]}
+  -> {"event": "media", "seconds": s}         every session has delivered audio and video (or "error")
+  <- {"cmd": "window", "t0": mono s, "t1": mono s, "out": path}   writes the raw records around the window to `out`
+     (with "trim": true it then forgets the records before t1 - 2 s, so a long soak keeps the receiver bounded)
+  -> {"event": "written", "out": path}
+  <- {"cmd": "stop"} (or EOF): closes every peer connection, DELETEs every WHEP resource, exits.
+The API key comes from FACECAST_API_KEY (never the command line, where ps shows it).
+
+Raw record per stream, all times on time.monotonic(): "video" (each decoded frame), "audio_packets" (each audio RTP
+packet as it reaches the receiver, before any jitter buffer), "audio_frames" ([time, samples, rate] per decoded
+audio buffer), "errors". Nothing is analysed in the receiver (analysis.py does it in the orchestrator), so the
+receiver's own CPU is spent on receiving, decrypting and decoding only.
+"""
+import json
+import os
+import sys
+import time
+import urllib.request
+
+
+def log(msg):
+    sys.stderr.write("receiver: %s\n" % msg)
+    sys.stderr.flush()
+
+
+def say(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def http(method, url, body=None, content_type=None, timeout=30):
+    """One request with the API key; returns (status, headers, body text) or raises HTTPError."""
+    headers = {}
+    key = os.environ.get("FACECAST_API_KEY")
+    if key:
+        headers["Authorization"] = "Bearer " + key
+    if content_type:
+        headers["Content-Type"] = content_type
+    req = urllib.request.Request(url, data=body, method=method, headers=headers)
+    with urllib.request.urlopen(req, timeout=timeout) as resp:
+        return resp.status, dict(resp.headers), resp.read().decode()
+
+
+def delete(location):
+    """DELETEs a WHEP resource, best effort: the stack is torn down next anyway."""
+    if location:
+        try:
+            http("DELETE", location, timeout=5)
+        except Exception as e:  # noqa: BLE001
+            log("DELETE %s: %r" % (location, e))
+
+
+def payload_type(sdp, media):
+    """The first payload type of the SDP's `media` m-line (an answer lists the one it chose first)."""
+    for line in sdp.replace("\r\n", "\n").split("\n"):
+        if line.startswith("m=" + media + " "):
+            return int(line.split()[3])
+    raise ValueError("the SDP has no %s m-line" % media)
+
+
+class Record:
+    """One stream's WHEP resource and what was received on it."""
+
+    def __init__(self):
+        self.id = None
+        self.location = None
+        self.token = None
+        self.answer = None
+        self.video = []
+        self.audio_frames = []
+        self.audio_packets = []
+        self.errors = []
+
+    def has_media(self):
+        return bool(self.video and self.audio_frames)
+
+    def raw(self, t0, t1):
+        lo, hi = t0 - 2.0, t1 + 2.0  # a little either side: gaps that straddle the window's edges
+        return {
+            "id": self.id,
+            "video": [t for t in self.video if lo <= t < hi],
+            "audio_packets": [t for t in self.audio_packets if lo <= t < hi],
+            "audio_frames": [list(f) for f in self.audio_frames if lo <= f[0] < hi],
+            "errors": self.errors,
+        }
+
+    def forget_before(self, t):
+        # In place: receivers' hooks may hold these lists.
+        self.video[:] = [v for v in self.video if v >= t]
+        self.audio_packets[:] = [v for v in self.audio_packets if v >= t]
+        self.audio_frames[:] = [f for f in self.audio_frames if f[0] >= t]
+
+
+def sessions_event(streams):
+    return {"event": "sessions", "sessions": [{"id": s.id, "location": s.location, "token": s.token,
+                                               "ports": s.local_ports(), "answer": s.answer} for s in streams]}
+
+
+def no_media_error(streams, timeout):
+    missing = [s.id for s in streams if not s.has_media()]
+    return RuntimeError("no audio and video within %d s from sessions %s (errors: %s)"
+                        % (timeout, missing, [e for s in streams for e in s.errors][:4]))
+
+
+def handle(line, streams):
+    """One command line from the orchestrator; False when the receiver should stop."""
+    if not line:
+        return False
+    cmd = json.loads(line)
+    if cmd.get("cmd") == "window":
+        with open(cmd["out"], "w") as f:
+            json.dump({"streams": [s.raw(cmd["t0"], cmd["t1"]) for s in streams]}, f)
+        if cmd.get("trim"):
+            for s in streams:
+                s.forget_before(cmd["t1"] - 2.0)
+        say({"event": "written", "out": cmd["out"]})
+        return True
+    return cmd.get("cmd") != "stop"
+
+
+def serve(streams, timeout):
+    """The protocol for a receiver whose media runs on its own threads: announce, wait for media, obey stdin."""
+    say(sessions_event(streams))
+    start = time.monotonic()
+    while not all(s.has_media() for s in streams):
+        if time.monotonic() - start > timeout:
+            raise no_media_error(streams, timeout)
+        time.sleep(0.1)
+    say({"event": "media", "seconds": round(time.monotonic() - start, 3)})
+    while handle(sys.stdin.readline(), streams):
+        pass
