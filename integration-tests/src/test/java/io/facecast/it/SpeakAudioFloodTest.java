@@ -56,7 +56,7 @@ class SpeakAudioFloodTest {
     void sixHundredSecondsPushedAsFastAsPossibleAreHeldToTheRenderersPaceWithBoundedHeaps() throws Exception {
         try (LocalStack stack = LocalStack.start("speak-audio-flood", 1, 2, Duration.ofSeconds(5),
                 List.of("--http-port", "0"), List.of(), List.of(), List.of("-Xmx" + RENDERER_XMX_MB + "m",
-                        // after renderer/jvm.options, whose fixed 256 MiB heap and 96 MiB young generation they replace
+                        // after renderer/jvm.options, whose fixed 288 MiB heap and 128 MiB young generation they replace
                         "-Xms" + RENDERER_XMX_MB + "m", "-Xmn" + RENDERER_XMX_MB / 3 + "m"));
              FacecastClient client = stack.client();
              ReceiverSession session = ReceiverSession.open(client, CreateSessionRequest.getDefaultInstance(), new Recording(0))) {

@@ -17,7 +17,10 @@ import java.util.function.LongSupplier;
  * streamer's {@link PlaybackFeedback} reports (one reader per streamer queue, shared by its sessions). Frame j of
  * utterance u may be written while {@code j < played(u) + lookAhead * fps}, where played(u) is the reported frames
  * played when the report is about u, 0 while u has not reached the streamer, and unbounded once the streamer is past
- * u. The default 4 s look-ahead covers the streamer's own 2 s read window, so playback never waits for the gate.
+ * u. The default 1.5 s look-ahead covers the streamer's own 500 ms read window
+ * ({@code SchedulerConfig.DEFAULT_LOOK_AHEAD_MILLIS}) with 1 s to spare for the renderer's own pauses (a collection,
+ * a slow synthesis), so playback never waits for the gate; what is written beyond the streamer's window waits in the
+ * bus, not on either Java heap.
  *
  * <p>The gate never deadlocks: it is open for a session without reports (a streamer that does not send them) or
  * whose latest report is older than {@code staleAfter} (a streamer gone quiet), and a session that closes or is
@@ -26,7 +29,7 @@ import java.util.function.LongSupplier;
  */
 public final class PlaybackGates implements LookAheadGates, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(PlaybackGates.class);
-    public static final long DEFAULT_LOOK_AHEAD_MILLIS = 4000;
+    public static final long DEFAULT_LOOK_AHEAD_MILLIS = 1500;
     public static final long DEFAULT_STALE_AFTER_MILLIS = 2000;
     private static final long POLL_NANOS = 5_000_000L;
 

@@ -40,9 +40,17 @@ public record SchedulerConfig(int startLeadMillis, int maxLookAheadMillis, int m
         return new SchedulerConfig(startLeadMillis, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo, v);
     }
 
+    /**
+     * The streamer's defaults. The look-ahead is 500 ms: what a session holds lives on the Java heap across young
+     * collections (copied at each one, and promoted once the survivor spaces overflow), so it is kept to what the
+     * start lead needs plus a margin for the ingest thread being late; the renderer's lead beyond it waits in the
+     * bus (docs/performance.md, rule 2).
+     */
     public static SchedulerConfig defaults() {
-        return new SchedulerConfig(300, 2000, 3000, 1024, true);
+        return new SchedulerConfig(300, DEFAULT_LOOK_AHEAD_MILLIS, 3000, 1024, true);
     }
+
+    public static final int DEFAULT_LOOK_AHEAD_MILLIS = 500;
 
     public SchedulerConfig withStartLeadMillis(int v) {
         return new SchedulerConfig(v, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo);

@@ -38,7 +38,7 @@
  *     {@code maxStallMillis} is finished with what arrived, so a dead renderer cannot freeze the avatar. A new
  *     SEGMENT_START likewise finishes an earlier segment left without SEGMENT_END.</li>
  * <li><b>Renderer early.</b> Nothing is dropped; {@code bufferedMillis} tells how much media beyond the play
- *     position a session holds and {@code hasRoom} turns false past {@code maxLookAheadMillis} (default 2 s), for
+ *     position a session holds and {@code hasRoom} turns false past {@code maxLookAheadMillis} (default 500 ms), for
  *     the bus reader to apply backpressure.</li>
  * <li><b>Interrupt</b> (discard through utterance id U): from the next 10 ms chunk the audio of utterances
  *     {@code <= U} is silence, from the next frame the video is idle (speech is off the wire within a frame);

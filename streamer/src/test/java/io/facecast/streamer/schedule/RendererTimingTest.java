@@ -100,12 +100,12 @@ class RendererTimingTest {
         Media.Utterance u = rig.utterance(1, 10_000);
         rig.feed(u.all());
         assertEquals(10_000, rig.scheduler.bufferedMillis(rig.session));
-        assertFalse(rig.scheduler.hasRoom(rig.session), "10 s is beyond the 2 s look-ahead");
+        assertFalse(rig.scheduler.hasRoom(rig.session), "10 s is beyond the look-ahead");
         rig.runTo(5_000);
         long mid = rig.scheduler.bufferedMillis(rig.session);
         assertTrue(mid > 5_000 && mid < 5_300, "about 5 s left: " + mid);
-        rig.runTo(9_000);
-        assertTrue(rig.scheduler.hasRoom(rig.session), "room again once under 2 s ahead: "
+        rig.runTo(10_100 - SchedulerConfig.DEFAULT_LOOK_AHEAD_MILLIS + 100);
+        assertTrue(rig.scheduler.hasRoom(rig.session), "room again once under the look-ahead: "
                 + rig.scheduler.bufferedMillis(rig.session));
         rig.runTo(11_000);
         assertEquals(0, rig.scheduler.bufferedMillis(rig.session));
