@@ -18,14 +18,19 @@ import java.util.Locale;
  * @param udpPorts         the local UDP ports media may use ({@link UdpPortRange#ANY}: ephemeral ports)
  * @param opusParams       Opus encoder settings set on the offer's Opus format parameters ({@link OpusFmtp}); empty:
  *                         as the client offered
+ * @param videoEncoderNice the nice value of libwebrtc's video encoder threads ({@link EncoderThreadPriority}), 0 to 19;
+ *                         0 leaves them at the process's
  */
 public record SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVideoBitrate, Duration gatherWait,
-                            String videoCodec, UdpPortRange udpPorts, java.util.Map<String, String> opusParams) {
+                            String videoCodec, UdpPortRange udpPorts, java.util.Map<String, String> opusParams,
+                            int videoEncoderNice) {
     public static final int DEFAULT_MAX_VIDEO_BITRATE = 2_500_000;
     public static final int DEFAULT_MIN_VIDEO_BITRATE = 300_000;
     public static final String DEFAULT_VIDEO_CODEC = "VP8";
     /** Opus settings by default: none (as the client offered). */
     public static final java.util.Map<String, String> DEFAULT_OPUS_PARAMS = java.util.Map.of();
+    /** Video encoders below the audio path by default (docs/performance.md, rule 3). */
+    public static final int DEFAULT_VIDEO_ENCODER_NICE = 10;
 
     public SenderOptions {
         if (maxVideoBitrate <= 0 || minVideoBitrate < 0 || minVideoBitrate > maxVideoBitrate) {
@@ -34,16 +39,21 @@ public record SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVid
         videoCodec = videoCodec == null ? "" : videoCodec.trim().toUpperCase(Locale.ROOT);
         udpPorts = udpPorts == null ? UdpPortRange.ANY : udpPorts;
         opusParams = opusParams == null ? java.util.Map.of() : java.util.Map.copyOf(opusParams);
+        if (videoEncoderNice < 0 || videoEncoderNice > EncoderThreadPriority.MAX_NICE) {
+            throw new IllegalArgumentException("videoEncoderNice must be 0 to " + EncoderThreadPriority.MAX_NICE);
+        }
     }
 
     public SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVideoBitrate, Duration gatherWait,
                          String videoCodec, UdpPortRange udpPorts) {
-        this(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts, java.util.Map.of());
+        this(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts, java.util.Map.of(),
+                DEFAULT_VIDEO_ENCODER_NICE);
     }
 
     public static SenderOptions defaults() {
         return new SenderOptions(IcePolicy.ALL, DEFAULT_MAX_VIDEO_BITRATE, DEFAULT_MIN_VIDEO_BITRATE,
-                Duration.ofMillis(500), DEFAULT_VIDEO_CODEC, UdpPortRange.ANY, DEFAULT_OPUS_PARAMS);
+                Duration.ofMillis(500), DEFAULT_VIDEO_CODEC, UdpPortRange.ANY, DEFAULT_OPUS_PARAMS,
+                DEFAULT_VIDEO_ENCODER_NICE);
     }
 
     /** Whether VP8 is ordered first (the default). */
@@ -52,26 +62,37 @@ public record SenderOptions(IcePolicy icePolicy, int maxVideoBitrate, int minVid
     }
 
     public SenderOptions withIcePolicy(IcePolicy policy) {
-        return new SenderOptions(policy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts, opusParams);
+        return new SenderOptions(policy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts, opusParams,
+                videoEncoderNice);
     }
 
     public SenderOptions withGatherWait(Duration wait) {
-        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, wait, videoCodec, udpPorts, opusParams);
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, wait, videoCodec, udpPorts, opusParams,
+                videoEncoderNice);
     }
 
     public SenderOptions withVideoBitrate(int min, int max) {
-        return new SenderOptions(icePolicy, max, min, gatherWait, videoCodec, udpPorts, opusParams);
+        return new SenderOptions(icePolicy, max, min, gatherWait, videoCodec, udpPorts, opusParams,
+                videoEncoderNice);
     }
 
     public SenderOptions withVideoCodec(String codec) {
-        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, codec, udpPorts, opusParams);
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, codec, udpPorts, opusParams,
+                videoEncoderNice);
     }
 
     public SenderOptions withUdpPorts(UdpPortRange ports) {
-        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, ports, opusParams);
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, ports, opusParams,
+                videoEncoderNice);
     }
 
     public SenderOptions withOpusParams(java.util.Map<String, String> params) {
-        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts, params);
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts, params,
+                videoEncoderNice);
+    }
+
+    public SenderOptions withVideoEncoderNice(int nice) {
+        return new SenderOptions(icePolicy, maxVideoBitrate, minVideoBitrate, gatherWait, videoCodec, udpPorts,
+                opusParams, nice);
     }
 }

@@ -5,6 +5,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import io.facecast.ops.lifecycle.Durations;
 import io.facecast.ops.lifecycle.TermSignal;
+import io.facecast.rtc.EncoderThreadPriority;
 import io.facecast.rtc.OpusFmtp;
 import io.facecast.rtc.SenderOptions;
 import io.facecast.rtc.UdpPortRange;
@@ -71,6 +72,12 @@ public final class StreamerMain implements Callable<Integer> {
             + " maxaveragebitrate, usedtx, useinbandfec, cbr, e.g. \"maxplaybackrate=16000\" (cost and sound:"
             + " docs/performance.md; default: as the client offers; -Dfacecast.opusParams=... sets the default)")
     String opusParams = "";
+    @Option(names = "--video-encoder-nice", paramLabel = "N", defaultValue = "${sys:facecast.videoEncoderNice:-"
+            + SenderOptions.DEFAULT_VIDEO_ENCODER_NICE + "}", description = "Nice value of libwebrtc's video encoder"
+            + " threads, 0 to 19: above the rest of the streamer, so the audio path wins the CPU on a busy node; 0"
+            + " leaves them at the process's (docs/performance.md; default: ${DEFAULT-VALUE};"
+            + " -Dfacecast.videoEncoderNice=N sets the default)")
+    int videoEncoderNice = SenderOptions.DEFAULT_VIDEO_ENCODER_NICE;
     @Option(names = "--rtc-port-range", paramLabel = "MIN-MAX", description = "Local UDP ports for media (ICE"
             + " candidates), for firewalls and pods that declare their media ports, e.g. 40000-40999; each session"
             + " takes one port per candidate, so size the range for the sessions (default: any free port)")
@@ -129,7 +136,12 @@ public final class StreamerMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--video-max-bitrate must be at least "
                     + SenderOptions.DEFAULT_MIN_VIDEO_BITRATE);
         }
+        if (videoEncoderNice < 0 || videoEncoderNice > EncoderThreadPriority.MAX_NICE) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--video-encoder-nice must be 0 to "
+                    + EncoderThreadPriority.MAX_NICE);
+        }
         SenderOptions senderOptions = SenderOptions.defaults().withVideoCodec(videoCodec)
+                .withVideoEncoderNice(videoEncoderNice)
                 .withVideoBitrate(SenderOptions.DEFAULT_MIN_VIDEO_BITRATE, videoMaxBitrate);
         try {
             senderOptions = senderOptions.withOpusParams(OpusFmtp.parse(opusParams));

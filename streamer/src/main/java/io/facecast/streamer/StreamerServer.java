@@ -6,6 +6,7 @@ import io.facecast.internal.v1.StreamerControlGrpc;
 import io.facecast.ops.OpsServer;
 import io.facecast.ops.lifecycle.ProcessLifecycle;
 import io.facecast.ops.lifecycle.ProcessServer;
+import io.facecast.rtc.EncoderThreadPriority;
 import io.facecast.rtc.PeerFactories;
 import io.facecast.security.FleetAuthorization;
 import io.facecast.security.FleetRole;
@@ -110,6 +111,9 @@ public final class StreamerServer extends ProcessServer {
         stats.scheduleAtFixedRate(sessions::publishStats, 2, 2, TimeUnit.SECONDS);
         stats.scheduleAtFixedRate(() -> metrics.sample(sessions.samples()), 1, 2, TimeUnit.SECONDS);
         stats.scheduleAtFixedRate(load::sample, 0, 1, TimeUnit.SECONDS);
+        // libwebrtc makes a video encoder thread per session as it negotiates: lower each soon after it appears
+        EncoderThreadPriority encoders = new EncoderThreadPriority(config.sender().videoEncoderNice());
+        stats.scheduleWithFixedDelay(encoders::apply, 1, 1, TimeUnit.SECONDS);
         ops = OpsServer.start("streamer", config.host(), config.opsPort(), registry, lifecycle::ready,
                 () -> drain("POST /drain"));
         registration = new SignalingRegistration(config.signalingAddresses(),
