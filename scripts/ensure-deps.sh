@@ -34,9 +34,12 @@ TEST_PKGS=("${RUN_PKGS[@]}" chromium coturn python3 binutils libgif7 \
     gir1.2-gst-plugins-bad-1.0 python3-gst-1.0 python3-numpy prometheus redis-server tshark iproute2 docker-compose)
 # CI (a machine with nothing but what it installs) also gets the JDK itself.
 CI_PKGS=("${TEST_PKGS[@]}" openjdk-17-jdk-headless)
-# The capacity benchmark only (tools/capacity): its receiver (aiortc, with PyAV and numpy), the loopback capture
-# (tshark brings dumpcap) and the plots (matplotlib). Neither `run` nor the tests need them.
-BENCH_PKGS=("${RUN_PKGS[@]}" python3 python3-aiortc python3-av python3-numpy tshark python3-matplotlib)
+# The capacity benchmark only (tools/capacity): its receivers (aiortc, with PyAV and numpy; GStreamer's webrtcbin
+# with its Python bindings for --receiver gst), the loopback capture (tshark brings dumpcap) and the plots
+# (matplotlib). Neither `run` nor the tests need aiortc or matplotlib.
+BENCH_PKGS=("${RUN_PKGS[@]}" python3 python3-aiortc python3-av python3-numpy tshark python3-matplotlib \
+    gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice \
+    gir1.2-gst-plugins-bad-1.0 python3-gst-1.0)
 
 group=${1:-run}
 case "$group" in

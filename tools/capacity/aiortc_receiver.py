@@ -151,4 +151,5 @@ if __name__ == "__main__":
     ap.add_argument("--whep", required=True, help="WHEP endpoint, e.g. http://127.0.0.1:8080/whep?width=512")
     ap.add_argument("--sessions", type=int, default=1)
     ap.add_argument("--timeout", type=float, default=60, help="seconds for each connect and for first media")
+    P.watch_gc()
     asyncio.run(main(ap.parse_args()))

@@ -200,6 +200,7 @@ def main():
     ap.add_argument('--timeout', type=float, default=60, help='seconds for each connect and for first media')
     args = ap.parse_args()
     Gst.init(None)
+    P.watch_gc()
     loop = GLib.MainLoop()
     threading.Thread(target=loop.run, name='glib', daemon=True).start()
     streams = [Stream(i, args.whep) for i in range(args.sessions)]

@@ -15,6 +15,7 @@ packet as it reaches the receiver, before any jitter buffer), "audio_frames" ([t
 audio buffer), "errors". Nothing is analysed in the receiver (analysis.py does it in the orchestrator), so the
 receiver's own CPU is spent on receiving, decrypting and decoding only.
 """
+import gc
 import json
 import os
 import sys
@@ -60,6 +61,22 @@ def payload_type(sdp, media):
         if line.startswith("m=" + media + " "):
             return int(line.split()[3])
     raise ValueError("the SDP has no %s m-line" % media)
+
+
+def watch_gc(longer_than_s=0.01):
+    """Logs each of Python's own collections that takes longer than `longer_than_s` (its generation, monotonic end
+    time and length): a receiver-wide stall in the raw record can then be told apart from the stack's."""
+    started = {}
+
+    def callback(phase, info):
+        if phase == "start":
+            started["t"] = time.monotonic()
+        elif "t" in started:
+            took = time.monotonic() - started.pop("t")
+            if took > longer_than_s:
+                log("python gc generation %d took %.1f ms, ended at %.3f (collected %d)"
+                    % (info["generation"], took * 1000, time.monotonic(), info["collected"]))
+    gc.callbacks.append(callback)
 
 
 class Record:
