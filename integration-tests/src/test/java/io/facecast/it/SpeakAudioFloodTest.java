@@ -30,7 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Issue 8, "a 600 s SpeakAudio pushed as fast as possible keeps the renderer's heap bounded", on the real processes.
  * A client sends 600 s of 48 kHz PCM through signaling as fast as gRPC lets it (whenever its call is ready). The
- * renderer renders at most its look-ahead (4 s) ahead of what the streamer played, and its intake buffers at most
+ * renderer renders at most its look-ahead (1.5 s) ahead of what the streamer played, and its intake buffers at most
  * 5 s of audio, so end-to-end flow control must hold the client back: within the first {@link #HELD_SECONDS} it can
  * have sent no more than the time elapsed plus the look-ahead, the intake cap and what the HTTP/2 windows of two hops
  * hold ({@link #SLACK_AUDIO_SECONDS}), never the whole 600 s. Meanwhile the renderer runs with {@code -Xmx}
@@ -46,7 +46,7 @@ class SpeakAudioFloodTest {
     private static final int TOTAL_SECONDS = 600;
     private static final int TOTAL_CHUNKS = TOTAL_SECONDS * 1000 / CHUNK_MS;
     static final int HELD_SECONDS = 12;
-    /** Look-ahead 4 s + intake 5 s + two HTTP/2 stream windows (1 MiB each, ~11 s at 96 KB/s) + a chunk each, + margin (measured: 26.6 s). */
+    /** Look-ahead 1.5 s (4 s when measured) + intake 5 s + two HTTP/2 stream windows (1 MiB each, ~11 s at 96 KB/s) + a chunk each, + margin (measured: 26.6 s). */
     static final int SLACK_AUDIO_SECONDS = 40;
     static final int RENDERER_XMX_MB = 128;
     static final int RENDERER_LIVE_HEAP_MB = 64;
