@@ -35,14 +35,14 @@ def fix_abs_send_time_id():
 
 fix_abs_send_time_id()
 
-AUDIO_PACKETS = {}  # id(RTCRtpReceiver) of an audio receiver -> [arrival mono s]
+AUDIO_PACKETS = {}  # id(RTCRtpReceiver) of an audio receiver -> its Stream (which records the arrivals)
 _original_handle = RTCRtpReceiver._handle_rtp_packet
 
 
 async def _timed_handle(self, packet, arrival_time_ms):
-    arrivals = AUDIO_PACKETS.get(id(self))
-    if arrivals is not None:
-        arrivals.append(time.monotonic())
+    stream = AUDIO_PACKETS.get(id(self))
+    if stream is not None:
+        stream.on_audio_packet(time.monotonic())
     return await _original_handle(self, packet, arrival_time_ms)
 
 
@@ -67,7 +67,7 @@ class Stream(P.Record):
             else:
                 for r in self.pc.getReceivers():
                     if r.track is track:
-                        AUDIO_PACKETS[id(r)] = self.audio_packets
+                        AUDIO_PACKETS[id(r)] = self
                 self.tasks.append(asyncio.ensure_future(self._audio(track)))
 
         await self.pc.setLocalDescription(await self.pc.createOffer())  # gathers every candidate (non-trickle)
@@ -101,7 +101,7 @@ class Stream(P.Record):
         try:
             while True:
                 await track.recv()
-                self.video.append(time.monotonic())
+                self.on_video(time.monotonic())
         except Exception as e:  # MediaStreamError when the connection closes
             self.errors.append("video: %r" % e)
 
@@ -109,7 +109,7 @@ class Stream(P.Record):
         try:
             while True:
                 frame = await track.recv()
-                self.audio_frames.append((time.monotonic(), frame.samples, frame.sample_rate))
+                self.on_audio_frame(time.monotonic(), frame.samples, frame.sample_rate)
         except Exception as e:
             self.errors.append("audio: %r" % e)
 

@@ -153,7 +153,7 @@ class Stream(P.Record):
             header = buf.extract_dup(0, 2) if buf is not None and buf.get_size() >= 2 else b''
             # RTP version 2 and the audio payload type; RTCP (types 200-207 in the second byte) is not counted
             if len(header) == 2 and header[0] >> 6 == 2 and (header[1] & 0x7f) == self.audio_pt:
-                self.audio_packets.append(now)
+                self.on_audio_packet(now)
         return Gst.PadProbeReturn.OK
 
     def _on_pad(self, _element, pad):
@@ -175,7 +175,7 @@ class Stream(P.Record):
         pad.link(branch.get_static_pad('sink'))
 
     def _on_video(self, _pad, _info):
-        self.video.append(time.monotonic())
+        self.on_video(time.monotonic())
         return Gst.PadProbeReturn.OK
 
     def _on_audio(self, pad, info):
@@ -185,7 +185,7 @@ class Stream(P.Record):
         s = caps.get_structure(0) if caps is not None else None
         rate = s.get_int('rate')[1] if s is not None else 48000
         channels = s.get_int('channels')[1] if s is not None else 1
-        self.audio_frames.append((now, buf.get_size() // (2 * max(channels, 1)), rate))
+        self.on_audio_frame(now, buf.get_size() // (2 * max(channels, 1)), rate)
         return Gst.PadProbeReturn.OK
 
     def close(self):

@@ -15,12 +15,14 @@ packet as it reaches the receiver, before any jitter buffer), "audio_frames" ([t
 audio buffer), "errors". Nothing is analysed in the receiver (analysis.py does it in the orchestrator), so the
 receiver's own CPU is spent on receiving, decrypting and decoding only.
 """
+import bisect
 import gc
 import json
 import os
 import sys
 import time
 import urllib.request
+from array import array
 
 
 def log(msg):
@@ -80,36 +82,56 @@ def watch_gc(longer_than_s=0.01):
 
 
 class Record:
-    """One stream's WHEP resource and what was received on it."""
+    """One stream's WHEP resource and what was received on it.
+
+    The times are kept in arrays of doubles, not lists of floats: a soak's receiver holds a segment's records (a few
+    hundred thousand entries), and every full collection of Python's cycle collector visited each float of a list
+    (collections of 20-75 ms at each segment's write in a 1-hour soak); an array holds no objects to visit.
+    """
 
     def __init__(self):
         self.id = None
         self.location = None
         self.token = None
         self.answer = None
-        self.video = []
-        self.audio_frames = []
-        self.audio_packets = []
+        self.video = array("d")
+        self.audio_packets = array("d")
+        self.audio_frames = array("d")  # flat: time, samples, rate, time, samples, rate, ...
         self.errors = []
+
+    def on_video(self, t):
+        self.video.append(t)
+
+    def on_audio_packet(self, t):
+        self.audio_packets.append(t)
+
+    def on_audio_frame(self, t, samples, rate):
+        self.audio_frames.extend((t, samples, rate))
 
     def has_media(self):
         return bool(self.video and self.audio_frames)
 
     def raw(self, t0, t1):
         lo, hi = t0 - 2.0, t1 + 2.0  # a little either side: gaps that straddle the window's edges
+        frames = self.audio_frames
         return {
             "id": self.id,
             "video": [t for t in self.video if lo <= t < hi],
             "audio_packets": [t for t in self.audio_packets if lo <= t < hi],
-            "audio_frames": [list(f) for f in self.audio_frames if lo <= f[0] < hi],
+            "audio_frames": [[frames[i], int(frames[i + 1]), int(frames[i + 2])]
+                             for i in range(0, len(frames) - 2, 3) if lo <= frames[i] < hi],
             "errors": self.errors,
         }
 
     def forget_before(self, t):
-        # In place: receivers' hooks may hold these lists.
-        self.video[:] = [v for v in self.video if v >= t]
-        self.audio_packets[:] = [v for v in self.audio_packets if v >= t]
-        self.audio_frames[:] = [f for f in self.audio_frames if f[0] >= t]
+        # In place, from the front: each stream's times only grow, and receivers' hooks may hold these arrays.
+        del self.video[:bisect.bisect_left(self.video, t)]
+        del self.audio_packets[:bisect.bisect_left(self.audio_packets, t)]
+        frames = self.audio_frames
+        k = 0
+        while k + 2 < len(frames) and frames[k] < t:
+            k += 3
+        del frames[:k]
 
 
 def sessions_event(streams):
