@@ -18,6 +18,7 @@ fast as it is decoded, nothing waits for a presentation clock. Recorded on time.
 Protocol and raw record: receiver_protocol.py (the same as aiortc_receiver.py's).
 """
 import argparse
+import os
 import sys
 import threading
 import time
@@ -33,6 +34,8 @@ try:
     gi.require_version('GstWebRTC', '1.0')
     gi.require_version('GstSdp', '1.0')
     from gi.repository import Gst, GstWebRTC, GstSdp, GLib  # noqa: E402
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'meter'))
+    import webrtcbin_whep as W  # noqa: E402 -- shared with the meter
 except (ImportError, ValueError) as missing:
     sys.stderr.write('the GStreamer receiver needs webrtcbin and its Python bindings (%s): apt-get install '
                      'gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad gstreamer1.0-nice '
@@ -51,15 +54,8 @@ class Stream(P.Record):
         self.offer_sdp = None
         self.audio_pt = None
         self.pipe = Gst.Pipeline.new('session-%d' % index)
-        self.webrtc = Gst.ElementFactory.make('webrtcbin', 'webrtc')
-        self.webrtc.set_property('bundle-policy', GstWebRTC.WebRTCBundlePolicy.MAX_BUNDLE)
+        self.webrtc = W.recvonly_webrtcbin()
         self.pipe.add(self.webrtc)
-        recv = GstWebRTC.WebRTCRTPTransceiverDirection.RECVONLY
-        self.webrtc.emit('add-transceiver', recv, Gst.Caps.from_string(
-            'application/x-rtp,media=video,encoding-name=VP8,payload=96,clock-rate=90000,'
-            'rtcp-fb-nack=(boolean)true,rtcp-fb-nack-pli=(boolean)true'))
-        self.webrtc.emit('add-transceiver', recv, Gst.Caps.from_string(
-            'application/x-rtp,media=audio,encoding-name=OPUS,payload=111,clock-rate=48000,encoding-params=(string)2'))
         self.webrtc.connect('on-ice-candidate', lambda _e, mline, c: self.candidates.append((mline, c)))
         self.webrtc.connect('notify::ice-gathering-state', self._on_gathering)
         self.webrtc.connect('pad-added', self._on_pad)
@@ -88,27 +84,12 @@ class Stream(P.Record):
         if element.get_property('ice-gathering-state') == GstWebRTC.WebRTCICEGatheringState.COMPLETE:
             self.gathered.set()
 
-    def _offer_with_candidates(self):
-        out, section = [], -1
-
-        def close_section():
-            if section >= 0:
-                out.extend(c if c.startswith('a=') else 'a=' + c for m, c in self.candidates if m == section)
-                out.append('a=end-of-candidates')
-        for line in self.offer_sdp.replace('\r\n', '\n').rstrip('\n').split('\n'):
-            if line.startswith('m='):
-                close_section()
-                section += 1
-            out.append(line)
-        close_section()
-        return '\r\n'.join(out) + '\r\n'
-
     def connect(self, timeout):
         self.start()
         if not (self.offered.wait(timeout) and self.gathered.wait(timeout)):
             raise RuntimeError('ICE gathering did not complete in %s s' % timeout)
         try:
-            status, headers, answer = P.http('POST', self.whep_url, self._offer_with_candidates().encode(),
+            status, headers, answer = P.http('POST', self.whep_url, W.offer_with_candidates(self.offer_sdp, self.candidates).encode(),
                                              'application/sdp')
         except urllib.error.HTTPError as e:
             raise RuntimeError('WHEP POST %s answered %d: %s' % (self.whep_url, e.code,
@@ -157,10 +138,7 @@ class Stream(P.Record):
         return Gst.PadProbeReturn.OK
 
     def _on_pad(self, _element, pad):
-        if pad.direction != Gst.PadDirection.SRC:
-            return
-        caps = pad.get_current_caps() or pad.query_caps(None)
-        media = caps.get_structure(0).get_string('media')
+        media = W.pad_media(pad)
         if media == 'video':
             desc = 'rtpvp8depay ! vp8dec name=dec ! fakesink sync=false async=false'
         elif media == 'audio':

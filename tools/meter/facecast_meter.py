@@ -64,6 +64,7 @@ try:
     gi.require_version('GstVideo', '1.0')
     from gi.repository import Gst, GstWebRTC, GstSdp, GstVideo, GLib  # noqa: E402
     import numpy as np  # noqa: E402
+    import webrtcbin_whep as W  # noqa: E402
 except (ImportError, ValueError) as missing:
     sys.stderr.write('facecast meter needs GStreamer with webrtcbin and its Python bindings, and numpy (%s):\n'
                      '  apt-get install gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad'
@@ -323,8 +324,7 @@ class Session:
         self.media_holes = []  # (running ns, hole ns) in the audio timeline
         self.speech_runs = []
         self.pipe = Gst.Pipeline.new('session-%d' % index)
-        self.webrtc = Gst.ElementFactory.make('webrtcbin', 'webrtc')
-        self.webrtc.set_property('bundle-policy', GstWebRTC.WebRTCBundlePolicy.MAX_BUNDLE)
+        self.webrtc = W.recvonly_webrtcbin()
         if latency_ms is not None:
             self.webrtc.set_property('latency', latency_ms)
         self.pipe.add(self.webrtc)
@@ -369,14 +369,6 @@ class Session:
         self.connected = False
         self.lock = threading.Lock()
 
-        rtp_video = Gst.Caps.from_string('application/x-rtp,media=video,encoding-name=VP8,payload=96,'
-                                         'clock-rate=90000,rtcp-fb-nack=(boolean)true,'
-                                         'rtcp-fb-nack-pli=(boolean)true')
-        rtp_audio = Gst.Caps.from_string('application/x-rtp,media=audio,encoding-name=OPUS,payload=111,'
-                                         'clock-rate=48000,encoding-params=(string)2')
-        recv = GstWebRTC.WebRTCRTPTransceiverDirection.RECVONLY
-        self.webrtc.emit('add-transceiver', recv, rtp_video)
-        self.webrtc.emit('add-transceiver', recv, rtp_audio)
         self.webrtc.connect('on-ice-candidate', self._on_candidate)
         self.webrtc.connect('notify::ice-gathering-state', self._on_gathering)
         self.webrtc.connect('notify::connection-state', self._on_connection)
@@ -459,25 +451,8 @@ class Session:
             return None
 
     def _with_candidates(self, sdp):
-        lines = sdp.replace('\r\n', '\n').rstrip('\n').split('\n')
-        out = []
-        section = -1
         with self.lock:
-            cands = list(self.candidates)
-
-        def close_section():
-            if section >= 0:
-                for mline, c in cands:
-                    if mline == section:
-                        out.append(c if c.startswith('a=') else 'a=' + c)
-                out.append('a=end-of-candidates')
-        for line in lines:
-            if line.startswith('m='):
-                close_section()
-                section += 1
-            out.append(line)
-        close_section()
-        return '\r\n'.join(out) + '\r\n'
+            return W.offer_with_candidates(sdp, list(self.candidates))
 
     # ---- media ----
     def _on_deep_element(self, _bin, _sub, element):
@@ -499,10 +474,7 @@ class Session:
               'mono_ns': time.monotonic_ns()})
 
     def _on_pad(self, _element, pad):
-        if pad.direction != Gst.PadDirection.SRC:
-            return
-        caps = pad.get_current_caps() or pad.query_caps(None)
-        media = caps.get_structure(0).get_string('media')
+        media = W.pad_media(pad)
         if media == 'video':
             desc = 'rtpvp8depay ! vp8dec name=dec ! queue ! fakesink name=sink sync=true signal-handoffs=true'
         elif media == 'audio':
