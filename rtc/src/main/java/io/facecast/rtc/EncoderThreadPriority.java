@@ -41,8 +41,10 @@ public final class EncoderThreadPriority {
 
     private final int nice;
     private final Path tasks;
-    /** Threads already looked at: lowered encoders and threads of other names, so each is read once. */
+    /** Threads settled: lowered encoders, and threads of another name on two scans running, so each is read twice. */
     private final Set<String> seen = new HashSet<>();
+    /** Threads of another name on the last scan only: a new thread may not have been named yet. */
+    private Set<String> newcomers = new HashSet<>();
     private LibC libc;
     private boolean disabled;
     private long lowered;
@@ -68,13 +70,24 @@ public final class EncoderThreadPriority {
             return 0;
         }
         Set<String> live = new HashSet<>();
+        Set<String> unnamed = new HashSet<>();
         int now = 0;
         try (Stream<Path> threads = Files.list(tasks)) {
             for (Path thread : (Iterable<Path>) threads::iterator) {
                 String tid = thread.getFileName().toString();
                 live.add(tid);
-                if (seen.add(tid) && isEncoder(thread) && lower(Integer.parseInt(tid))) {
-                    now++;
+                if (seen.contains(tid)) {
+                    continue;
+                }
+                if (isEncoder(thread)) {
+                    seen.add(tid);
+                    if (lower(Integer.parseInt(tid))) {
+                        now++;
+                    }
+                } else if (newcomers.contains(tid)) {
+                    seen.add(tid);
+                } else {
+                    unnamed.add(tid);
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -82,6 +95,7 @@ public final class EncoderThreadPriority {
             return now;
         }
         seen.retainAll(live);
+        newcomers = unnamed;
         if (now > 0 && lowered == 0) {
             log.info("libwebrtc's video encoder threads run at nice {}, below the audio path (docs/performance.md)",
                     nice);

@@ -48,6 +48,37 @@ class EncoderThreadPriorityTest {
     }
 
     @Test
+    void aThreadNamedAfterTheFirstScanIsStillLowered() throws Exception {
+        assumeTrue(Files.isDirectory(TASKS), "Linux /proc only");
+        CountDownLatch renamed = new CountDownLatch(1), rename = new CountDownLatch(1), done = new CountDownLatch(1);
+        Thread late = new Thread(() -> {
+            try {
+                rename.await();
+                Thread.currentThread().setName(EncoderThreadPriority.ENCODER_THREAD); // as libwebrtc names its own
+                renamed.countDown();
+                done.await();
+            } catch (InterruptedException ignored) {
+                // ended by the test
+            }
+        }, "not-yet-named");
+        late.start();
+        try {
+            String tid = tidNamed("not-yet-named");
+            EncoderThreadPriority priority = new EncoderThreadPriority(9);
+            priority.apply();
+            assertEquals(0, nice(tid), "not an encoder yet");
+            rename.countDown();
+            renamed.await();
+            priority.apply();
+            assertEquals(9, nice(tid), "named on the next scan, lowered then");
+        } finally {
+            rename.countDown();
+            done.countDown();
+            late.join();
+        }
+    }
+
+    @Test
     void zeroLeavesTheThreadsAlone() throws Exception {
         assumeTrue(Files.isDirectory(TASKS), "Linux /proc only");
         CountDownLatch done = new CountDownLatch(1);
