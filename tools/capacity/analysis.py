@@ -131,7 +131,8 @@ def receiver_stream(raw, t0, t1):
 
     raw: {"video": [arrival s of each decoded frame], "audio_packets": [arrival s of each audio RTP packet, before
     the jitter buffer], "audio_frames": [[arrival s, samples, rate] of each decoded audio frame]} on one monotonic
-    clock; t0/t1 the window on that clock.
+    clock; t0/t1 the window on that clock. Optionally "audio_packets_seen": the same packets when the receiver's own
+    code got to them (gst_receiver.py), whose gaps say how much of a gap at the receiver was the receiver's.
     """
     window = t1 - t0
     video = sorted(raw.get("video", []))
@@ -141,7 +142,11 @@ def receiver_stream(raw, t0, t1):
     media = sum(n / float(rate) for t, n, rate in raw.get("audio_frames", []) if t0 <= t < t1 and rate)
     fps = count_in(video, t0, t1) / window
     audio_s = media / window
+    seen = sorted(raw.get("audio_packets_seen", []))
+    _, seen_gaps, seen_max = gaps_in_window(seen, t0, t1) if seen else (None, None, None)
     return {
+        "audio_seen_gaps_gt60ms": seen_gaps,
+        "audio_seen_max_gap_ms": ms(seen_max),
         "fps": round(fps, 2),
         "audio_gaps_gt60ms": agaps,
         "audio_max_gap_ms": ms(amax),
@@ -348,6 +353,64 @@ def gc_log_summary(lines, t0_ms, t1_ms, spans=None):
 
 
 # ---------------------------------------------------------------- a point of the sweep
+# ---------------------------------------------------------------- the streamer's own meters
+_SAMPLE = re.compile(r'^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})?\s+(\S+)')
+_LABEL = re.compile(r'([a-zA-Z_][a-zA-Z0-9_]*)="((?:[^"\\]|\\.)*)"')
+
+
+def prometheus_samples(text):
+    """{(name, ((label, value), ...) sorted): value} of a Prometheus text exposition (comments skipped)."""
+    out = {}
+    for line in text.splitlines():
+        m = _SAMPLE.match(line)
+        if not m or line.startswith("#"):
+            continue
+        labels = tuple(sorted(_LABEL.findall(m.group(2) or "")))
+        try:
+            out[(m.group(1), labels)] = float(m.group(3))
+        except ValueError:
+            continue
+    return out
+
+
+def histogram_over(before, after, name, over_s, **match):
+    """(observations, observations above over_s) of histogram `name` between two scrapes, for the series whose
+    labels include `match`; over_s must be one of its bucket bounds. None when the scrapes lack the series."""
+    def cumulative(samples, le):
+        return sum(v for (n, labels), v in samples.items() if n == name + "_bucket"
+                   and dict(labels).get("le") not in (None, "+Inf") and abs(float(dict(labels)["le"]) - le) < 1e-9
+                   and all(dict(labels).get(k) == v2 for k, v2 in match.items()))
+
+    def count(samples):
+        return sum(v for (n, labels), v in samples.items() if n == name + "_count"
+                   and all(dict(labels).get(k) == v2 for k, v2 in match.items()))
+
+    if not any(n == name + "_count" for n, _ in after):
+        return None
+    total = count(after) - count(before)
+    within = cumulative(after, over_s) - cumulative(before, over_s)
+    return int(round(total)), int(round(total - within))
+
+
+def scheduler_figures(before, after):
+    """What the streamer's pacing thread did over a window, from two scrapes of its /metrics: pushes later than
+    10 and 20 ms after their due time (the thread did not run, or ran something else), and pushes into libwebrtc
+    that took over 5 and 20 ms (the native call blocked). A gap on the wire with neither is after the push."""
+    rt = [v for (n, _labels), v in after.items() if n == "facecast_streamer_pacing_realtime_priority"]
+    out = {"pacing_rt_priority": int(rt[0]) if rt else None}
+    for media in ("audio", "video"):
+        late10 = histogram_over(before, after, "facecast_streamer_pacing_error_seconds", 0.01, media=media)
+        late20 = histogram_over(before, after, "facecast_streamer_pacing_error_seconds", 0.02, media=media)
+        slow5 = histogram_over(before, after, "facecast_streamer_push_duration_seconds", 0.005, media=media)
+        slow20 = histogram_over(before, after, "facecast_streamer_push_duration_seconds", 0.02, media=media)
+        out["sched_%s_pushes" % media] = late10[0] if late10 else None
+        out["sched_%s_late_gt10ms" % media] = late10[1] if late10 else None
+        out["sched_%s_late_gt20ms" % media] = late20[1] if late20 else None
+        out["push_%s_gt5ms" % media] = slow5[1] if slow5 else None
+        out["push_%s_gt20ms" % media] = slow20[1] if slow20 else None
+    return out
+
+
 def summarize_streams(streams):
     """Aggregates per-stream rows (receiver and, where captured, wire figures) into one point's figures."""
     def vals(key):
@@ -369,6 +432,8 @@ def summarize_streams(streams):
         "audio_gaps_gt60ms_total": agg(sum, "audio_gaps_gt60ms"),
         "audio_gaps_gt60ms_max_per_stream": agg(max, "audio_gaps_gt60ms"),
         "audio_max_gap_ms": agg(max, "audio_max_gap_ms"),
+        "audio_seen_gaps_gt60ms_total": agg(sum, "audio_seen_gaps_gt60ms"),
+        "audio_seen_max_gap_ms": agg(max, "audio_seen_max_gap_ms"),
         "audio_s_per_s_min": agg(min, "audio_s_per_s", 4),
         "audio_s_per_s_max": agg(max, "audio_s_per_s", 4),
         "wire_audio_p99_ms_max": agg(max, "wire_audio_p99_ms"),

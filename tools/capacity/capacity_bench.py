@@ -373,6 +373,7 @@ class FacecastStack:
             # N + 1: the readiness probe's session may still hold a slot while the N sessions are made
             "--tls-dir", tls, "--max-sessions", str(n + 1)])
         streamer.wait_for_line(r"listening on", args.start_timeout)
+        self.streamer_ops = streamer.wait_for_line(r"streamer ops on (http://\S+?)/?\s", args.start_timeout).group(1)
         with open(key_file) as f:
             key = [line.strip() for line in f if line.strip() and not line.startswith("#")][0]
         wait_stack_ready(base, key, args.start_timeout)
@@ -414,6 +415,15 @@ class FacecastStack:
                     raise
         return closed
 
+    def streamer_meters(self):
+        """The streamer's /metrics as samples ({} if it does not answer: the figures are then left empty)."""
+        try:
+            with urllib.request.urlopen(self.streamer_ops + "/metrics", timeout=5) as resp:
+                return A.prometheus_samples(resp.read().decode(errors="replace"))
+        except (OSError, ValueError) as e:
+            log("streamer /metrics: %s" % e)
+            return {}
+
     def check_alive(self, except_procs=()):
         for p in self.procs:
             if p not in except_procs and not p.alive():
@@ -454,10 +464,12 @@ def run_facecast(n, args, raw):
         sampler = Sampler(lambda: pids, bus)
         t0m, t0w = time.monotonic(), time.time()
         c0 = {k: proc_cpu_ticks(p) for k, p in pids.items()}
+        meters0 = stack.streamer_meters()
         sampler.sample()
         sampler.start()
         time.sleep(args.seconds)
         c1 = {k: proc_cpu_ticks(p) for k, p in pids.items()}
+        meters1 = stack.streamer_meters()
         t1m, t1w = time.monotonic(), time.time()
         sampler.stop()
         sampler.sample()
@@ -506,6 +518,7 @@ def run_facecast(n, args, raw):
         point["bus_mb"] = mb(bus_end / 1024.0)
         point["bus_max_mb"] = mb(sampler.bus_max / 1024.0)
         point.update({"streamer_" + k: v for k, v in gc.items()})
+        point.update(A.scheduler_figures(meters0, meters1))
         if capture is not None:
             point["wire_stall_events"] = len(events)
             point["wire_stall_events_all_streams"] = sum(1 for e in events if len(e["streams"]) == len(sessions))
@@ -653,10 +666,14 @@ POINT_COLUMNS = [
     "streamer_gc_pauses", "streamer_gc_pause_max_ms", "streamer_gc_pause_total_ms", "streamer_safepoints",
     "streamer_safepoint_max_ms", "streamer_safepoint_total_ms", "cpu_server_pct_per_session",
     "cpu_streamer_pct_per_session", "cpu_renderer_pct_per_session", "pss_server_mb_per_session",
-    "rss_signaling_mb", "rss_renderer_mb", "rss_streamer_mb", "rss_receiver_mb"]
+    "rss_signaling_mb", "rss_renderer_mb", "rss_streamer_mb", "rss_receiver_mb", "audio_seen_gaps_gt60ms_total",
+    "audio_seen_max_gap_ms", "sched_audio_pushes", "sched_audio_late_gt10ms", "sched_audio_late_gt20ms",
+    "push_audio_gt5ms", "push_audio_gt20ms", "sched_video_pushes", "sched_video_late_gt10ms",
+    "sched_video_late_gt20ms", "push_video_gt5ms", "push_video_gt20ms", "pacing_rt_priority"]
 STREAM_COLUMNS = [
     "system", "n", "stream", "session", "holds", "fps", "decoded_fps", "audio_gaps_gt60ms", "audio_max_gap_ms",
-    "audio_p99_ms", "audio_s_per_s", "video_max_gap_ms", "wire_audio_packets", "wire_audio_p99_ms",
+    "audio_p99_ms", "audio_s_per_s", "video_max_gap_ms", "audio_seen_gaps_gt60ms", "audio_seen_max_gap_ms",
+    "wire_audio_packets", "wire_audio_p99_ms",
     "wire_audio_gaps_gt60ms", "wire_audio_max_gap_ms", "wire_video_fps", "wire_video_frame_p99_ms",
     "wire_video_gaps_gt100ms", "wire_video_max_gap_ms"]
 
@@ -699,9 +716,13 @@ def marginal_lines(points):
 def summary_md(points, run):
     cols = [("system", "system"), ("n", "N"), ("streams_holding", "holding"), ("fps_min", "fps min"),
             ("audio_gaps_gt60ms_total", "rx gaps>60ms"), ("audio_max_gap_ms", "rx max gap ms"),
+            ("audio_seen_gaps_gt60ms_total", "rx gaps>60ms as Python saw them"),
             ("audio_s_per_s_min", "audio s/s min"), ("audio_s_per_s_max", "audio s/s max"),
             ("wire_audio_p99_ms_max", "wire audio p99 ms"), ("wire_audio_gaps_gt60ms_total", "wire gaps>60ms"),
-            ("wire_video_frame_p99_ms_max", "wire video p99 ms"), ("cpu_server_pct", "server CPU %"),
+            ("wire_video_frame_p99_ms_max", "wire video p99 ms"),
+            ("sched_audio_late_gt20ms", "audio pushes >20 ms late"), ("push_audio_gt5ms", "audio pushes >5 ms long"),
+            ("sched_video_late_gt20ms", "video pushes >20 ms late"), ("push_video_gt5ms", "video pushes >5 ms long"),
+            ("cpu_server_pct", "server CPU %"),
             ("cpu_streamer_pct", "streamer CPU %"), ("cpu_renderer_pct", "renderer CPU %"),
             ("cpu_receiver_pct", "receiver CPU %"), ("pss_server_mb", "server PSS MB"),
             ("pss_streamer_mb", "streamer PSS MB"), ("bus_max_mb", "bus MB"),

@@ -12,7 +12,8 @@ every gathered candidate) and, per incoming stream, depayloader ! decoder ! fake
 fast as it is decoded, nothing waits for a presentation clock. Recorded on time.monotonic():
   * every decoded video frame (a probe on vp8dec's src pad),
   * every audio RTP packet as it enters rtpbin (a probe on its receive pad, before the jitter buffer; the audio
-    payload type is the answer's),
+    payload type is the answer's), at the time nicesrc read it from the socket (the buffer's timestamp; see
+    receiver_protocol.socket_arrival) and, as audio_packets_seen, at the time the Python probe ran,
   * every decoded audio buffer, its sample count and rate (a probe on opusdec's src pad).
 
 Protocol and raw record: receiver_protocol.py (the same as aiortc_receiver.py's).
@@ -130,11 +131,13 @@ class Stream(P.Record):
         now = time.monotonic()
         buffers = [info.get_buffer()] if info.type & Gst.PadProbeType.BUFFER else \
             [info.get_buffer_list().get(i) for i in range(info.get_buffer_list().length())]
+        base = self.pipe.get_base_time()
         for buf in buffers:
             header = buf.extract_dup(0, 2) if buf is not None and buf.get_size() >= 2 else b''
             # RTP version 2 and the audio payload type; RTCP (types 200-207 in the second byte) is not counted
             if len(header) == 2 and header[0] >> 6 == 2 and (header[1] & 0x7f) == self.audio_pt:
-                self.on_audio_packet(now)
+                stamp = buf.dts if buf.dts != Gst.CLOCK_TIME_NONE else buf.pts
+                self.on_audio_packet(P.socket_arrival(stamp, base, now, Gst.CLOCK_TIME_NONE), seen=now)
         return Gst.PadProbeReturn.OK
 
     def _on_pad(self, _element, pad):

@@ -96,14 +96,19 @@ class Record:
         self.answer = None
         self.video = array("d")
         self.audio_packets = array("d")
+        # the same packets as the receiver's own code saw them, where that is later than arrival (gst_receiver.py)
+        self.audio_packets_seen = array("d")
         self.audio_frames = array("d")  # flat: time, samples, rate, time, samples, rate, ...
         self.errors = []
 
     def on_video(self, t):
         self.video.append(t)
 
-    def on_audio_packet(self, t):
+    def on_audio_packet(self, t, seen=None):
+        """t: when the packet arrived; seen: when this process's own code got to it, if a receiver knows both."""
         self.audio_packets.append(t)
+        if seen is not None:
+            self.audio_packets_seen.append(seen)
 
     def on_audio_frame(self, t, samples, rate):
         self.audio_frames.extend((t, samples, rate))
@@ -118,6 +123,7 @@ class Record:
             "id": self.id,
             "video": [t for t in self.video if lo <= t < hi],
             "audio_packets": [t for t in self.audio_packets if lo <= t < hi],
+            "audio_packets_seen": [t for t in self.audio_packets_seen if lo <= t < hi],
             "audio_frames": [[frames[i], int(frames[i + 1]), int(frames[i + 2])]
                              for i in range(0, len(frames) - 2, 3) if lo <= frames[i] < hi],
             "errors": self.errors,
@@ -127,11 +133,27 @@ class Record:
         # In place, from the front: each stream's times only grow, and receivers' hooks may hold these arrays.
         del self.video[:bisect.bisect_left(self.video, t)]
         del self.audio_packets[:bisect.bisect_left(self.audio_packets, t)]
+        del self.audio_packets_seen[:bisect.bisect_left(self.audio_packets_seen, t)]
         frames = self.audio_frames
         k = 0
         while k + 2 < len(frames) and frames[k] < t:
             k += 3
         del frames[:k]
+
+
+def socket_arrival(timestamp_ns, base_time_ns, now, clock_none=2 ** 64 - 1):
+    """When a packet was read from its socket, in time.monotonic() seconds, from the running time a GStreamer source
+    stamped on it (nicesrc has do-timestamp on: the pipeline clock, CLOCK_MONOTONIC, when its thread read the
+    datagram) and the pipeline's base time; `now` (this probe's own time) where the buffer has no usable stamp.
+
+    Why not `now`: a Python pad probe runs once its streaming thread holds the interpreter lock, which N sessions'
+    threads and the decoders' probes contend for; its time is when Python got to the packet, not when it came.
+    """
+    if timestamp_ns is None or timestamp_ns == clock_none or base_time_ns is None or base_time_ns == clock_none:
+        return now
+    t = (base_time_ns + timestamp_ns) / 1e9
+    # a stamp from another clock, or after this probe ran, is not an arrival time
+    return t if now - 10.0 <= t <= now + 0.001 else now
 
 
 def sessions_event(streams):

@@ -106,6 +106,54 @@ class Receiver(unittest.TestCase):
         self.assertAlmostEqual(slow["audio_s_per_s"], 0.95, places=2)
         self.assertFalse(slow["holds"])
 
+    def test_gaps_the_receiver_made_itself_are_counted_apart(self):
+        raw = self.raw()
+        seen = list(raw["audio_packets"])
+        raw["audio_packets_seen"] = [t + (0.1 if 5.0 <= t < 5.1 else 0.0) for t in seen]  # probe held 100 ms
+        r = A.receiver_stream(raw, 1.0, 11.0)
+        self.assertEqual(0, r["audio_gaps_gt60ms"], "arrival had no gap")
+        self.assertEqual(1, r["audio_seen_gaps_gt60ms"])
+        self.assertAlmostEqual(120.0, r["audio_seen_max_gap_ms"], delta=0.1)
+        self.assertIsNone(A.receiver_stream(self.raw(), 1.0, 11.0)["audio_seen_gaps_gt60ms"])
+
+
+METRICS_BEFORE = """# HELP facecast_streamer_pacing_error_seconds Push time minus due time
+# TYPE facecast_streamer_pacing_error_seconds histogram
+facecast_streamer_pacing_error_seconds_bucket{media="audio",process="streamer",le="0.01",} 90.0
+facecast_streamer_pacing_error_seconds_bucket{media="audio",process="streamer",le="0.02",} 98.0
+facecast_streamer_pacing_error_seconds_bucket{media="audio",process="streamer",le="+Inf",} 100.0
+facecast_streamer_pacing_error_seconds_count{media="audio",process="streamer",} 100.0
+facecast_streamer_pacing_error_seconds_bucket{media="video",process="streamer",le="0.01",} 50.0
+facecast_streamer_pacing_error_seconds_count{media="video",process="streamer",} 50.0
+"""
+METRICS_AFTER = METRICS_BEFORE.replace("0.01\",} 90.0", "0.01\",} 1080.0").replace("0.02\",} 98.0", "0.02\",} 1095.0") \
+    .replace("le=\"+Inf\",} 100.0", "le=\"+Inf\",} 1100.0").replace("media=\"audio\",process=\"streamer\",} 100.0",
+                                                                  "media=\"audio\",process=\"streamer\",} 1100.0")
+
+
+class StreamerMeters(unittest.TestCase):
+    def test_samples_keep_labels_and_skip_comments(self):
+        s = A.prometheus_samples(METRICS_BEFORE)
+        key = ("facecast_streamer_pacing_error_seconds_count", (("media", "audio"), ("process", "streamer")))
+        self.assertEqual(100.0, s[key])
+        self.assertEqual(6, len(s))
+
+    def test_late_pushes_are_counted_over_the_window_only(self):
+        before, after = A.prometheus_samples(METRICS_BEFORE), A.prometheus_samples(METRICS_AFTER)
+        # 1000 audio pushes in the window: 990 within 10 ms, 997 within 20 ms
+        self.assertEqual((1000, 10), A.histogram_over(before, after, "facecast_streamer_pacing_error_seconds", 0.01,
+                                                      media="audio"))
+        f = A.scheduler_figures(before, after)
+        self.assertEqual(1000, f["sched_audio_pushes"])
+        self.assertEqual(10, f["sched_audio_late_gt10ms"])
+        self.assertEqual(3, f["sched_audio_late_gt20ms"])
+        self.assertEqual(0, f["sched_video_pushes"])
+        self.assertIsNone(f["push_audio_gt5ms"], "no such histogram scraped: no figure, not zero")
+        self.assertIsNone(A.scheduler_figures({}, {})["sched_audio_pushes"])
+        self.assertIsNone(f["pacing_rt_priority"])
+        rt = A.prometheus_samples('facecast_streamer_pacing_realtime_priority{process="streamer",} 10.0\n')
+        self.assertEqual(10, A.scheduler_figures(before, rt)["pacing_rt_priority"])
+
 
 ANSWER = "\r\n".join([
     "v=0", "o=- 1 2 IN IP4 127.0.0.1", "s=-", "t=0 0", "a=group:BUNDLE 0 1",

@@ -45,6 +45,19 @@ class ReceiverProtocolTest(unittest.TestCase):
         self.assertEqual([[9.0, 960, 48000]], raw["audio_frames"])
         json.dumps(raw)  # what the receiver writes
 
+    def test_a_packet_arrives_when_its_socket_was_read_not_when_python_saw_it(self):
+        none = 2 ** 64 - 1
+        self.assertAlmostEqual(100.25, P.socket_arrival(250_000_000, 100_000_000_000, 100.4, none))
+        self.assertEqual(100.4, P.socket_arrival(none, 100_000_000_000, 100.4, none), "no stamp: the probe's time")
+        self.assertEqual(100.4, P.socket_arrival(5 * 10 ** 9, 100_000_000_000, 100.4, none), "after the probe")
+        self.assertEqual(100.4, P.socket_arrival(0, 10 ** 9, 100.4, none), "another clock")
+        s = Stream("a")
+        s.on_audio_packet(100.25, seen=100.4)
+        s.on_audio_packet(100.27)
+        raw = s.raw(100.0, 101.0)
+        self.assertEqual([100.25, 100.27], raw["audio_packets"])
+        self.assertEqual([100.4], raw["audio_packets_seen"])
+
     def test_a_trimmed_window_forgets_in_place(self):
         s = Stream("a")
         hook = s.audio_packets  # what a receiver's RTP hook may hold

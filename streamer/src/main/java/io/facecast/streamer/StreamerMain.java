@@ -78,6 +78,12 @@ public final class StreamerMain implements Callable<Integer> {
             + " leaves them at the process's (docs/performance.md; default: ${DEFAULT-VALUE};"
             + " -Dfacecast.videoEncoderNice=N sets the default)")
     int videoEncoderNice = SenderOptions.DEFAULT_VIDEO_ENCODER_NICE;
+    @Option(names = "--pacing-rt-priority", paramLabel = "N", defaultValue = "${sys:facecast.pacingRtPriority:-"
+            + SchedulerConfig.DEFAULT_REAL_TIME_PRIORITY + "}", description = "SCHED_FIFO priority of the pacing"
+            + " thread, 1 to 99, so it runs the moment a chunk is due instead of waiting for a core; needs"
+            + " CAP_SYS_NICE or an rtprio limit (without them it stays an ordinary thread and says so); 0: never ask"
+            + " (docs/performance.md; default: ${DEFAULT-VALUE}; -Dfacecast.pacingRtPriority=N sets the default)")
+    int pacingRtPriority = SchedulerConfig.DEFAULT_REAL_TIME_PRIORITY;
     @Option(names = "--rtc-port-range", paramLabel = "MIN-MAX", description = "Local UDP ports for media (ICE"
             + " candidates), for firewalls and pods that declare their media ports, e.g. 40000-40999; each session"
             + " takes one port per candidate, so size the range for the sessions (default: any free port)")
@@ -136,6 +142,10 @@ public final class StreamerMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), "--video-max-bitrate must be at least "
                     + SenderOptions.DEFAULT_MIN_VIDEO_BITRATE);
         }
+        if (pacingRtPriority < 0 || pacingRtPriority > io.facecast.rtc.RealTimeThread.MAX_PRIORITY) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "--pacing-rt-priority must be 0 to "
+                    + io.facecast.rtc.RealTimeThread.MAX_PRIORITY);
+        }
         if (videoEncoderNice < 0 || videoEncoderNice > EncoderThreadPriority.MAX_NICE) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--video-encoder-nice must be 0 to "
                     + EncoderThreadPriority.MAX_NICE);
@@ -169,7 +179,8 @@ public final class StreamerMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(new CommandLine(this), e.getMessage());
         }
         StreamerConfig config = new StreamerConfig(id, host, port, signaling, busRoot, maxSessions, nodeId, renderer,
-                opsPort, drain, SchedulerConfig.defaults().withTestAudioDelayMillis(testAudioDelayMs), senderOptions);
+                opsPort, drain, SchedulerConfig.defaults().withTestAudioDelayMillis(testAudioDelayMs)
+                        .withRealTimePriority(pacingRtPriority), senderOptions);
         if (testAudioDelayMs != 0) {
             log.warn("TEST OPTION --test-audio-delay-ms {}: audio is deliberately {} ms behind video", testAudioDelayMs,
                     testAudioDelayMs);

@@ -7,6 +7,7 @@ import dev.onvoid.webrtc.PeerConnectionFactory;
 import io.facecast.bus.BusTailer;
 import io.facecast.bus.PlaybackFeedback;
 import io.facecast.rtc.PeerFactories;
+import io.facecast.rtc.RealTimeThread;
 import io.facecast.rtc.SenderOptions;
 import io.facecast.ops.Metrics;
 import io.facecast.streamer.events.StreamerEvents;
@@ -69,7 +70,10 @@ public final class StreamerModule extends AbstractModule {
     @Provides
     @Singleton
     StreamerScheduler scheduler(StreamerMetrics metrics) {
-        return StreamerScheduler.realTime(schedulerConfig).meters(metrics);
+        int priority = schedulerConfig.realTimePriority();
+        return StreamerScheduler.realTime(schedulerConfig).meters(metrics)
+                .onThreadStart(() -> metrics.pacingThreadRealTime(priority > 0 ? RealTimeThread.enter(priority) : "off",
+                        priority));
     }
 
     /** The process's one meter registry (Prometheus, served at /metrics on --ops-port); tests override it. */

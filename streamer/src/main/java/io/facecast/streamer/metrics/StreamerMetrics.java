@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.EnumMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -64,6 +65,7 @@ public final class StreamerMetrics implements PushMeters {
     private final UtteranceLog stages;
     private final Map<String, Long> firstRead = new ConcurrentHashMap<>();
     private final AtomicReference<Double> minFps = new AtomicReference<>(Double.NaN);
+    private final AtomicInteger pacingRealTime = new AtomicInteger();
     private final Rtp rtp;
     private final ExecutorService background = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "streamer-metrics");
@@ -103,6 +105,9 @@ public final class StreamerMetrics implements PushMeters {
                 new double[] {5, 10, 15, 20, 24, 25, 28, 29, 30, 50, 60});
         Gauge.builder("facecast.streamer.session.fps.min", minFps, AtomicReference::get)
                 .description("Lowest delivered fps over sessions open at the last stats period (NaN: none)")
+                .register(registry);
+        Gauge.builder("facecast.streamer.pacing.realtime.priority", pacingRealTime, AtomicInteger::get)
+                .description("SCHED_FIFO priority the pacing thread runs at; 0: an ordinary thread (see the log for why)")
                 .register(registry);
         iceFailures = Counter.builder("facecast.webrtc.ice.failures")
                 .description("Peer connections that failed (ICE/DTLS)").register(registry);
@@ -180,6 +185,21 @@ public final class StreamerMetrics implements PushMeters {
     }
 
     // ------------------------------------------------------------------ scheduler thread
+
+    /**
+     * What the pacing thread got from the OS, reported from that thread as it starts.
+     *
+     * @param refused null when it runs SCHED_FIFO at {@code priority}; otherwise why not ("off": not asked)
+     */
+    public void pacingThreadRealTime(String refused, int priority) {
+        pacingRealTime.set(refused == null ? priority : 0);
+        if (refused == null) {
+            background.execute(() -> log.info("the pacing thread runs SCHED_FIFO at real-time priority {}, ahead of"
+                    + " every ordinary thread (docs/performance.md, rule 3)", priority));
+        } else if (!"off".equals(refused)) {
+            background.execute(() -> log.warn("the pacing thread stays an ordinary thread: {}", refused));
+        }
+    }
 
     @Override
     public void audioPushed(long errorNanos) {

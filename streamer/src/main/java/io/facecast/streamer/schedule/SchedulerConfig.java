@@ -14,10 +14,16 @@ package io.facecast.streamer.schedule;
  * @param testAudioDelayMillis a <b>test/diagnostic</b> fault, 0 in service: every session's audio sounds this many
  *                           ms after the video it belongs to (0 to {@link #MAX_TEST_AUDIO_DELAY_MILLIS}), so a
  *                           lip-sync meter can be shown to see a known offset
+ * @param realTimePriority   the real scheduler thread's {@code SCHED_FIFO} priority, 1 to 99, or 0 to leave it an
+ *                           ordinary thread (at nice −5 where the JVM may set that); see
+ *                           {@link io.facecast.rtc.RealTimeThread} for why, and what it needs
  */
 public record SchedulerConfig(int startLeadMillis, int maxLookAheadMillis, int maxStallMillis, int pacingWindow,
-                              boolean skipLateVideo, int testAudioDelayMillis) {
+                              boolean skipLateVideo, int testAudioDelayMillis, int realTimePriority) {
     public static final int MAX_TEST_AUDIO_DELAY_MILLIS = 1000;
+    /** Low among real-time threads (the kernel's own run at 50, audio servers at 20 and above): it only needs to
+     * run ahead of ordinary threads. */
+    public static final int DEFAULT_REAL_TIME_PRIORITY = 10;
 
     public SchedulerConfig {
         if (startLeadMillis < 0 || maxLookAheadMillis <= 0 || maxStallMillis <= 0 || pacingWindow <= 0) {
@@ -28,16 +34,27 @@ public record SchedulerConfig(int startLeadMillis, int maxLookAheadMillis, int m
             throw new IllegalArgumentException("the test audio delay must be 0 to " + MAX_TEST_AUDIO_DELAY_MILLIS
                     + " ms, not " + testAudioDelayMillis);
         }
+        if (realTimePriority < 0 || realTimePriority > io.facecast.rtc.RealTimeThread.MAX_PRIORITY) {
+            throw new IllegalArgumentException("the pacing thread's real-time priority must be 0 (none) to "
+                    + io.facecast.rtc.RealTimeThread.MAX_PRIORITY + ", not " + realTimePriority);
+        }
     }
 
     public SchedulerConfig(int startLeadMillis, int maxLookAheadMillis, int maxStallMillis, int pacingWindow,
                            boolean skipLateVideo) {
-        this(startLeadMillis, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo, 0);
+        this(startLeadMillis, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo, 0,
+                DEFAULT_REAL_TIME_PRIORITY);
     }
 
     /** See {@code testAudioDelayMillis}: a deliberate A/V offset for measuring tools, never for service. */
     public SchedulerConfig withTestAudioDelayMillis(int v) {
-        return new SchedulerConfig(startLeadMillis, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo, v);
+        return new SchedulerConfig(startLeadMillis, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo, v,
+                realTimePriority);
+    }
+
+    public SchedulerConfig withRealTimePriority(int v) {
+        return new SchedulerConfig(startLeadMillis, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo,
+                testAudioDelayMillis, v);
     }
 
     /**
@@ -53,18 +70,22 @@ public record SchedulerConfig(int startLeadMillis, int maxLookAheadMillis, int m
     public static final int DEFAULT_LOOK_AHEAD_MILLIS = 500;
 
     public SchedulerConfig withStartLeadMillis(int v) {
-        return new SchedulerConfig(v, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo);
+        return new SchedulerConfig(v, maxLookAheadMillis, maxStallMillis, pacingWindow, skipLateVideo, testAudioDelayMillis,
+                realTimePriority);
     }
 
     public SchedulerConfig withMaxLookAheadMillis(int v) {
-        return new SchedulerConfig(startLeadMillis, v, maxStallMillis, pacingWindow, skipLateVideo);
+        return new SchedulerConfig(startLeadMillis, v, maxStallMillis, pacingWindow, skipLateVideo, testAudioDelayMillis,
+                realTimePriority);
     }
 
     public SchedulerConfig withMaxStallMillis(int v) {
-        return new SchedulerConfig(startLeadMillis, maxLookAheadMillis, v, pacingWindow, skipLateVideo);
+        return new SchedulerConfig(startLeadMillis, maxLookAheadMillis, v, pacingWindow, skipLateVideo, testAudioDelayMillis,
+                realTimePriority);
     }
 
     public SchedulerConfig withPacingWindow(int v) {
-        return new SchedulerConfig(startLeadMillis, maxLookAheadMillis, maxStallMillis, v, skipLateVideo);
+        return new SchedulerConfig(startLeadMillis, maxLookAheadMillis, maxStallMillis, v, skipLateVideo, testAudioDelayMillis,
+                realTimePriority);
     }
 }

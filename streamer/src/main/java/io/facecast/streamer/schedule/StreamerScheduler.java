@@ -44,6 +44,8 @@ public final class StreamerScheduler implements AutoCloseable {
     private volatile Thread thread;
     private volatile boolean running;
     private volatile PushMeters meters = PushMeters.NONE;
+    /** Run first on the real scheduler thread: what the process asks of the OS for it (its scheduling class). */
+    private volatile Runnable threadSetup = () -> { };
 
     public StreamerScheduler(MediaClock clock, Waiter waiter, SchedulerConfig config) {
         this.clock = Objects.requireNonNull(clock);
@@ -64,6 +66,12 @@ public final class StreamerScheduler implements AutoCloseable {
     /** Where pushes are reported (the process's metrics); set before sessions open. */
     public StreamerScheduler meters(PushMeters meters) {
         this.meters = java.util.Objects.requireNonNull(meters);
+        return this;
+    }
+
+    /** {@code setup} runs on the real scheduler thread before it paces anything (once per {@link #start}). */
+    public StreamerScheduler onThreadStart(Runnable setup) {
+        this.threadSetup = java.util.Objects.requireNonNull(setup);
         return this;
     }
 
@@ -235,6 +243,7 @@ public final class StreamerScheduler implements AutoCloseable {
     }
 
     private void loop() {
+        threadSetup.run();
         log.info("A/V scheduler started");
         while (running) {
             try {

@@ -59,4 +59,30 @@ class RealTimeSchedulerTest {
             scheduler.stop();
         }
     }
+
+    @Test
+    void theThreadSetupRunsOnTheSchedulerThreadBeforeItPaces() throws Exception {
+        java.util.concurrent.CompletableFuture<String> ranOn = new java.util.concurrent.CompletableFuture<>();
+        StreamerScheduler scheduler = StreamerScheduler.realTime(SchedulerConfig.defaults())
+                .onThreadStart(() -> ranOn.complete(Thread.currentThread().getName()));
+        assertTrue(!ranOn.isDone(), "not before start");
+        scheduler.start();
+        try {
+            assertEquals("facecast-av-scheduler", ranOn.get(10, TimeUnit.SECONDS));
+        } finally {
+            scheduler.stop();
+        }
+    }
+
+    @Test
+    void theRealTimePriorityIsCheckedAndKeptByEveryCopy() {
+        assertEquals(SchedulerConfig.DEFAULT_REAL_TIME_PRIORITY, SchedulerConfig.defaults().realTimePriority());
+        SchedulerConfig c = SchedulerConfig.defaults().withRealTimePriority(0).withTestAudioDelayMillis(40);
+        SchedulerConfig copy = c.withStartLeadMillis(200).withMaxLookAheadMillis(900).withMaxStallMillis(1000)
+                .withPacingWindow(16);
+        assertEquals(0, copy.realTimePriority());
+        assertEquals(40, copy.testAudioDelayMillis(), "a copy keeps the fields it does not change");
+        assertThrows(IllegalArgumentException.class, () -> SchedulerConfig.defaults().withRealTimePriority(100));
+        assertThrows(IllegalArgumentException.class, () -> SchedulerConfig.defaults().withRealTimePriority(-1));
+    }
 }
