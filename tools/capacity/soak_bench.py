@@ -194,7 +194,8 @@ SEGMENT_COLUMNS = ["segment", "start_min", "rx_fps_min", "rx_audio_gaps_gt60ms",
                    "wire_audio_gaps_gt60ms", "wire_audio_max_gap_ms", "wire_audio_p99_ms", "wire_video_fps_min",
                    "wire_video_frame_p99_ms", "wire_video_max_gap_ms", "cpu_signaling_pct", "cpu_renderer_pct",
                    "cpu_streamer_pct", "cpu_receiver_pct", "pss_signaling_mb", "pss_renderer_mb", "pss_streamer_mb",
-                   "pss_server_mb", "bus_mb"]
+                   "pss_server_mb", "bus_mb", "rx_audio_seen_gaps_gt60ms", "sched_audio_late_gt20ms",
+                   "sched_video_late_gt20ms", "push_audio_gt5ms", "push_video_gt5ms", "pacing_rt_priority"]
 
 
 def summary(run, segments, flat, lost=()):
@@ -314,6 +315,7 @@ def main(argv=None):
         carry = {}
         seg_t0m = time.monotonic()
         ticks0 = {k: C.proc_cpu_ticks(p) for k, p in stack.pids.items()}
+        meters0 = stack.streamer_meters()
         for k in range(nseg):
             deadline = series.t0 + (k + 1) * args.segment
             while time.monotonic() < deadline:
@@ -326,6 +328,7 @@ def main(argv=None):
                 log("session %s has closed: %s" % (sid, why))
             seg_t1m = time.monotonic()
             ticks1 = {name: C.proc_cpu_ticks(p) for name, p in stack.pids.items()}
+            meters1 = stack.streamer_meters()
             raw_json = os.path.join(raw, "receiver-seg%02d.json" % k)
             stack.channel.send({"cmd": "window", "t0": seg_t0m, "t1": seg_t1m, "out": raw_json, "trim": True})
             stack.channel.expect("written", 120)
@@ -339,14 +342,16 @@ def main(argv=None):
                    "rx_audio_s_per_s_min": worst(rx, "audio_s_per_s", min),
                    "rx_audio_s_per_s_max": worst(rx, "audio_s_per_s"),
                    "rx_video_max_gap_ms": worst(rx, "video_max_gap_ms"),
-                   "streams_holding": sum(1 for r in rx if r["holds"])}
+                   "streams_holding": sum(1 for r in rx if r["holds"]),
+                   "rx_audio_seen_gaps_gt60ms": sum(r["audio_seen_gaps_gt60ms"] or 0 for r in rx)}
+            row.update(A.scheduler_figures(meters0, meters1))
             for name in stack.pids:
                 row["cpu_%s_pct" % name] = A.cpu_percent(ticks0[name], ticks1[name], seg_t1m - seg_t0m, C.TCK)
             last = series.rows[-1]
             for key in ("pss_signaling_mb", "pss_renderer_mb", "pss_streamer_mb", "pss_server_mb", "bus_mb"):
                 row[key] = last.get(key)
             segments.append(row)
-            seg_t0m, ticks0 = seg_t1m, ticks1
+            seg_t0m, ticks0, meters0 = seg_t1m, ticks1, meters1
             carry = add_wire(capture, stack.sessions, segments, carry)
             log("segment %d/%d: receiver gaps>60ms %s (max %s ms), fps min %s; wire so far: gaps>60ms %s (max %s ms); "
                 "server PSS %s MB, streamer CPU %s %%"
