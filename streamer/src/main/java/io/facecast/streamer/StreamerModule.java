@@ -72,8 +72,11 @@ public final class StreamerModule extends AbstractModule {
     StreamerScheduler scheduler(StreamerMetrics metrics) {
         int priority = schedulerConfig.realTimePriority();
         return StreamerScheduler.realTime(schedulerConfig).meters(metrics)
-                .onThreadStart(() -> metrics.pacingThreadRealTime(priority > 0 ? RealTimeThread.enter(priority) : "off",
-                        priority));
+                .onThreadStart(() -> {
+                    if (priority > 0) {
+                        metrics.pacingThreadRealTime(priority, RealTimeThread.enter(priority));
+                    }
+                });
     }
 
     /** The process's one meter registry (Prometheus, served at /metrics on --ops-port); tests override it. */

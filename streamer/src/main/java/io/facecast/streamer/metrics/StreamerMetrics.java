@@ -187,16 +187,16 @@ public final class StreamerMetrics implements PushMeters {
     // ------------------------------------------------------------------ scheduler thread
 
     /**
-     * What the pacing thread got from the OS, reported from that thread as it starts.
+     * What the pacing thread got when it asked for {@code SCHED_FIFO} at {@code priority}, reported from that thread.
      *
-     * @param refused null when it runs SCHED_FIFO at {@code priority}; otherwise why not ("off": not asked)
+     * @param refused null when it runs there; otherwise why not (it stays an ordinary thread)
      */
-    public void pacingThreadRealTime(String refused, int priority) {
+    public void pacingThreadRealTime(int priority, String refused) {
         pacingRealTime.set(refused == null ? priority : 0);
         if (refused == null) {
             background.execute(() -> log.info("the pacing thread runs SCHED_FIFO at real-time priority {}, ahead of"
                     + " every ordinary thread (docs/performance.md, rule 3)", priority));
-        } else if (!"off".equals(refused)) {
+        } else {
             background.execute(() -> log.warn("the pacing thread stays an ordinary thread: {}", refused));
         }
     }
