@@ -50,9 +50,11 @@ class EncoderThreadPriorityTest {
     @Test
     void aThreadNamedAfterTheFirstScanIsStillLowered() throws Exception {
         assumeTrue(Files.isDirectory(TASKS), "Linux /proc only");
-        CountDownLatch renamed = new CountDownLatch(1), rename = new CountDownLatch(1), done = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1), renamed = new CountDownLatch(1), rename = new CountDownLatch(1),
+                done = new CountDownLatch(1);
         Thread late = new Thread(() -> {
             try {
+                started.countDown(); // HotSpot names the native thread as it starts running: look it up after this
                 rename.await();
                 Thread.currentThread().setName(EncoderThreadPriority.ENCODER_THREAD); // as libwebrtc names its own
                 renamed.countDown();
@@ -63,6 +65,7 @@ class EncoderThreadPriorityTest {
         }, "not-yet-named");
         late.start();
         try {
+            started.await();
             String tid = tidNamed("not-yet-named");
             EncoderThreadPriority priority = new EncoderThreadPriority(9);
             priority.apply();
